@@ -1,0 +1,1 @@
+"""The HTTP service (FastAPI): the only package that imports FastAPI."""

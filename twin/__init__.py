@@ -1,0 +1,1 @@
+"""The live twin: buildings, their cache and registry, and the command line."""
