@@ -1,0 +1,25 @@
+"""Doors to rooms by geometry, for models without space boundaries.
+
+A door (or the opening it fills) spans the wall it sits in; grown by a few
+centimetres, its plan outline overlaps the rooms on both sides of the wall.
+"""
+
+from __future__ import annotations
+
+from shapely.geometry import Polygon
+
+from spatial.locate import SpaceIndex
+
+#: How far (metres) a door's plan outline is grown to reach the room faces.
+#: Covers plaster and finish layers that authoring tools leave between the
+#: door leaf and the room boundary.
+DOOR_REACH_M = 0.08
+#: The least overlap (m²) that counts as touching a room: 5 cm deep over a
+#: 10 cm run, far below any real door.
+MIN_DOOR_OVERLAP_M2 = 0.005
+
+
+def rooms_at_door(index: SpaceIndex, storey_id: str, outline: Polygon) -> tuple[str, ...]:
+    """The (at most two) rooms a door's plan outline touches, largest contact first."""
+    touched = index.overlapping(storey_id, outline.buffer(DOOR_REACH_M))
+    return tuple(space_id for space_id, area in touched[:2] if area >= MIN_DOOR_OVERLAP_M2)
