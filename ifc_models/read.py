@@ -175,7 +175,9 @@ class BuildingReader:
         host_model = self._host.opened.model
         buildings = host_model.by_type("IfcBuilding")
         if len(buildings) > 1:
-            self._warn(f"{len(buildings)} IfcBuilding in {self._host.opened.path.name}; read as one")
+            self._warn(
+                f"{len(buildings)} IfcBuilding in {self._host.opened.path.name}; read as one"
+            )
         head = buildings[0] if buildings else host_model.by_type("IfcProject")[0]
         name = head.Name or getattr(head, "LongName", None) or self._host.opened.path.stem
         return Building(
@@ -209,8 +211,7 @@ class BuildingReader:
             elements.extend(
                 element
                 for element in model.by_type("IfcDistributionElement")
-                if is_equipment(element, self._include_network)
-                and not _contained_in_space(element)
+                if is_equipment(element, self._include_network) and not _contained_in_space(element)
             )
             wanted.append((state, elements))
         total = sum(len(elements) for _, elements in wanted)
@@ -220,7 +221,9 @@ class BuildingReader:
             for mesh in iter_meshes(
                 state.opened.model,
                 elements,
-                on_progress=lambda done, base=offset: self._progress("geometry", base + done, total),
+                on_progress=lambda done, base=offset: self._progress(
+                    "geometry", base + done, total
+                ),
             ):
                 meshes[mesh.global_id] = mesh
             offset += len(elements)
@@ -261,7 +264,9 @@ class BuildingReader:
             for element in state.opened.model.by_type("IfcSpace"):
                 storey = storey_of(element)
                 if storey is None or storey.GlobalId not in state.storey_map:
-                    self._warn(f"space {element.GlobalId} {element.Name!r} is on no storey; skipped")
+                    self._warn(
+                        f"space {element.GlobalId} {element.Name!r} is on no storey; skipped"
+                    )
                     continue
                 storey_id = state.storey_map[storey.GlobalId]
                 key = (storey_id, (element.Name or "").strip().casefold())
@@ -357,7 +362,9 @@ class BuildingReader:
         meshes: dict[str, ElementMesh],
         storeys: dict[str, Storey],
     ) -> list[VerticalLink]:
-        levels = sorted(((s.global_id, s.elevation_m) for s in storeys.values()), key=lambda p: p[1])
+        levels = sorted(
+            ((s.global_id, s.elevation_m) for s in storeys.values()), key=lambda p: p[1]
+        )
         links: list[VerticalLink] = []
         for state in ordered:
             model = state.opened.model
@@ -441,7 +448,9 @@ class BuildingReader:
                     ifc_class=element.is_a(),
                     name=str(element.Name or ""),
                     tag=str(getattr(element, "Tag", None) or ""),
-                    predefined_type=str(ifcopenshell.util.element.get_predefined_type(element) or ""),
+                    predefined_type=str(
+                        ifcopenshell.util.element.get_predefined_type(element) or ""
+                    ),
                     type_name=str(element_type.Name or "") if element_type is not None else "",
                     storey_id=storey_id,
                     space_id=space_id,
@@ -475,7 +484,9 @@ class BuildingReader:
                     for obj in rel.RelatedObjects
                     if obj.is_a("IfcSpace") and obj.GlobalId in state.space_map
                 ]
-                zones.append(Zone(zone.GlobalId, str(zone.Name or ""), tuple(dict.fromkeys(members))))
+                zones.append(
+                    Zone(zone.GlobalId, str(zone.Name or ""), tuple(dict.fromkeys(members)))
+                )
         return zones
 
     # ------------------------------------------------------------------ pass 2
@@ -559,10 +570,9 @@ def _door_boundaries(
             external[element.GlobalId] = True  # IfcExternalSpatialElement: outside
         if getattr(rel, "InternalOrExternalBoundary", None) in ("EXTERNAL", "EXTERNAL_EARTH"):
             external[element.GlobalId] = True
-    return {
-        door: (tuple(spaces)[:2], external[door])
-        for door, spaces in found.items()
-    } | {door: ((), True) for door in external if door not in found}
+    return {door: (tuple(spaces)[:2], external[door]) for door, spaces in found.items()} | {
+        door: ((), True) for door in external if door not in found
+    }
 
 
 def _storey_elevations(
@@ -589,7 +599,9 @@ def _storey_elevations(
         if origin is not None and distinct:
             elevation = origin[2] * scale
         elif storey.Elevation is not None:
-            elevation = storey.Elevation * scale + (origin[2] * scale if origin is not None else 0.0)
+            elevation = storey.Elevation * scale + (
+                origin[2] * scale if origin is not None else 0.0
+            )
         else:
             floors = [
                 meshes[space.GlobalId].bounds[0][2]
