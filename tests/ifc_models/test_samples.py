@@ -25,9 +25,7 @@ MODELS = [p.name for p in sample_models()]
 @pytest.fixture(scope="module")
 def buildings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Building]:
     cache = tmp_path_factory.mktemp("samples-cache")
-    return {
-        name: ingest([sample_dir() / name], cache_dir=cache).building for name in MODELS
-    }
+    return {name: ingest([sample_dir() / name], cache_dir=cache).building for name in MODELS}
 
 
 def _has_body(element: ifcopenshell.entity_instance) -> bool:
@@ -119,7 +117,11 @@ def test_most_equipment_inside_the_rooms_of_its_storey_is_located(name: str, bui
     building = buildings[name]
     outlines = {
         storey.global_id: shapely.union_all(
-            [s.footprint for s in building.spaces if s.storey_id == storey.global_id and s.footprint]
+            [
+                s.footprint
+                for s in building.spaces
+                if s.storey_id == storey.global_id and s.footprint
+            ]
         ).buffer(0.5)
         for storey in building.storeys
     }
@@ -136,7 +138,10 @@ def test_most_equipment_inside_the_rooms_of_its_storey_is_located(name: str, bui
 
 
 def test_the_duplex_architecture_and_electrical_models_federate(tmp_path: Path) -> None:
-    paths = [sample_dir() / "Duplex_A_20110907.ifc", sample_dir() / "Duplex_Electrical_20121207.ifc"]
+    paths = [
+        sample_dir() / "Duplex_A_20110907.ifc",
+        sample_dir() / "Duplex_Electrical_20121207.ifc",
+    ]
     building = ingest(paths, cache_dir=tmp_path).building
     architecture = ifcopenshell.open(str(paths[0]))
     electrical = ifcopenshell.open(str(paths[1]))

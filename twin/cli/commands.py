@@ -1,4 +1,6 @@
 """Imports every command module so that each registers its commands."""
 
-from twin.cli import demo_model  # noqa: F401, I001  (one line per command module)
-from twin.cli import ingest  # noqa: F401
+from twin.cli import (  # noqa: F401
+    demo_model,
+    ingest,
+)
