@@ -10,6 +10,7 @@ import typer
 
 from ifc_models.demo_building import LayoutError, generate_office_building, truth_path
 from twin.cli.app import app
+from twin.cli.common import fail
 
 
 @app.command("demo-model")
@@ -31,9 +32,7 @@ def demo_model(
     Writes OUT.ifc and OUT.truth.json (rooms, doors, equipment, stairs and
     lifts with their GlobalIds, areas in m²).
     """
-    if out.parent and not out.parent.exists():
-        typer.echo(f"error: folder {out.parent} does not exist", err=True)
-        raise typer.Exit(2)
+    out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
         truth = generate_office_building(
@@ -46,8 +45,7 @@ def demo_model(
             space_boundaries=space_boundaries,
         )
     except LayoutError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        fail(str(exc))
     seconds = time.perf_counter() - started
     typer.echo(
         f"{out} ({truth_path(out).name}): {len(truth['storeys'])} storeys, "

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import json
 
-import click
 import pytest
-import typer.main
-from click.testing import CliRunner
 
-from twin.cli import demo_model  # noqa: F401  (registers the command)
-from twin.cli.app import app
+from tests.twin.cli.runner import run_twin
 
 
 def _invoke(*args: str):
-    command = typer.main.get_command(app)
-    # With a single registered command typer runs it without its name.
-    argv = ["demo-model", *args] if isinstance(command, click.Group) else list(args)
-    return CliRunner().invoke(command, argv)
+    return run_twin("demo-model", *args)
 
 
 def test_demo_model_writes_ifc_and_truth_and_prints_one_line(tmp_path):
