@@ -75,8 +75,9 @@ def build_nav_graph(building: Building) -> nx.Graph:
         )
     entrance_storey = _entrance_storey(building, floors)
     for door in building.doors:
+        levels = [spaces[s].floor_z_m for s in door.space_ids]
         floor = min(
-            (spaces[s].floor_z_m for s in door.space_ids if spaces[s].floor_z_m is not None),
+            (level for level in levels if level is not None),
             default=floors.get(door.storey_id, door.centre[2]),
         )
         pos = (door.centre[0], door.centre[1], floor)
