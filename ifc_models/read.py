@@ -497,7 +497,8 @@ class BuildingReader:
         other product with a body is meshed now, except the openings doors
         fill, which are voids, not things.
         """
-        for state in [self._host] + [s for s in self._files if s is not self._host]:
+        states = [self._host] + [s for s in self._files if s is not self._host]
+        for number, state in enumerate(states):
             model = state.opened.model
             by_id = {}
             for element in model.by_type("IfcProduct"):
@@ -510,7 +511,14 @@ class BuildingReader:
                 if getattr(element, "Representation", None) is None:
                     continue
                 by_id[element.GlobalId] = element
-            for mesh in iter_meshes(model, list(by_id.values())):
+            total = len(by_id)
+            for mesh in iter_meshes(
+                model,
+                list(by_id.values()),
+                on_progress=lambda done, n=number, t=total: self._progress(
+                    f"scene {n + 1}", done, t
+                ),
+            ):
                 storey = storey_of(by_id[mesh.global_id])
                 yield (state.storey_map.get(storey.GlobalId) if storey is not None else None), mesh
         for mesh in self._space_meshes:

@@ -111,10 +111,15 @@ class AllocationStore:
     Parameters
     ----------
     engine : Engine or str or None
-        An engine, a URL, or ``None`` for :func:`twin.store.db.default_url`.
+        An engine, a URL, or ``None`` for the configured database
+        (``TWIN_DATABASE_URL``, else the SQLite file in ``TWIN_DATA_DIR``).
     """
 
     def __init__(self, engine: Engine | str | None = None) -> None:
+        if engine is None:
+            from twin.settings import get_settings
+
+            engine = get_settings().effective_database_url
         self.engine = engine if isinstance(engine, Engine) else engine_for(engine)
         metadata.create_all(self.engine, tables=[allocations_table, audit_log])
 

@@ -1,0 +1,39 @@
+"""Settings from the environment (``TWIN_`` prefix), read when an entry point starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "bim-facility-twin"
+
+
+class Settings(BaseSettings):
+    """Where the twin keeps its files and which services it talks to.
+
+    ``TWIN_CACHE_DIR``: the ingest cache (default: the user's cache directory).
+    ``TWIN_DATA_DIR``: registered buildings and the SQLite database (default:
+    the user's data directory). ``TWIN_DATABASE_URL``: a SQLAlchemy URL that
+    replaces the SQLite file (e.g. PostgreSQL). ``TWIN_MQTT_URL``: the MQTT
+    broker (``mqtt://host:port``); unset means MQTT ingestion is off.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="TWIN_", extra="ignore")
+
+    cache_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_cache_dir(APP_NAME)))
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
+    database_url: str | None = None
+    mqtt_url: str | None = None
+
+    @property
+    def effective_database_url(self) -> str:
+        """``TWIN_DATABASE_URL``, else a SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'twin.sqlite3'}"
+
+
+def get_settings() -> Settings:
+    """Settings as the environment says now (read at start-up, never at import)."""
+    return Settings()
