@@ -24,7 +24,5 @@ def occupancy_on(allocations: Iterable[Allocation], day: date) -> Occupancy:
             departments[record.room_global_id][record.department] += 1
     return Occupancy(
         occupants={gid: len(ids) for gid, ids in persons.items()},
-        departments={
-            gid: min(c, key=lambda d: (-c[d], d)) for gid, c in departments.items()
-        },
+        departments={gid: min(c, key=lambda d: (-c[d], d)) for gid, c in departments.items()},
     )
