@@ -3,6 +3,7 @@
 from twin.cli import (  # noqa: F401
     allocations,
     compliance,
+    demo_model,
     ingest,
     usage,
 )
