@@ -108,23 +108,19 @@ def generate_allocations(
     if not offices:
         return []
     maker = _Maker(level, organisation)
-    low, high = SINGLE_OFFICE_M2
-    singles = [sa for sa in reversed(offices) if low <= sa[1] <= high]
     used: set[str] = set()
-
-    # Leaders: the head in the largest single office, deputies in the next ones.
-    n_deputies = min(3, max(0, len(singles) - 2))
-    leader_rooms = singles[: 1 + n_deputies]
-    for index, (space, _area) in enumerate(leader_rooms):
-        rank, post = (ranks.head, "局长") if index == 0 else (ranks.deputy, "副局长")
-        maker.add(space, rank, LEADERS_DEPARTMENT, (post,))
+    leader_rooms = _leader_rooms(offices, ranks)
+    for index, (space, rank, post) in enumerate(
+        leader_rooms[:-1] if len(leader_rooms) > 2 else leader_rooms
+    ):
+        department = LEADERS_DEPARTMENT if post != "处长" else DEPARTMENTS[index % len(DEPARTMENTS)]
+        maker.add(space, rank, department, (post,))
         used.add(space.global_id)
-    # One deputy also heads a centre, with an approved second office.
-    spare_singles = [sa for sa in singles if sa[0].global_id not in used]
-    if n_deputies and spare_singles:
+    # One deputy also heads a centre, with an approved second office (the last leader room).
+    if len(leader_rooms) > 2:
         deputy = maker.records[1]
-        second = spare_singles[-1][0]
-        maker.records[1] = _with_posts(deputy, ("副局长", "信息中心主任"))
+        second = leader_rooms[-1][0]
+        maker.records[1] = _with_posts(deputy, (*deputy.posts, "信息中心主任"))
         maker.add_for(maker.records[1], second, approved=True)
         used.add(second.global_id)
 
@@ -171,6 +167,37 @@ def generate_allocations(
             maker.add(target, ranks.staff, DEPARTMENTS[0], ("档案管理员",))
             break
     return sorted(maker.records, key=lambda a: (a.person_id, a.valid_from, a.room))
+
+
+def _leader_rooms(
+    offices: Sequence[tuple[Space, float]], ranks: DemoRanks
+) -> list[tuple[Space, RankLimit, str]]:
+    """Rooms for the leaders, with rank and post: by room name where the model says
+    (局长办公室, 副局长办公室, 处长办公室), else the largest single offices."""
+    named: dict[str, list[Space]] = {"head": [], "deputy": [], "division": []}
+    for space, _area in reversed(offices):
+        text = space.long_name
+        if "副局长" in text:
+            named["deputy"].append(space)
+        elif "局长" in text:
+            named["head"].append(space)
+        elif "处长" in text:
+            named["division"].append(space)
+    if named["head"]:
+        # 处长: 正局(处)级 covers the head of a 处; the standard's bracket says so.
+        return (
+            [(s, ranks.head, "局长") for s in named["head"][:1]]
+            + [(s, ranks.deputy, "副局长") for s in named["deputy"]]
+            + [(s, ranks.head, "处长") for s in named["division"]]
+        )
+    low, high = SINGLE_OFFICE_M2
+    singles = [space for space, area in reversed(offices) if low <= area <= high]
+    n_deputies = min(3, max(0, len(singles) - 2))
+    rooms = [(singles[0], ranks.head, "局长")] if singles else []
+    rooms += [(s, ranks.deputy, "副局长") for s in singles[1 : 1 + n_deputies]]
+    if len(singles) > 1 + n_deputies and n_deputies:
+        rooms.append((singles[-1], ranks.deputy, "副局长"))
+    return rooms
 
 
 class _Maker:
