@@ -1,6 +1,9 @@
 """Imports every command module so that each registers its commands."""
 
 from twin.cli import (  # noqa: F401
+    allocations,
+    compliance,
     demo_model,
     ingest,
+    usage,
 )
