@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,10 +31,8 @@ from pathlib import Path
 import ifcopenshell
 import ifcopenshell.geom
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from ifc_models.demo_building import generate_office_building  # noqa: E402
-from twin.ingest import ingest  # noqa: E402
+from ifc_models.demo_building import generate_office_building
+from twin.ingest import ingest
 
 KERNELS = ("cgal-simple", "hybrid-cgal-simple-opencascade")
 
@@ -67,9 +64,7 @@ def measure(path: Path, repeat: int) -> dict[str, float | int | str]:
         floors[kernel] = statistics.median(r[0] for r in runs)
         counts[kernel] = runs[0][1]
     complete = max(counts.values())
-    floor_kernel = min(
-        (k for k in KERNELS if counts[k] == complete), key=lambda k: floors[k]
-    )
+    floor_kernel = min((k for k in KERNELS if counts[k] == complete), key=lambda k: floors[k])
     navigation, cold, cached = [], [], []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as cache:
@@ -101,7 +96,8 @@ def main() -> None:
     parser.add_argument("--no-large", action="store_true", help="skip the 2,000-room building")
     parser.add_argument("--only", help="only models whose name contains this")
     args = parser.parse_args()
-    samples = Path(os.environ.get("TWIN_SAMPLE_DIR", Path(__file__).resolve().parents[2] / "shared" / "ifc"))
+    default_samples = Path(__file__).resolve().parents[2] / "shared" / "ifc"
+    samples = Path(os.environ.get("TWIN_SAMPLE_DIR", default_samples))
     models = sorted(samples.glob("*.ifc"))
     with tempfile.TemporaryDirectory() as folder:
         if not args.no_large:
