@@ -33,7 +33,11 @@ test-fast: install
 demo: install
 	$(BIN)/twin demo-model $(DEMO_DIR)/office.ifc --storeys 6 --rooms-per-storey 50
 	$(BIN)/twin ingest $(DEMO_DIR)/office.ifc
-	$(BIN)/twin info $(DEMO_DIR)/office.ifc | head -40
+	$(BIN)/twin demo-allocations $(DEMO_DIR)/office.ifc --out $(DEMO_DIR)/allocations.csv
+	$(BIN)/twin compliance $(DEMO_DIR)/office.ifc --allocations $(DEMO_DIR)/allocations.csv \
+		--level municipal --xlsx $(DEMO_DIR)/compliance.xlsx
+	$(BIN)/twin compliance $(DEMO_DIR)/office.ifc --allocations $(DEMO_DIR)/allocations.csv \
+		--level municipal | head -30
 
 bench: install
 	$(BIN)/python bench/ingest.py

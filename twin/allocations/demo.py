@@ -6,7 +6,8 @@ organisation, 「示例市机关事务管理局（演示）」 by default, with:
 
 - the head in the largest single office and deputies in the next ones, so a
   leader's room larger than the limit is over the standard (the common case);
-- staff 2–4 per shared office, large open offices filled to about their
+- staff filling each shared office to the standard (about one in seven a desk short,
+  so over it), large open offices filled to about their
   capacity, one of them deliberately under-filled (over the standard);
 - some offices left vacant;
 - one person who left (``valid_to`` in the past: their room is vacant now);
@@ -57,6 +58,10 @@ class DemoRanks:
     head: RankLimit
     deputy: RankLimit
     staff: RankLimit
+
+
+#: Share of shared offices left one person short of their capacity (over the standard).
+UNDERFILLED_SHARE = 0.15
 
 
 def demo_ranks(standard: Standard, level: str) -> DemoRanks:
@@ -146,7 +151,11 @@ def generate_allocations(
             if space.global_id == underfilled:
                 count = max(2, int(capacity * 0.7))
         else:
-            count = rng.randint(1, 2) if capacity < 2 else rng.randint(2, 4)
+            # Housing staff fill a shared office up to the standard; now and
+            # then one desk stays empty, which puts the room over it.
+            count = max(1, math.ceil(capacity - 1e-9))
+            if rng.random() < UNDERFILLED_SHARE:
+                count = max(1, count - 1)
         members = []
         for member in range(count):
             post = ("科长",) if member == 0 else ("科员",)

@@ -71,6 +71,7 @@ def usage_command(
             line += f", {per:.1f} m²/person" if per is not None else ""
             line += f", utilisation {util:.0%}" if util is not None else ""
         typer.echo(line)
-        typer.echo(f"  {'':<20} {types}")
+        if by != "type" or group["key"] == "TOTAL":
+            typer.echo(f"  {'':<20} {types}")
     for room in report["vacant"]:
         typer.echo(f"  vacant {room['name']:<8} {room['area_m2']:>8.2f} m²  {room['storey']}")
