@@ -27,7 +27,6 @@ from spatial.areas import AREA_AGREEMENT, model_area_for_comparison, relative_di
 from spatial.errors import SerializationError
 from spatial.navgraph import build_nav_graph, nav_stats
 from spatial.records import Building
-from spatial.scene import build_glb
 from spatial.serialize import FORMAT_VERSION, building_from_dict, building_to_dict
 from twin.settings import get_settings
 
@@ -94,6 +93,10 @@ def ingest(
     building = reader.read_building()
     graph = build_nav_graph(building)
     navigation_ready = time.perf_counter() - start
+    # trimesh (and scipy under it) takes a second to import: only a cold
+    # ingest needs it, so a cached load and the command line start fast.
+    from spatial.scene import build_glb
+
     scene_meshes = list(reader.scene_meshes())
     building = _with_equipment_boxes(building, scene_meshes)
     glb = build_glb(scene_meshes, {s.global_id: s.name for s in building.storeys})
