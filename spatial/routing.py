@@ -214,7 +214,17 @@ class Router:
         n = len(nodes)
         self._indptr = np.searchsorted(self._src, np.arange(n + 1)).astype(np.int32)
         self._indices = self._dst.astype(np.int32)
-        self._base = self._matrix(self._time)
+        # Outside is a place to start or end, not a corridor: leaving by one
+        # exterior door and entering by another would be a free shortcut.
+        # Edges into outside are closed unless the route ends there (then
+        # edges out of it are closed instead).
+        if OUTSIDE in self.index:
+            self._into_outside = self._dst == self.index[OUTSIDE]
+            self._out_of_outside = self._src == self.index[OUTSIDE]
+        else:
+            self._into_outside = self._out_of_outside = np.zeros(len(self._src), dtype=bool)
+        self._base = self._matrix(np.where(self._into_outside, np.inf, self._time))
+        self._base_to_outside = self._matrix(np.where(self._out_of_outside, np.inf, self._time))
         node_room = np.full(n, -1, dtype=np.int64)
         for space_id, code in self._room_code.items():
             if space_id in self.index:
@@ -232,12 +242,15 @@ class Router:
         n = len(self.nodes)
         return scipy.sparse.csr_matrix((weights, self._indices, self._indptr), shape=(n, n))
 
-    def _weights(self, constraints: Constraints, exempt_rooms: Iterable[str]) -> scipy.sparse.csr_matrix:
+    def _weights(
+        self, constraints: Constraints, exempt_rooms: Iterable[str], *, to_outside: bool = False
+    ) -> scipy.sparse.csr_matrix:
         """The CSR matrix of walking times with forbidden edges made infinite."""
         banned = self._banned(constraints, exempt_rooms)
         if banned is None:
-            return self._base
-        return self._matrix(np.where(banned, np.inf, self._time))
+            return self._base_to_outside if to_outside else self._base
+        closed = self._out_of_outside if to_outside else self._into_outside
+        return self._matrix(np.where(banned | closed, np.inf, self._time))
 
     def _banned(
         self, constraints: Constraints, exempt_rooms: Iterable[str]
@@ -402,7 +415,9 @@ class Router:
         start = origin if isinstance(origin, Place) else self.resolve(origin)
         end = destination if isinstance(destination, Place) else self.resolve(destination)
         sources, targets = self._ends(start), self._ends(end)
-        matrix = self._weights(constraints, _rooms_of(start, end))
+        matrix = self._weights(
+            constraints, _rooms_of(start, end), to_outside=end.kind == "outside"
+        )
         times, predecessors = scipy.sparse.csgraph.dijkstra(
             matrix, directed=True, indices=sources.nodes, return_predecessors=True
         )
@@ -555,7 +570,9 @@ class Router:
     def _reachable(self, start: Place, end: Place, constraints: Constraints) -> bool:
         sources, targets = self._ends(start), self._ends(end)
         times = scipy.sparse.csgraph.dijkstra(
-            self._weights(constraints, _rooms_of(start, end)), directed=True, indices=sources.nodes
+            self._weights(constraints, _rooms_of(start, end), to_outside=end.kind == "outside"),
+            directed=True,
+            indices=sources.nodes,
         )
         return self._best(sources, targets, np.atleast_2d(times)) is not None
 

@@ -1,3 +1,3 @@
 """Imports every command module so that each registers its commands."""
 
-from twin.cli import ingest  # noqa: F401
+from twin.cli import ingest, route  # noqa: F401
