@@ -14,7 +14,8 @@ anchor, a point inside it) is joined to each portal the same way. So the
 graph's lengths are walking lengths, not centre-to-centre guesses.
 
 Every edge has ``length_m`` (metres walked or climbed), ``time_s`` (the search
-weight), ``kind`` (``walk``, ``exit``, ``stair``, ``ramp``, ``lift``); walk
+weight), ``kind`` (``walk``, ``exit``, ``outdoor`` (round the outside between two
+exterior doors), ``stair``, ``ramp``, ``lift``); walk
 edges also ``room`` (the space walked through) and ``path`` (the XY points
 walked, from the node named by ``path_from``); link edges ``link_id``.
 ``graph.graph["building"]`` holds the building it was built from.
@@ -60,11 +61,14 @@ LINK_REACH_M = 1.0
 #: Stair or lift rooms of consecutive storeys are one shaft when their
 #: footprints overlap by this share of the smaller one.
 SHAFT_MIN_OVERLAP = 0.3
+#: Walking round the outside of the building from one exterior door to
+#: another: the straight distance times this detour factor (paths, corners).
+OUTSIDE_DETOUR_FACTOR = 1.4
 #: Find doorless openings from touching footprints on storeys whose rooms
 #: have no virtual space boundaries (see :mod:`spatial.openings`).
 GEOMETRIC_OPENINGS = True
 
-EDGE_KINDS = ("walk", "exit", "stair", "ramp", "lift")
+EDGE_KINDS = ("walk", "exit", "outdoor", "stair", "ramp", "lift")
 
 
 def link_node(link_id: str, storey_id: str) -> str:
@@ -212,6 +216,7 @@ def build_nav_graph(building: Building) -> nx.Graph:
             if OUTSIDE not in graph:
                 graph.add_node(OUTSIDE, kind="outside", storey=None, pos=None, name="outside")
             graph.add_edge(door.global_id, OUTSIDE, length_m=0.0, time_s=0.0, kind="exit")
+    _join_exterior_doors(graph)
     for opening in all_openings(building):
         node = opening.node_id
         graph.add_node(
@@ -230,6 +235,22 @@ def build_nav_graph(building: Building) -> nx.Graph:
         if space.footprint is not None and graph.nodes[space.global_id]["pos"] is not None:
             _join_room(graph, space, portals.get(space.global_id, []))
     return graph
+
+
+def _join_exterior_doors(graph: nx.Graph) -> None:
+    """Walks outside between the entrance storey's exterior doors (kind ``outdoor``).
+
+    ``outside`` itself is where routes start or end; a route between two parts
+    of a building that only the outdoors joins (the two flats of a duplex)
+    walks round the outside, costed by :data:`OUTSIDE_DETOUR_FACTOR`.
+    """
+    if OUTSIDE not in graph:
+        return
+    exits = sorted(graph.neighbors(OUTSIDE))
+    for a, b in itertools.combinations(exits, 2):
+        pa, pb = graph.nodes[a]["pos"], graph.nodes[b]["pos"]
+        length = math.dist(pa, pb) * OUTSIDE_DETOUR_FACTOR
+        graph.add_edge(a, b, length_m=length, time_s=length / WALK_SPEED_M_S, kind="outdoor")
 
 
 def _join_room(graph: nx.Graph, space: Space, portal_ids: list[str]) -> None:

@@ -101,7 +101,10 @@ def plan_round(
     def leg(a: int, b: int) -> Route:
         sources, targets = ends[a], ends[b]
         rows = [row[int(x)] for x in sources.nodes]
-        i, j = router._best(sources, targets, times[rows])  # type: ignore[misc]
+        best = router._best(sources, targets, times[rows])
+        if best is None:  # the cost matrix said reachable: only a bug gets here
+            raise NoRouteError(f"no route from {everyone[a].name} to {everyone[b].name}")
+        i, j = best
         return router._assemble(
             everyone[a], everyone[b], sources, targets, i, j, predecessors[rows[i]], constraints
         )

@@ -493,6 +493,8 @@ class Router:
             data = self.graph.edges[node, names[k + 1]]
             length += data["length_m"]
             time_s += data["time_s"]
+            if data["kind"] == "outdoor":
+                add_step(Step("outside", OUTSIDE, "outside", None))
             if data["kind"] == "walk":
                 room = data["room"]
                 add_step(self._step(room))
@@ -551,7 +553,8 @@ class Router:
                     )
                 return f"no step-free route from {a} to {b}: every way passes a stair"
             if name == "avoid":
-                return f"no route from {a} to {b} that avoids {constraints.describe()}"
+                avoided = ", ".join(sorted(constraints.avoid_types | constraints.avoid_rooms))
+                return f"no route from {a} to {b} that avoids {avoided}"
             return (
                 f"no route from {a} to {b} without "
                 + ", ".join(sorted(constraints.out_of_service))
