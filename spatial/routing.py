@@ -46,6 +46,8 @@ SUGGESTION_CUTOFF = 0.5
 #: csgraph drops zero weights from sparse matrices: free edges (the step from
 #: an exterior door to ``outside``) cost this many seconds instead.
 FREE_EDGE_S = 1e-6
+#: Masked weight matrices kept per router (constraint sets without restricted rooms).
+MATRIX_CACHE_SIZE = 16
 #: Consecutive polyline points closer than this (m) are one point.
 POINT_MERGE_M = 1e-6
 
@@ -171,6 +173,7 @@ class Router:
             for alias in storey.aliases:
                 self._storey_names[alias] = storey.name
         self._walkers: dict[str, RoomWalker] = {}
+        self._matrices: dict[tuple[Constraints, bool], scipy.sparse.csr_matrix] = {}
         self._compile()
         self._index_references()
 
@@ -245,7 +248,25 @@ class Router:
     def _weights(
         self, constraints: Constraints, exempt_rooms: Iterable[str], *, to_outside: bool = False
     ) -> scipy.sparse.csr_matrix:
-        """The CSR matrix of walking times with forbidden edges made infinite."""
+        """The CSR matrix of walking times with forbidden edges made infinite.
+
+        Matrices of constraints without restricted rooms (no stairs, faults)
+        are kept: masking costs as much as a search.
+        """
+        cacheable = not (constraints.avoid_rooms or constraints.avoid_types)
+        key = (constraints, to_outside)
+        if cacheable and key in self._matrices:
+            return self._matrices[key]
+        matrix = self._masked(constraints, exempt_rooms, to_outside)
+        if cacheable:
+            if len(self._matrices) >= MATRIX_CACHE_SIZE:
+                self._matrices.pop(next(iter(self._matrices)))
+            self._matrices[key] = matrix
+        return matrix
+
+    def _masked(
+        self, constraints: Constraints, exempt_rooms: Iterable[str], to_outside: bool
+    ) -> scipy.sparse.csr_matrix:
         banned = self._banned(constraints, exempt_rooms)
         if banned is None:
             return self._base_to_outside if to_outside else self._base
