@@ -48,7 +48,17 @@ def synthetic_office(storeys: int, rooms_per_storey: int) -> Building:
 
         def door(gid: str, x: float, y: float, rooms: tuple[str, ...], z=z, s=s) -> None:
             doors.append(
-                Door(gid, gid, s, (x, y, z), 0.9, 2.1, box(x - 0.45, y - 0.1, x + 0.45, y + 0.1), rooms, "geometry")
+                Door(
+                    gid,
+                    gid,
+                    s,
+                    (x, y, z),
+                    0.9,
+                    2.1,
+                    box(x - 0.45, y - 0.1, x + 0.45, y + 0.1),
+                    rooms,
+                    "geometry",
+                )
             )
 
         seg_len = length / SEGMENTS
@@ -56,38 +66,95 @@ def synthetic_office(storeys: int, rooms_per_storey: int) -> Building:
             add(f"{s}-C{k}", "Corridor", box(k * seg_len, 0, (k + 1) * seg_len, CORRIDOR_W_M))
             if k:
                 openings.append(
-                    OpenConnection((f"{s}-C{k - 1}", f"{s}-C{k}"), s, (k * seg_len, CORRIDOR_W_M / 2, z))
+                    OpenConnection(
+                        (f"{s}-C{k - 1}", f"{s}-C{k}"), s, (k * seg_len, CORRIDOR_W_M / 2, z)
+                    )
                 )
         for i in range(per_side):
             x0 = i * ROOM_W_M
             seg = f"{s}-C{min(int(x0 // seg_len), SEGMENTS - 1)}"
             north, south = f"{s}-N{i}", f"{s}-S{i}"
-            add(north, "Office", box(x0 + WALL_M / 2, CORRIDOR_W_M + WALL_M, x0 + ROOM_W_M - WALL_M / 2, CORRIDOR_W_M + WALL_M + ROOM_D_M))
-            add(south, "Office", box(x0 + WALL_M / 2, -WALL_M - ROOM_D_M, x0 + ROOM_W_M - WALL_M / 2, -WALL_M))
+            add(
+                north,
+                "Office",
+                box(
+                    x0 + WALL_M / 2,
+                    CORRIDOR_W_M + WALL_M,
+                    x0 + ROOM_W_M - WALL_M / 2,
+                    CORRIDOR_W_M + WALL_M + ROOM_D_M,
+                ),
+            )
+            add(
+                south,
+                "Office",
+                box(x0 + WALL_M / 2, -WALL_M - ROOM_D_M, x0 + ROOM_W_M - WALL_M / 2, -WALL_M),
+            )
             door(f"{s}-DN{i}", x0 + ROOM_W_M / 2, CORRIDOR_W_M + WALL_M / 2, (seg, north))
             door(f"{s}-DS{i}", x0 + ROOM_W_M / 2, -WALL_M / 2, (seg, south))
         add(f"{s}-STAIR", "Stair", box(-WALL_M - 4, 0, -WALL_M, CORRIDOR_W_M + 3))
         doors.append(
-            Door(f"{s}-DST", "", s, (-WALL_M / 2, 1.2, z), 0.9, 2.1, box(-WALL_M, 0.75, 0, 1.65), (f"{s}-C0", f"{s}-STAIR"), "geometry",
-                 is_exterior=False)
+            Door(
+                f"{s}-DST",
+                "",
+                s,
+                (-WALL_M / 2, 1.2, z),
+                0.9,
+                2.1,
+                box(-WALL_M, 0.75, 0, 1.65),
+                (f"{s}-C0", f"{s}-STAIR"),
+                "geometry",
+                is_exterior=False,
+            )
         )
         add(f"{s}-LIFT", "Lift lobby", box(length + WALL_M, 0, length + WALL_M + 3, CORRIDOR_W_M))
         doors.append(
-            Door(f"{s}-DL", "", s, (length + WALL_M / 2, 1.2, z), 0.9, 2.1, box(length, 0.75, length + WALL_M, 1.65),
-                 (f"{s}-C{SEGMENTS - 1}", f"{s}-LIFT"), "geometry")
+            Door(
+                f"{s}-DL",
+                "",
+                s,
+                (length + WALL_M / 2, 1.2, z),
+                0.9,
+                2.1,
+                box(length, 0.75, length + WALL_M, 1.65),
+                (f"{s}-C{SEGMENTS - 1}", f"{s}-LIFT"),
+                "geometry",
+            )
         )
     first = levels[0].global_id
     doors.append(
-        Door("ENTRANCE", "Entrance", first, (length / 2, -WALL_M / 2 - ROOM_D_M - WALL_M, 0.0), 1.8, 2.1,
-             box(length / 2 - 0.9, -2 * WALL_M - ROOM_D_M, length / 2 + 0.9, -WALL_M - ROOM_D_M),
-             (f"{first}-S{per_side // 2}",), "geometry", True)
+        Door(
+            "ENTRANCE",
+            "Entrance",
+            first,
+            (length / 2, -WALL_M / 2 - ROOM_D_M - WALL_M, 0.0),
+            1.8,
+            2.1,
+            box(length / 2 - 0.9, -2 * WALL_M - ROOM_D_M, length / 2 + 0.9, -WALL_M - ROOM_D_M),
+            (f"{first}-S{per_side // 2}",),
+            "geometry",
+            True,
+        )
     )
     ids = tuple(level.global_id for level in levels)
     links = (
-        VerticalLink("STAIR", "stair", "Stair", ids, box(-WALL_M - 3.5, 0.5, -WALL_M - 0.5, CORRIDOR_W_M + 2.5)),
-        VerticalLink("LIFT", "lift", "Lift", ids, box(length + WALL_M + 1, 0.3, length + WALL_M + 2.8, CORRIDOR_W_M - 0.3)),
+        VerticalLink(
+            "STAIR",
+            "stair",
+            "Stair",
+            ids,
+            box(-WALL_M - 3.5, 0.5, -WALL_M - 0.5, CORRIDOR_W_M + 2.5),
+        ),
+        VerticalLink(
+            "LIFT",
+            "lift",
+            "Lift",
+            ids,
+            box(length + WALL_M + 1, 0.3, length + WALL_M + 2.8, CORRIDOR_W_M - 0.3),
+        ),
     )
-    return Building("Synthetic office", "SYN", (), levels, tuple(spaces), tuple(doors), tuple(openings), links)
+    return Building(
+        "Synthetic office", "SYN", (), levels, tuple(spaces), tuple(doors), tuple(openings), links
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -117,7 +184,10 @@ def main() -> None:
     rooms = [s.global_id for s in building.spaces]
     rng = random.Random(1)
     rows = []
-    for label, constraints in (("route", Constraints()), ("route --no-stairs", Constraints(no_stairs=True))):
+    for label, constraints in (
+        ("route", Constraints()),
+        ("route --no-stairs", Constraints(no_stairs=True)),
+    ):
         times = []
         for _ in range(args.queries):
             a, b = rng.sample(rooms, 2)
@@ -132,7 +202,9 @@ def main() -> None:
         t = time.perf_counter()
         plan = plan_round(router, "outside", targets)
         rounds.append((time.perf_counter() - t) * 1e3)
-    rows.append(("round, 25 targets (median of 10)", statistics.median(rounds), TARGETS["round_ms"]))
+    rows.append(
+        ("round, 25 targets (median of 10)", statistics.median(rounds), TARGETS["round_ms"])
+    )
     print(
         f"{building.name}: {len(building.storeys)} storeys, {len(building.spaces)} rooms, "
         f"{len(building.doors)} doors; graph {graph.number_of_nodes()} nodes, "

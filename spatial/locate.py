@@ -56,7 +56,7 @@ class SpaceIndex:
         self._trees = {
             storey_id: _StoreyTree(
                 space_ids=tuple(s.global_id for s in members),
-                areas=np.array([s.footprint.area for s in members if s.footprint is not None]),
+                areas=shapely.area([s.footprint for s in members]),
                 tree=shapely.STRtree([s.footprint for s in members]),
             )
             for storey_id, members in grouped.items()

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
-Point3 = tuple[float, float, float]
-Footprint = Polygon | MultiPolygon
+Point3: TypeAlias = tuple[float, float, float]
+Footprint: TypeAlias = Polygon | MultiPolygon
 
 #: Node id of the outside world in the navigation graph.
 OUTSIDE = "outside"

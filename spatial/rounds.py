@@ -45,8 +45,14 @@ class Round:
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``twin round --json``."""
         return {
-            "start": {"kind": self.start.kind, "global_id": self.start.global_id, "name": self.start.name},
-            "order": [{"kind": p.kind, "global_id": p.global_id, "name": p.name} for p in self.order],
+            "start": {
+                "kind": self.start.kind,
+                "global_id": self.start.global_id,
+                "name": self.start.name,
+            },
+            "order": [
+                {"kind": p.kind, "global_id": p.global_id, "name": p.name} for p in self.order
+            ],
             "length_m": round(self.length_m, 3),
             "time_s": round(self.time_s, 2),
             "naive_length_m": round(self.naive_length_m, 3),
@@ -79,7 +85,10 @@ def plan_round(
         raise RoutingError("a round needs at least one target")
     ids = [p.global_id for p in places]
     if len(set(ids)) != len(ids):
-        raise RoutingError("a round lists a target twice: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
+        raise RoutingError(
+            "a round lists a target twice: "
+            + ", ".join(sorted({i for i in ids if ids.count(i) > 1}))
+        )
     everyone = [first, *places]
     ends = [router._ends(p) for p in everyone]
     matrix = router._weights(constraints, _rooms_of(*everyone))
@@ -122,7 +131,9 @@ def plan_round(
     )
 
 
-def _cost_matrix(ends: Sequence[Any], times: npt.NDArray[np.float64], row: dict[int, int]) -> npt.NDArray[np.float64]:
+def _cost_matrix(
+    ends: Sequence[Any], times: npt.NDArray[np.float64], row: dict[int, int]
+) -> npt.NDArray[np.float64]:
     """Quickest time (s) between every pair of places, through their entry nodes."""
     n = len(ends)
     cost = np.zeros((n, n))
@@ -169,8 +180,12 @@ def _two_opt(cost: npt.NDArray[np.float64], order: list[int]) -> list[int]:
         improved = False
         for i in range(1, n - 1):
             for j in range(i + 1, n):
-                before = cost[path[i - 1], path[i]] + (cost[path[j], path[j + 1]] if j + 1 < n else 0.0)
-                after = cost[path[i - 1], path[j]] + (cost[path[i], path[j + 1]] if j + 1 < n else 0.0)
+                before = cost[path[i - 1], path[i]] + (
+                    cost[path[j], path[j + 1]] if j + 1 < n else 0.0
+                )
+                after = cost[path[i - 1], path[j]] + (
+                    cost[path[i], path[j + 1]] if j + 1 < n else 0.0
+                )
                 if after < before - TWO_OPT_MIN_GAIN_S:
                     path[i : j + 1] = path[i : j + 1][::-1]
                     improved = True

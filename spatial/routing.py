@@ -108,7 +108,12 @@ class Step:
     storey: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "global_id": self.global_id, "name": self.name, "storey": self.storey}
+        return {
+            "kind": self.kind,
+            "global_id": self.global_id,
+            "name": self.name,
+            "storey": self.storey,
+        }
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,11 @@ class Route:
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``twin route --json``."""
         return {
-            "from": {"kind": self.origin.kind, "global_id": self.origin.global_id, "name": self.origin.name},
+            "from": {
+                "kind": self.origin.kind,
+                "global_id": self.origin.global_id,
+                "name": self.origin.name,
+            },
             "to": {
                 "kind": self.destination.kind,
                 "global_id": self.destination.global_id,
@@ -191,7 +200,11 @@ class Router:
         self._room_code: dict[str, int] = {}
         self._link_code: dict[str, int] = {}
         for u, v, data in self.graph.edges(data=True):
-            r = self._room_code.setdefault(data["room"], len(self._room_code)) if "room" in data else -1
+            r = (
+                self._room_code.setdefault(data["room"], len(self._room_code))
+                if "room" in data
+                else -1
+            )
             lk = (
                 self._link_code.setdefault(data["link_id"], len(self._link_code))
                 if "link_id" in data
@@ -358,14 +371,17 @@ class Router:
         if text in self._by_id:
             return self._by_id[text]
         if text.casefold() == OUTSIDE:
-            raise UnknownPlaceError(f"{ref!r}: the model has no exterior door on its entrance storey")
+            raise UnknownPlaceError(
+                f"{ref!r}: the model has no exterior door on its entrance storey"
+            )
         matches = self._by_name.get(text.casefold(), {})
         if len(matches) == 1:
             return next(iter(matches.values()))
         if matches:
             candidates = tuple(f"{p.global_id} ({p.name})" for p in matches.values())
             raise AmbiguousPlaceError(
-                f"{ref!r} names {len(matches)} places: " + ", ".join(candidates[:MAX_SUGGESTIONS * 2]),
+                f"{ref!r} names {len(matches)} places: "
+                + ", ".join(candidates[: MAX_SUGGESTIONS * 2]),
                 candidates,
             )
         keys = list(self._by_name) + list(self._by_id)
@@ -373,7 +389,9 @@ class Router:
             text.casefold(), keys, n=MAX_SUGGESTIONS, cutoff=SUGGESTION_CUTOFF
         )
         suggestion = f"; did you mean {', '.join(close)}?" if close else ""
-        raise UnknownPlaceError(f"{ref!r} names no room, door or equipment{suggestion}", tuple(close))
+        raise UnknownPlaceError(
+            f"{ref!r} names no room, door or equipment{suggestion}", tuple(close)
+        )
 
     def constraints(
         self,
@@ -421,7 +439,9 @@ class Router:
             legs.append(tuple(points))
         return _Ends(np.array(nodes), np.array(extra), tuple(legs))
 
-    def route(self, origin: str | Place, destination: str | Place, constraints: Constraints | None = None) -> Route:
+    def route(
+        self, origin: str | Place, destination: str | Place, constraints: Constraints | None = None
+    ) -> Route:
         """The quickest route from ``origin`` to ``destination``.
 
         Raises
@@ -436,9 +456,7 @@ class Router:
         start = origin if isinstance(origin, Place) else self.resolve(origin)
         end = destination if isinstance(destination, Place) else self.resolve(destination)
         sources, targets = self._ends(start), self._ends(end)
-        matrix = self._weights(
-            constraints, _rooms_of(start, end), to_outside=end.kind == "outside"
-        )
+        matrix = self._weights(constraints, _rooms_of(start, end), to_outside=end.kind == "outside")
         times, predecessors = scipy.sparse.csgraph.dijkstra(
             matrix, directed=True, indices=sources.nodes, return_predecessors=True
         )
@@ -448,7 +466,9 @@ class Router:
         i, j = found
         return self._assemble(start, end, sources, targets, i, j, predecessors[i], constraints)
 
-    def _best(self, sources: _Ends, targets: _Ends, times: npt.NDArray[np.float64]) -> tuple[int, int] | None:
+    def _best(
+        self, sources: _Ends, targets: _Ends, times: npt.NDArray[np.float64]
+    ) -> tuple[int, int] | None:
         total = (
             sources.extra_m[:, None] / WALK_SPEED_M_S
             + times[:, targets.nodes]
@@ -459,7 +479,9 @@ class Router:
         i, j = np.unravel_index(int(np.argmin(total)), total.shape)
         return int(i), int(j)
 
-    def _node_path(self, predecessors: npt.NDArray[np.int32], source: int, target: int) -> list[int]:
+    def _node_path(
+        self, predecessors: npt.NDArray[np.int32], source: int, target: int
+    ) -> list[int]:
         path = [target]
         while path[-1] != source:
             previous = int(predecessors[path[-1]])
@@ -558,9 +580,27 @@ class Router:
         """A one-line reason: the constraint, or the missing link, that stops a route."""
         a, b = self._describe(start), self._describe(end)
         relaxed = [
-            ("no_stairs", Constraints(False, constraints.avoid_rooms, constraints.avoid_types, constraints.out_of_service)),
-            ("avoid", Constraints(constraints.no_stairs, frozenset(), frozenset(), constraints.out_of_service)),
-            ("out_of_service", Constraints(constraints.no_stairs, constraints.avoid_rooms, constraints.avoid_types)),
+            (
+                "no_stairs",
+                Constraints(
+                    False,
+                    constraints.avoid_rooms,
+                    constraints.avoid_types,
+                    constraints.out_of_service,
+                ),
+            ),
+            (
+                "avoid",
+                Constraints(
+                    constraints.no_stairs, frozenset(), frozenset(), constraints.out_of_service
+                ),
+            ),
+            (
+                "out_of_service",
+                Constraints(
+                    constraints.no_stairs, constraints.avoid_rooms, constraints.avoid_types
+                ),
+            ),
         ]
         storey_a, storey_b = self._place_storey(start), self._place_storey(end)
         for name, looser in relaxed:
@@ -583,7 +623,11 @@ class Router:
             )
         if not self._reachable(start, end, Constraints()):
             for place in (end, start):
-                if place.space_id and place.kind in ("room", "equipment") and not self._portals.get(place.space_id):
+                if (
+                    place.space_id
+                    and place.kind in ("room", "equipment")
+                    and not self._portals.get(place.space_id)
+                ):
                     label = self.building.space(place.space_id).label
                     return f"no route from {a} to {b}: room {label} has no door or opening in the model"
             if storey_a != storey_b:

@@ -74,8 +74,8 @@ def build_glb(
             groups[key] = name
         return groups[key]
 
-    for storey_id in storey_names:
-        group_of(storey_id)
+    for name in storey_names:
+        group_of(name)
     for storey_id, mesh in meshes:
         if mesh.is_empty:
             continue

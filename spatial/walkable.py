@@ -56,7 +56,9 @@ class RoomWalker:
         self._corner_edges: list[list[tuple[int, float]]] = [[] for _ in range(n)]
         if n > 1:
             pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
-            visible = self._visible([self.corners[i] for i, _ in pairs], [self.corners[j] for _, j in pairs])
+            visible = self._visible(
+                [self.corners[i] for i, _ in pairs], [self.corners[j] for _, j in pairs]
+            )
             for (i, j), ok in zip(pairs, visible, strict=True):
                 if ok:
                     d = math.dist(self.corners[i], self.corners[j])
@@ -159,4 +161,3 @@ def _reflex_corners(area: Polygon | MultiPolygon) -> list[XY]:
 def polyline_length(points: Sequence[Sequence[float]]) -> float:
     """Length (m) of a polyline of 2D or 3D points."""
     return sum(math.dist(a, b) for a, b in zip(points, points[1:], strict=False))
-

@@ -13,6 +13,7 @@ import logging
 import os
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from twin.settings import get_settings
 log = logging.getLogger(__name__)
 
 #: Part of every cache key: bump when the reader's output changes meaning.
-READER_VERSION = "1"
+READER_VERSION = "2"
 
 Progress = Callable[[str, int, int], None]
 
@@ -154,6 +155,7 @@ def summary(result: IngestResult) -> dict[str, Any]:
     building = result.building
     stats = nav_stats(result.graph, (s.global_id for s in building.spaces))
     compared = within = 0
+    references: Counter[str] = Counter()
     usable = 0.0
     for space in building.spaces:
         area = space.footprint_area_m2
@@ -161,6 +163,7 @@ def summary(result: IngestResult) -> dict[str, Any]:
         reference = model_area_for_comparison(space)
         if area is not None and reference is not None:
             compared += 1
+            references[reference[0]] += 1
             within += abs(relative_difference(area, reference[1])) <= AREA_AGREEMENT
     located = sum(1 for e in building.equipment if e.space_id is not None)
     return {
@@ -181,6 +184,7 @@ def summary(result: IngestResult) -> dict[str, Any]:
         "usable_area_m2": round(usable, 3),
         "areas_compared": compared,
         "areas_within_3pct": within,
+        "area_references": dict(references),
         "warnings": list(building.warnings),
         "nav": {
             "nodes": stats.nodes,

@@ -13,11 +13,22 @@ def room(gid: str, storey: str, outline: Polygon, z: float, long_name: str = "")
     return Space(gid, gid, long_name or gid, storey, footprint=outline, floor_z_m=z, height_m=2.7)
 
 
-def door(gid: str, storey: str, x: float, y: float, z: float, spaces: tuple[str, ...], *,
-         vertical_wall: bool, exterior: bool = False) -> Door:
+def door(
+    gid: str,
+    storey: str,
+    x: float,
+    y: float,
+    z: float,
+    spaces: tuple[str, ...],
+    *,
+    vertical_wall: bool,
+    exterior: bool = False,
+) -> Door:
     """A 0.9 m door in a 0.2 m wall centred on (x, y)."""
-    opening = box(x - 0.1, y - 0.45, x + 0.1, y + 0.45) if vertical_wall else box(
-        x - 0.45, y - 0.1, x + 0.45, y + 0.1
+    opening = (
+        box(x - 0.1, y - 0.45, x + 0.1, y + 0.45)
+        if vertical_wall
+        else box(x - 0.45, y - 0.1, x + 0.45, y + 0.1)
     )
     return Door(gid, gid, storey, (x, y, z), 0.9, 2.1, opening, spaces, "geometry", exterior)
 
@@ -59,10 +70,16 @@ def two_storey_building(*, lift: bool = True) -> Building:
             room(f"{s}_CORR", s, box(0, 0, 20, 3), z, f"{s} corridor"),
             room(f"{s}_STAIR", s, box(0, 3.2, 4, 8), z, "Stair"),
         ]
-        doors.append(door(f"{s}_D_STAIR", s, 2.0, 3.1, z, (f"{s}_CORR", f"{s}_STAIR"), vertical_wall=False))
+        doors.append(
+            door(f"{s}_D_STAIR", s, 2.0, 3.1, z, (f"{s}_CORR", f"{s}_STAIR"), vertical_wall=False)
+        )
         if lift:
             spaces.append(room(f"{s}_LIFT", s, box(17, 3.2, 19, 5.2), z, f"{s} lift"))
-            doors.append(door(f"{s}_D_LIFT", s, 18.0, 3.1, z, (f"{s}_CORR", f"{s}_LIFT"), vertical_wall=False))
+            doors.append(
+                door(
+                    f"{s}_D_LIFT", s, 18.0, 3.1, z, (f"{s}_CORR", f"{s}_LIFT"), vertical_wall=False
+                )
+            )
     z = 0.0
     spaces += [
         room("R1", "L1", box(4.2, 3.2, 8, 8), z, "Room 1"),
@@ -75,11 +92,21 @@ def two_storey_building(*, lift: bool = True) -> Building:
         door("D_LAB_R2", "L1", 12.1, 7.0, z, ("LAB", "R2"), vertical_wall=True),
         door("D_R1", "L1", 5.0, 3.1, z, ("L1_CORR", "R1"), vertical_wall=False),
         door("D_R2", "L1", 15.0, 3.1, z, ("L1_CORR", "R2"), vertical_wall=False),
-        door("D_OFFICE", "L2", 10.0, 3.1, STOREY_HEIGHT_M, ("L2_CORR", "OFFICE"), vertical_wall=False),
+        door(
+            "D_OFFICE", "L2", 10.0, 3.1, STOREY_HEIGHT_M, ("L2_CORR", "OFFICE"), vertical_wall=False
+        ),
         door("D_OUT", "L1", 10.0, -0.1, z, ("L1_CORR",), vertical_wall=False, exterior=True),
         door("D_LAB", "L1", 10.0, 3.1, z, ("L1_CORR", "LAB"), vertical_wall=False),
     ]
-    links = [VerticalLink("STAIR", "stair", "Main stair", ("L1", "L2"), box(0.5, 3.5, 3.5, 7.5), 0.0, 3.0)]
+    links = [
+        VerticalLink(
+            "STAIR", "stair", "Main stair", ("L1", "L2"), box(0.5, 3.5, 3.5, 7.5), 0.0, 3.0
+        )
+    ]
     if lift:
-        links.append(VerticalLink("LIFT", "lift", "Lift 1", ("L1", "L2"), box(17.2, 3.4, 18.8, 5.0), 0.0, 3.0))
+        links.append(
+            VerticalLink(
+                "LIFT", "lift", "Lift 1", ("L1", "L2"), box(17.2, 3.4, 18.8, 5.0), 0.0, 3.0
+            )
+        )
     return Building("Two", "B2", (), storeys, tuple(spaces), tuple(doors), links=tuple(links))

@@ -2,7 +2,7 @@ import pytest
 
 from spatial.navgraph import build_nav_graph, nav_stats, shaft_links
 from spatial.records import OUTSIDE
-from tests.spatial.samples import MODELS, SAMPLE_DIR
+from tests.spatial.samples import MODELS
 from tests.spatial.small_buildings import l_corridor_building, room, two_storey_building
 
 #: Rooms the models themselves leave disconnected, and why. Every other room
@@ -16,7 +16,11 @@ KNOWN_DISCONNECTED = {
     "Duplex_Electrical_20121207.ifc": {"R301"},
     # No IfcDoor at all in this model.
     "b03_heating_with_building_blenderBIM.ifc": {
-        "UF_Living1", "UF_Living2", "UF_Living3", "GF_Living", "Basement_Stock",
+        "UF_Living1",
+        "UF_Living2",
+        "UF_Living3",
+        "GF_Living",
+        "Basement_Stock",
     },
 }
 

@@ -30,7 +30,11 @@ def test_round_rejects_duplicates():
 def test_round_on_office_a(ingested):
     router = Router(ingested("Office_A_20110811.ifc").graph)
     stats = nav_stats(router.graph, [s.global_id for s in router.building.spaces])
-    rooms = [s.global_id for s in router.building.spaces if s.global_id not in stats.unreachable_space_ids]
+    rooms = [
+        s.global_id
+        for s in router.building.spaces
+        if s.global_id not in stats.unreachable_space_ids
+    ]
     targets = random.Random(7).sample(rooms, 20)
     plan = plan_round(router, "outside", targets)
     assert sorted(p.global_id for p in plan.order) == sorted(targets)

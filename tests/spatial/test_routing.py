@@ -3,8 +3,8 @@ import math
 import pytest
 
 from spatial.errors import AmbiguousPlaceError, NoRouteError, UnknownPlaceError
-from spatial.routing import Constraints, Router, route
 from spatial.navgraph import build_nav_graph
+from spatial.routing import Constraints, Router, route
 from tests.spatial.small_buildings import l_corridor_building, two_storey_building
 from tests.spatial.walk_checks import stray_segments
 
@@ -56,7 +56,9 @@ def test_two_storeys_by_stair_and_by_lift(two):
 
 
 def test_faulty_lift_leaves_no_step_free_route(two):
-    with pytest.raises(NoRouteError, match="no step-free route.*Level 1 and Level 2.*only by stairs"):
+    with pytest.raises(
+        NoRouteError, match="no step-free route.*Level 1 and Level 2.*only by stairs"
+    ):
         two.route("R1", "OFFICE", Constraints(no_stairs=True, out_of_service=frozenset({"LIFT"})))
 
 
@@ -77,7 +79,9 @@ def test_restricted_room_forces_a_detour(two):
 
 
 def test_avoiding_a_room_type(two):
-    assert "stair" in [s.kind for s in two.route("R1", "OFFICE", two.constraints(avoid=["lift"])).steps]
+    assert "stair" in [
+        s.kind for s in two.route("R1", "OFFICE", two.constraints(avoid=["lift"])).steps
+    ]
     with pytest.raises(NoRouteError, match="avoids circulation"):
         two.route("R1", "OFFICE", two.constraints(avoid=["circulation"]))
 
@@ -110,7 +114,9 @@ def test_room_with_no_door_is_reported():
     from tests.spatial.small_buildings import room
 
     building = two_storey_building()
-    building = replace(building, spaces=(*building.spaces, room("CLOSET", "L1", box(30, 30, 32, 32), 0.0)))
+    building = replace(
+        building, spaces=(*building.spaces, room("CLOSET", "L1", box(30, 30, 32, 32), 0.0))
+    )
     with pytest.raises(NoRouteError, match="CLOSET has no door or opening"):
         Router.for_building(building).route("outside", "CLOSET")
 

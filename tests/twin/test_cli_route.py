@@ -52,7 +52,19 @@ def test_no_step_free_route_exits_2_naming_the_constraint(run):
 
 
 def test_round(run):
-    result = run("round", str(FZK), "--from", "outside", "--to", "Küche", "--to", "Galerie", "--to", "Bad", "--json")
+    result = run(
+        "round",
+        str(FZK),
+        "--from",
+        "outside",
+        "--to",
+        "Küche",
+        "--to",
+        "Galerie",
+        "--to",
+        "Bad",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert len(data["order"]) == 3 and data["time_s"] <= data["naive_time_s"] + 1e-6

@@ -1,3 +1,10 @@
 """Imports every command module so that each registers its commands."""
 
-from twin.cli import ingest, route  # noqa: F401
+from twin.cli import (  # noqa: F401
+    allocations,
+    compliance,
+    demo_model,
+    ingest,
+    route,
+    usage,
+)

@@ -40,8 +40,9 @@ def ingest_command(
         f"  doors {data['doors']}  stairs {data['stairs']}  lifts {data['lifts']}  "
         f"equipment {data['equipment']} ({data['equipment_located']} located in a room)"
     )
+    references = ", ".join(data["area_references"]) or "none in the model"
     typer.echo(
-        "  areas within 3% of the model's own: "
+        f"  footprint areas within 3% of the model's own ({references}): "
         f"{data['areas_within_3pct']}/{data['areas_compared']}"
     )
     typer.echo(
@@ -65,7 +66,8 @@ def info_command(
     equipment_by_space = Counter(e.space_id for e in building.equipment)
     for storey in building.storeys:
         spaces = [s for s in building.spaces if s.storey_id == storey.global_id]
-        typer.echo(f"├─ {storey.name}  (elevation {storey.elevation_m:.2f} m, {len(spaces)} rooms)")
+        rooms = f"{len(spaces)} room{'' if len(spaces) == 1 else 's'}"
+        typer.echo(f"├─ {storey.name}  (elevation {storey.elevation_m:.2f} m, {rooms})")
         for space in sorted(spaces, key=lambda s: s.name):
             area = usable_area(space).area_m2
             area_text = f"{area:.2f} m²" if area is not None else "no area"

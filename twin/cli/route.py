@@ -15,11 +15,13 @@ from twin.cli.common import fail, load, print_json
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 From = Annotated[
-    str, typer.Option("--from", help="Start: GlobalId, room number or name, equipment tag, outside.")
+    str,
+    typer.Option("--from", help="Start: GlobalId, room number or name, equipment tag, outside."),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 NoStairs = Annotated[
-    bool, typer.Option("--no-stairs", help="Step-free: no stairs or escalators (trolley, wheelchair).")
+    bool,
+    typer.Option("--no-stairs", help="Step-free: no stairs or escalators (trolley, wheelchair)."),
 ]
 Avoid = Annotated[
     list[str] | None,
@@ -27,7 +29,9 @@ Avoid = Annotated[
 ]
 OutOfService = Annotated[
     list[str] | None,
-    typer.Option("--out-of-service", help="GlobalId of a door, stair or lift not to use; repeatable."),
+    typer.Option(
+        "--out-of-service", help="GlobalId of a door, stair or lift not to use; repeatable."
+    ),
 ]
 
 

@@ -1,0 +1,135 @@
+"""Ingest benchmark: navigation-ready, cold and cached ingest against the geometry floor.
+
+For each model in the sample directory (``TWIN_SAMPLE_DIR``, default
+``../shared/ifc``) and the generated 20-storey, 2,000-room demo building,
+prints medians over ``--repeat`` runs of:
+
+- floor: bare ``ifcopenshell.geom`` iteration of every product with the
+  fastest kernel that meshes them all (the best of ``cgal-simple`` and the
+  hybrid kernel; nothing else done with the meshes);
+- navigation-ready: files in, building records and navigation graph built;
+- cold: the whole twin, including the viewer's GLB;
+- cached: the same files again, from the ingest cache;
+
+and the ratios the brief sets targets for (cold ≤ 1.5 × floor, cached ≤ 5 %
+of cold, navigation-ready on Office_A ≤ 0.5 s).
+
+Usage::
+
+    .venv/bin/python bench/ingest.py [--repeat 3] [--no-large] [--only NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import ifcopenshell
+import ifcopenshell.geom
+
+from ifc_models.demo_building import generate_office_building
+from twin.ingest import ingest
+
+KERNELS = ("cgal-simple", "hybrid-cgal-simple-opencascade")
+
+
+def bare_iteration(path: Path, kernel: str) -> tuple[float, int]:
+    """Seconds to mesh every product of ``path`` with ``kernel``, and the shape count."""
+    model = ifcopenshell.open(str(path))
+    settings = ifcopenshell.geom.settings()
+    settings.set("use-world-coords", True)
+    started = time.perf_counter()
+    iterator = ifcopenshell.geom.iterator(
+        settings, model, os.cpu_count() or 1, geometry_library=kernel
+    )
+    shapes = 0
+    if iterator.initialize():
+        while True:
+            iterator.get()
+            shapes += 1
+            if not iterator.next():
+                break
+    return time.perf_counter() - started, shapes
+
+
+def measure(path: Path, repeat: int) -> dict[str, float | int | str]:
+    floors = {}
+    counts = {}
+    for kernel in KERNELS:
+        runs = [bare_iteration(path, kernel) for _ in range(repeat)]
+        floors[kernel] = statistics.median(r[0] for r in runs)
+        counts[kernel] = runs[0][1]
+    complete = max(counts.values())
+    floor_kernel = min((k for k in KERNELS if counts[k] == complete), key=lambda k: floors[k])
+    navigation, cold, cached = [], [], []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as cache:
+            first = ingest([path], cache_dir=Path(cache), use_cache=False)
+            navigation.append(first.timings["navigation_ready_s"])
+            cold.append(first.timings["total_s"])
+            started = time.perf_counter()
+            again = ingest([path], cache_dir=Path(cache))
+            assert again.from_cache
+            cached.append(time.perf_counter() - started)
+    floor = floors[floor_kernel]
+    return {
+        "model": path.name,
+        "shapes": complete,
+        "floor_kernel": floor_kernel,
+        "floor_s": floor,
+        "cgal_simple_s": floors["cgal-simple"],
+        "cgal_simple_shapes": counts["cgal-simple"],
+        "hybrid_s": floors["hybrid-cgal-simple-opencascade"],
+        "navigation_ready_s": statistics.median(navigation),
+        "cold_s": statistics.median(cold),
+        "cached_s": statistics.median(cached),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--no-large", action="store_true", help="skip the 2,000-room building")
+    parser.add_argument("--only", help="only models whose name contains this")
+    args = parser.parse_args()
+    default_samples = Path(__file__).resolve().parents[2] / "shared" / "ifc"
+    samples = Path(os.environ.get("TWIN_SAMPLE_DIR", default_samples))
+    models = sorted(samples.glob("*.ifc"))
+    with tempfile.TemporaryDirectory() as folder:
+        if not args.no_large:
+            large = Path(folder) / "demo-20x100.ifc"
+            started = time.perf_counter()
+            generate_office_building(large, storeys=20, rooms_per_storey=100, seed=0)
+            print(f"generated {large.name} in {time.perf_counter() - started:.1f} s", flush=True)
+            models.append(large)
+        if args.only:
+            models = [m for m in models if args.only in m.name]
+        print(
+            "| model | shapes | floor (kernel) | navigation-ready | cold | cold / floor "
+            "| cached | cached / cold |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for path in models:
+            repeat = 1 if path.name.startswith("demo-") else args.repeat
+            row = measure(path, repeat)
+            print(
+                f"| {row['model']} | {row['shapes']} "
+                f"| {row['floor_s']:.2f} s ({row['floor_kernel']}) "
+                f"| {row['navigation_ready_s']:.2f} s | {row['cold_s']:.2f} s "
+                f"| {row['cold_s'] / row['floor_s']:.2f} | {row['cached_s'] * 1000:.0f} ms "
+                f"| {100 * row['cached_s'] / row['cold_s']:.1f} % |",
+                flush=True,
+            )
+            print(
+                f"<!-- {row['model']}: cgal-simple {row['cgal_simple_s']:.2f} s "
+                f"({row['cgal_simple_shapes']} shapes), hybrid {row['hybrid_s']:.2f} s -->",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""Errors of compliance checks."""
+
+
+class ComplianceError(Exception):
+    """Base error: the check cannot be made with these inputs."""
+
+
+class RankNotInStandardError(ComplianceError):
+    """An allocation's rank code is not in the standard the check uses."""
