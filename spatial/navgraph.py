@@ -380,7 +380,9 @@ def rooms_served(building: Building, link: VerticalLink, storey_id: str) -> list
         return []
     geoms = np.array([s.footprint for s in candidates], dtype=object)
     overlap = shapely.area(shapely.intersection(geoms, link.footprint))
-    overlapping = [s.global_id for s, a in zip(candidates, overlap, strict=True) if a >= LINK_MIN_OVERLAP_M2]
+    overlapping = [
+        s.global_id for s, a in zip(candidates, overlap, strict=True) if a >= LINK_MIN_OVERLAP_M2
+    ]
     if overlapping:
         return overlapping
     distance = shapely.distance(geoms, link.footprint)

@@ -629,7 +629,10 @@ class Router:
                     and not self._portals.get(place.space_id)
                 ):
                     label = self.building.space(place.space_id).label
-                    return f"no route from {a} to {b}: room {label} has no door or opening in the model"
+                    return (
+                        f"no route from {a} to {b}: room {label} has no door or opening "
+                        "in the model"
+                    )
             if storey_a != storey_b:
                 return f"no route from {a} to {b}: no stair or lift joins {storey_a} and {storey_b}"
             return f"no route from {a} to {b}: no door or opening joins them on {storey_a}"

@@ -13,6 +13,7 @@ Coordinates are world XY metres.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -160,4 +161,4 @@ def _reflex_corners(area: Polygon | MultiPolygon) -> list[XY]:
 
 def polyline_length(points: Sequence[Sequence[float]]) -> float:
     """Length (m) of a polyline of 2D or 3D points."""
-    return sum(math.dist(a, b) for a, b in zip(points, points[1:], strict=False))
+    return sum(math.dist(a, b) for a, b in itertools.pairwise(points))

@@ -52,7 +52,7 @@ def test_lift_shaft_modelled_as_rooms_becomes_a_lift():
     )
     building = replace(building, spaces=building.spaces + shafts)
     links = shaft_links(building)
-    assert [(l.kind, l.storey_ids) for l in links] == [("lift", ("L1", "L2"))]
+    assert [(link.kind, link.storey_ids) for link in links] == [("lift", ("L1", "L2"))]
 
 
 def test_touching_rooms_open_into_each_other_but_walled_ones_do_not():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import shapely
 from shapely.geometry import LineString, Point
 
@@ -33,7 +35,7 @@ def stray_segments(building: Building, polyline, areas=None, *, skip_last: bool 
     # Walks round the outside between two exterior doors are outdoors by design.
     exits = {door.centre[:2] for door in building.doors if door.is_exterior}
     bad = []
-    segments = list(zip(polyline, polyline[1:], strict=False))
+    segments = list(itertools.pairwise(polyline))
     if skip_last:
         segments = segments[:-1]
     for a, b in segments:
