@@ -23,6 +23,7 @@ from pathlib import Path
 
 import ifcopenshell
 import ifcopenshell.util.element
+import ifcopenshell.util.placement
 import numpy as np
 import shapely
 
@@ -43,11 +44,13 @@ from spatial.doors import rooms_at_door
 from spatial.footprint import footprint_of, plan_outline
 from spatial.locate import SpaceIndex, storey_for_height
 from spatial.mesh import ElementMesh
+from spatial.openings import BoundarySegment, pair_virtual_boundaries
 from spatial.records import (
     Building,
     Door,
     Equipment,
     LinkKind,
+    OpenConnection,
     SourceFile,
     Space,
     Storey,
@@ -169,6 +172,7 @@ class BuildingReader:
         spaces = self._read_spaces(ordered, meshes, storeys)
         index = SpaceIndex(spaces)
         doors = self._read_doors(ordered, meshes, index)
+        openings = self._read_openings(ordered)
         links = self._read_links(ordered, meshes, storeys)
         equipment = self._read_equipment(ordered, meshes, storeys, index)
         zones = self._read_zones(ordered)
@@ -187,6 +191,7 @@ class BuildingReader:
             storeys=tuple(sorted(storeys.values(), key=lambda s: s.elevation_m)),
             spaces=tuple(spaces),
             doors=tuple(doors),
+            openings=tuple(openings),
             links=tuple(links),
             equipment=tuple(equipment),
             zones=tuple(zones),
@@ -355,6 +360,44 @@ class BuildingReader:
                     )
                 )
         return doors
+
+    def _read_openings(self, ordered: list[_FileState]) -> list[OpenConnection]:
+        """Doorless connections between rooms, from virtual space boundaries."""
+        segments: list[BoundarySegment] = []
+        unreadable = 0
+        for state in ordered:
+            for rel in state.opened.model.by_type("IfcRelSpaceBoundary"):
+                if not _is_virtual_boundary(rel):
+                    continue
+                space = rel.RelatingSpace
+                if space is None or not space.is_a("IfcSpace"):
+                    continue
+                space_id = state.space_map.get(space.GlobalId)
+                storey_id = self._space_storeys.get(space_id or "")
+                if space_id is None or storey_id is None:
+                    continue
+                points = _boundary_points(rel, state.opened.length_scale_m)
+                if points is None:
+                    unreadable += 1
+                    continue
+                plan = shapely.convex_hull(shapely.multipoints(points[:, :2]))
+                if plan.geom_type == "Polygon":
+                    plan = plan.exterior
+                if plan.geom_type not in ("LineString", "LinearRing") or plan.length == 0:
+                    continue  # a floor or ceiling boundary: no passage in plan
+                element = rel.RelatedBuildingElement
+                segments.append(
+                    BoundarySegment(
+                        space_id=space_id,
+                        storey_id=storey_id,
+                        plan=shapely.LineString(plan.coords),
+                        floor_z_m=float(points[:, 2].min()),
+                        element_id=element.GlobalId if element is not None else "",
+                    )
+                )
+        if unreadable:
+            self._warn(f"{unreadable} virtual space boundaries without readable geometry")
+        return pair_virtual_boundaries(segments)
 
     def _read_links(
         self,
@@ -552,6 +595,57 @@ def _link_kind(element: ifcopenshell.entity_instance, default: LinkKind) -> Link
     if predefined in ("ESCALATOR", "MOVINGWALKWAY"):
         return "stair" if predefined == "ESCALATOR" else "ramp"
     return "lift"
+
+
+def _is_virtual_boundary(rel: ifcopenshell.entity_instance) -> bool:
+    element = rel.RelatedBuildingElement
+    return rel.PhysicalOrVirtualBoundary == "VIRTUAL" or (
+        element is not None and element.is_a("IfcVirtualElement")
+    )
+
+
+def _boundary_points(rel: ifcopenshell.entity_instance, scale: float) -> np.ndarray | None:
+    """World points (metres, (n, 3)) of a space boundary's surface, or ``None``.
+
+    Reads the two forms our models use: a swept polyline
+    (IfcSurfaceOfLinearExtrusion, Revit) and a plane bounded by polylines
+    (IfcCurveBoundedPlane, ArchiCAD); both are given in the relating space's
+    object frame.
+    """
+    geometry = rel.ConnectionGeometry
+    surface = getattr(geometry, "SurfaceOnRelatingElement", None)
+    space = rel.RelatingSpace
+    if surface is None or getattr(space, "ObjectPlacement", None) is None:
+        return None
+    local: list[list[float]] = []
+    if surface.is_a("IfcSurfaceOfLinearExtrusion"):
+        curve = getattr(surface.SweptCurve, "Curve", None)
+        position = surface.Position
+        local = _polyline_points(curve)
+    elif surface.is_a("IfcCurveBoundedPlane"):
+        position = surface.BasisSurface.Position
+        boundary = surface.OuterBoundary
+        for segment in getattr(boundary, "Segments", None) or ():
+            local.extend(_polyline_points(segment.ParentCurve))
+        if not getattr(boundary, "Segments", None):
+            local = _polyline_points(boundary)
+    else:
+        return None
+    if not local:
+        return None
+    frame = np.asarray(ifcopenshell.util.placement.get_local_placement(space.ObjectPlacement))
+    if position is not None:
+        frame = frame @ np.asarray(ifcopenshell.util.placement.get_axis2placement(position))
+    # 2D polyline points lie in the surface's XY plane: z = 0 there.
+    homogeneous = np.array([[*(p + [0.0] * (3 - len(p)))[:3], 1.0] for p in local])
+    world = (frame @ homogeneous.T).T[:, :3]
+    return world * scale
+
+
+def _polyline_points(curve: ifcopenshell.entity_instance | None) -> list[list[float]]:
+    if curve is None or not curve.is_a("IfcPolyline"):
+        return []
+    return [list(map(float, point.Coordinates)) for point in curve.Points]
 
 
 def _door_boundaries(

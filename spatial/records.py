@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import LineString, MultiPolygon, Polygon
 
 Point3: TypeAlias = tuple[float, float, float]
 Footprint: TypeAlias = Polygon | MultiPolygon
@@ -25,6 +25,7 @@ OUTSIDE = "outside"
 
 LinkKind = Literal["stair", "ramp", "lift"]
 DoorLinkSource = Literal["space_boundary", "geometry", "none"]
+OpeningSource = Literal["space_boundary", "geometry"]
 LocationMethod = Literal["contained", "geometry", "nearest", "unlocated"]
 
 
@@ -100,6 +101,34 @@ class Door:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenConnection:
+    """Two rooms that open into each other without a door.
+
+    A kitchen open to the living room, an open office running into its
+    corridor: the model separates them only by a virtual space boundary (or
+    not at all). ``space_ids`` are the two rooms (sorted), ``storey_id``
+    their storey, ``plan`` the shared edge in world XY metres and
+    ``midpoint`` its middle at floor level (world metres). ``element_id`` is
+    the GlobalId of the IfcVirtualElement that marks the boundary, if the
+    model has one; ``source`` says whether the model's virtual space
+    boundaries or the footprints' geometry found the connection.
+    """
+
+    space_ids: tuple[str, str]
+    storey_id: str
+    midpoint: Point3
+    plan: LineString | None = None
+    element_id: str = ""
+    source: OpeningSource = "space_boundary"
+
+    @property
+    def node_id(self) -> str:
+        """The navigation-graph node of this opening: the virtual element's
+        GlobalId, else ``"open:<space a>|<space b>"``."""
+        return self.element_id or f"open:{self.space_ids[0]}|{self.space_ids[1]}"
+
+
+@dataclass(frozen=True, slots=True)
 class VerticalLink:
     """A stair, ramp or lift that joins storeys.
 
@@ -167,7 +196,8 @@ class SourceFile:
 class Building:
     """A building as the twin knows it: storeys, rooms, doors, links, equipment.
 
-    ``warnings`` lists what the reader could not read (elements without
+    ``openings`` are the doorless connections between rooms (virtual space
+    boundaries). ``warnings`` lists what the reader could not read (elements without
     geometry, broken references); nothing in it stopped the read.
     """
 
@@ -177,6 +207,7 @@ class Building:
     storeys: tuple[Storey, ...]
     spaces: tuple[Space, ...]
     doors: tuple[Door, ...] = ()
+    openings: tuple[OpenConnection, ...] = ()
     links: tuple[VerticalLink, ...] = ()
     equipment: tuple[Equipment, ...] = ()
     zones: tuple[Zone, ...] = ()

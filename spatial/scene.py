@@ -37,7 +37,7 @@ CLASS_COLOURS: tuple[tuple[str, tuple[int, int, int, int]], ...] = (
 )
 DEFAULT_COLOUR = (200, 200, 200, 255)
 #: Z-up (IFC) to Y-up (glTF).
-Z_UP_TO_Y_UP = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, -1.0], [0.0, 1.0, 0.0]]).T
+Z_UP_TO_Y_UP = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]]).T
 
 
 def class_colour(ifc_class: str) -> tuple[int, int, int, int]:

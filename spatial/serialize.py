@@ -18,6 +18,7 @@ from spatial.records import (
     Building,
     Door,
     Equipment,
+    OpenConnection,
     SourceFile,
     Space,
     Storey,
@@ -26,9 +27,9 @@ from spatial.records import (
 )
 
 #: Bumped whenever the shape of the stored records changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
-_GEOMETRY_FIELDS = {"footprint", "opening"}
+_GEOMETRY_FIELDS = {"footprint", "opening", "plan"}
 _TUPLE_FIELDS = {
     "aliases",
     "zones",
@@ -38,6 +39,7 @@ _TUPLE_FIELDS = {
     "centre",
     "bbox_min",
     "bbox_max",
+    "midpoint",
 }
 
 
@@ -53,6 +55,7 @@ def building_to_dict(building: Building) -> dict[str, Any]:
         "storeys": [_record(s) for s in building.storeys],
         "spaces": [_record(s) for s in building.spaces],
         "doors": [_record(d) for d in building.doors],
+        "openings": [_record(o) for o in building.openings],
         "links": [_record(v) for v in building.links],
         "equipment": [_record(e) for e in building.equipment],
         "zones": [_record(z) for z in building.zones],
@@ -79,6 +82,7 @@ def building_from_dict(data: Mapping[str, Any]) -> Building:
             storeys=tuple(_restore(Storey, s) for s in data["storeys"]),
             spaces=tuple(_restore(Space, s) for s in data["spaces"]),
             doors=tuple(_restore(Door, d) for d in data["doors"]),
+            openings=tuple(_restore(OpenConnection, o) for o in data["openings"]),
             links=tuple(_restore(VerticalLink, v) for v in data["links"]),
             equipment=tuple(_restore(Equipment, e) for e in data["equipment"]),
             zones=tuple(_restore(Zone, z) for z in data["zones"]),

@@ -33,7 +33,7 @@ from twin.settings import get_settings
 log = logging.getLogger(__name__)
 
 #: Part of every cache key: bump when the reader's output changes meaning.
-READER_VERSION = "1"
+READER_VERSION = "2"
 
 Progress = Callable[[str, int, int], None]
 
