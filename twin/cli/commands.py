@@ -5,5 +5,6 @@ from twin.cli import (  # noqa: F401
     compliance,
     demo_model,
     ingest,
+    plan,
     usage,
 )
