@@ -315,9 +315,13 @@ def layout_storey(
         rooms.append(
             PlanRoom(space, usable_area(space).area_m2, outline, place_label(outline, lines))
         )
+    # an opening spans the model's real wall, which may be thicker than the drawn band
+    reach = shapely.unary_union(footprints).buffer(WALL_BAND_M, join_style="mitre")
     swings = tuple(
         swing
-        for swing in (door_swing(d, spaces, transform) for d in doors if d.opening is not None)
+        for swing in (
+            door_swing(d, spaces, transform, clip=reach) for d in doors if d.opening is not None
+        )
         if swing is not None
     )
     log.debug("storey %s at 1:%d, %d rooms, %d doors", storey.name, scale, len(rooms), len(swings))
@@ -358,15 +362,23 @@ def derive_walls(
     return walls
 
 
-def door_swing(door: Door, spaces: Sequence[Space], transform: PaperTransform) -> DoorSwing | None:
+def door_swing(
+    door: Door,
+    spaces: Sequence[Space],
+    transform: PaperTransform,
+    *,
+    clip: BaseGeometry | None = None,
+) -> DoorSwing | None:
     """The opening and quarter swing of ``door`` on paper, or ``None`` for a degenerate opening.
 
     The leaf is hinged on one jamb and opens into the first room it leads to
     (``door.space_ids[0]``) when that room lies on one side of the wall, else
-    into whichever room of the storey does.
+    into whichever room of the storey does. The drawn opening is clipped to
+    ``clip`` (world) when given: the rooms grown by the drawn wall band.
     """
     opening = door.opening
-    assert opening is not None
+    if opening is None:
+        return None
     rect = opening.minimum_rotated_rectangle
     if rect.geom_type != "Polygon":
         return None
@@ -398,9 +410,14 @@ def door_swing(door: Door, spaces: Sequence[Space], transform: PaperTransform) -
     hinge = centre - along * leaf / 2 + normal * thickness / 2
     closed = hinge + along * leaf
     opened = hinge + normal * leaf
+    drawn = opening
+    if clip is not None:
+        clipped = opening.intersection(clip)
+        if isinstance(clipped, Polygon) and not clipped.is_empty:
+            drawn = clipped
     return DoorSwing(
         door,
-        transform.geometry(opening),
+        transform.geometry(drawn),
         transform.to_paper(*hinge),
         transform.to_paper(*closed),
         transform.to_paper(*opened),
