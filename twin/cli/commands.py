@@ -5,6 +5,7 @@ from twin.cli import (  # noqa: F401
     compliance,
     demo_model,
     ingest,
+    plan,
     route,
     usage,
 )
