@@ -17,7 +17,6 @@ from twin.allocations.store import AllocationStore
 from twin.cli.app import app
 from twin.cli.common import fail, load, print_json
 from twin.cli.compliance import Level, StandardFile, read_standard
-from twin.standards import StandardError
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 Database = Annotated[
@@ -50,11 +49,7 @@ def demo_allocations_command(
     standard_file: StandardFile = None,
 ) -> None:
     """Write fictitious allocation records for a building (for demos and tests)."""
-    standard = read_standard(standard_file)
-    try:
-        standard.check_level(level)
-    except StandardError as exc:
-        fail(str(exc))
+    standard = read_standard(standard_file, level)
     building = load(paths).building
     records = generate_allocations(building, seed=seed, level=level, standard=standard)
     if not records:

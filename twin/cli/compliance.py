@@ -65,12 +65,7 @@ def compliance_command(
 ) -> None:
     """Check every office against the per-rank usable-area limits of the standard."""
     day = parse_day(on_date)
-    standard = read_standard(standard_file)
-    if level is not None:
-        try:
-            standard.check_level(level)
-        except StandardError as exc:
-            fail(str(exc))
+    standard = read_standard(standard_file, level)
     rules = read_room_types(room_types)
     building = load(paths).building
     records = read_allocations(allocations, building.spaces, standard, level)
@@ -100,12 +95,16 @@ def parse_day(text: str | None) -> date:
         fail(f"--date {text!r} is not a date in the form YYYY-MM-DD")
 
 
-def read_standard(path: Path | None) -> Standard:
-    """The standard of ``--standard``, or the default one; exit 2 when unreadable."""
+def read_standard(path: Path | None, level: str | None = None) -> Standard:
+    """The standard of ``--standard``, or the default one, checked to know ``level``;
+    exit 2 when unreadable or when the level is unknown to it."""
     try:
-        return default_standard() if path is None else load_standard(path)
+        standard = default_standard() if path is None else load_standard(path)
+        if level is not None:
+            standard.check_level(level)
     except StandardError as exc:
         fail(str(exc))
+    return standard
 
 
 def read_room_types(path: Path | None) -> RoomTypeRules:

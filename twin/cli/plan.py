@@ -36,7 +36,6 @@ from twin.plans import (
 )
 from twin.plans.layout import PAPER_SIZES_MM
 from twin.plans.render import DEFAULT_PNG_WIDTH_PX
-from twin.standards import StandardError
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 #: Output formats, by file suffix.
@@ -183,12 +182,7 @@ def _inputs_from_report(path: Path) -> PlanInputs:
 
 
 def _inputs_from_allocations(building, path, level, standard_file, day, rules) -> PlanInputs:  # type: ignore[no-untyped-def]
-    standard = read_standard(standard_file)
-    if level is not None:
-        try:
-            standard.check_level(level)
-        except StandardError as exc:
-            fail(str(exc))
+    standard = read_standard(standard_file, level)
     records = read_allocations(path, building.spaces, standard, level)
     try:
         result = check_compliance(building, records, standard, on_date=day, rules=rules)
