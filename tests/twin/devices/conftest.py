@@ -29,15 +29,41 @@ class FakeClock:
 
 
 ROWS = [
-    {"device_id": "TS-01", "point": "temp", "brick_class": "Zone_Air_Temperature_Sensor",
-     "unit": "degC", "min": "-20", "max": "60", "warn_above": "28", "alarm_above": "32",
-     "heartbeat_s": "60"},
-    {"device_id": "TS-01", "point": "co2", "brick_class": "CO2_Sensor", "unit": "ppm",
-     "min": "0", "max": "5000", "alarm_above": "1500"},
-    {"device_id": "LD-01", "point": "leak", "brick_class": "Leak_Detector_Equipment",
-     "unit": "bool", "alarm_when": "true", "heartbeat_s": "60"},
-    {"device_id": "EM-01", "point": "energy", "brick_class": "Electrical_Meter", "unit": "kWh",
-     "min": "0"},
+    {
+        "device_id": "TS-01",
+        "point": "temp",
+        "brick_class": "Zone_Air_Temperature_Sensor",
+        "unit": "degC",
+        "min": "-20",
+        "max": "60",
+        "warn_above": "28",
+        "alarm_above": "32",
+        "heartbeat_s": "60",
+    },
+    {
+        "device_id": "TS-01",
+        "point": "co2",
+        "brick_class": "CO2_Sensor",
+        "unit": "ppm",
+        "min": "0",
+        "max": "5000",
+        "alarm_above": "1500",
+    },
+    {
+        "device_id": "LD-01",
+        "point": "leak",
+        "brick_class": "Leak_Detector_Equipment",
+        "unit": "bool",
+        "alarm_when": "true",
+        "heartbeat_s": "60",
+    },
+    {
+        "device_id": "EM-01",
+        "point": "energy",
+        "brick_class": "Electrical_Meter",
+        "unit": "kWh",
+        "min": "0",
+    },
 ]
 
 
