@@ -1,3 +1,8 @@
 """Imports every command module so that each registers its commands."""
 
-from twin.cli import ingest  # noqa: F401
+from twin.cli import (  # noqa: F401
+    devices,
+    ingest,
+    serve,
+    simulate,
+)
