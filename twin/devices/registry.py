@@ -57,7 +57,7 @@ OCCUPANCY_COUNT_CLASSES = frozenset({"Occupancy_Count_Sensor"})
 OCCUPANCY_BOOL_CLASSES = frozenset({"Occupancy_Sensor"})
 
 Accumulation = Literal["cumulative", "interval"]
-BindingMethod = Literal["mapping", "tag", "name", "unbound"]
+BindingMethod = Literal["mapping", "global_id", "tag", "name", "unbound"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +296,8 @@ def bind(building_id: str, building: Building | None, rows: Sequence[RegistryRow
 
     A non-empty ``global_id`` is used as given (it must name equipment or a
     room of the building, else the device stays unbound); an empty one is
-    matched to an equipment ``Tag``, then an equipment Name, then a room Name.
+    matched to an element's GlobalId, then an equipment ``Tag``, then an
+    equipment Name, then a room Name. Lifts (vertical links) count as elements.
     Without a building every device stays as the mapping says.
     """
     grouped: dict[str, list[RegistryRow]] = {}
@@ -304,6 +305,8 @@ def bind(building_id: str, building: Building | None, rows: Sequence[RegistryRow
         grouped.setdefault(row.device_id, []).append(row)
     equipment = {e.global_id: e for e in building.equipment} if building else {}
     spaces = {s.global_id: s for s in building.spaces} if building else {}
+    # Lifts are vertical links, not equipment, but a lift's own device binds to it.
+    links = {link.global_id: link for link in building.links} if building else {}
     by_tag: dict[str, str] = {}
     by_name: dict[str, str] = {}
     room_by_name: dict[str, str] = {}
@@ -324,8 +327,12 @@ def bind(building_id: str, building: Building | None, rows: Sequence[RegistryRow
         if given:
             target: str | None = given
             method = "mapping"
-            if building is not None and given not in equipment and given not in spaces:
+            if building is not None and not (
+                given in equipment or given in spaces or given in links
+            ):
                 target, method = None, "unbound"
+        elif device_id in equipment or device_id in spaces or device_id in links:
+            target, method = device_id, "global_id"
         elif device_id in by_tag:
             target, method = by_tag[device_id], "tag"
         elif device_id in by_name:
@@ -341,6 +348,8 @@ def bind(building_id: str, building: Building | None, rows: Sequence[RegistryRow
             space_id, storey_id, ifc_class = item.space_id, item.storey_id, item.ifc_class
         elif target in spaces:
             space_id, storey_id, ifc_class = target, spaces[target].storey_id, "IfcSpace"
+        elif target in links:
+            ifc_class = links[target].ifc_class or "IfcTransportElement"
         heartbeat = min(
             (r.heartbeat_s for r in device_rows if r.heartbeat_s is not None),
             default=DEFAULT_HEARTBEAT_S,
