@@ -11,6 +11,8 @@ from twin.cli.app import app
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+#: Seconds to let open requests (SSE streams) finish on shutdown.
+GRACEFUL_SHUTDOWN_S = 3
 
 
 @app.command("serve")
@@ -26,4 +28,12 @@ def serve_command(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # The factory string keeps the CLI free of imports from ``api`` (layering).
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level=log_level)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level=log_level,
+        # Open SSE streams never end by themselves: do not wait for them forever.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+    )
