@@ -49,6 +49,10 @@ def simulate_command(
         devices = bind(building, model, rows or template_rows(model)).devices
     except (FaultSpecError, DeviceError, RegistryError) as exc:
         fail(str(exc))
+    known = {d.device_id for d in devices}
+    unknown = [f"{f.kind}:{f.device_id}" for f in faults if f.device_id not in known]
+    if unknown:
+        fail(f"--fault names devices {building} does not have: {', '.join(unknown)}")
     if via == "mqtt":
         if not settings.mqtt_url:
             fail("--via mqtt needs TWIN_MQTT_URL")
