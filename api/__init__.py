@@ -1,1 +1,1 @@
-"""The HTTP service (FastAPI): the only package that imports FastAPI."""
+"""The HTTP service (FastAPI): one router per domain under ``/api/v1``."""

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     the user's data directory). ``TWIN_DATABASE_URL``: a SQLAlchemy URL that
     replaces the SQLite file (e.g. PostgreSQL). ``TWIN_MQTT_URL``: the MQTT
     broker (``mqtt://host:port``); unset means MQTT ingestion is off.
+    ``TWIN_MQTT_SHARE_GROUP``: join an MQTT 5 shared subscription so several
+    processes split the load. ``TWIN_PATROL_RULES``: a patrol rules file.
     """
 
     model_config = SettingsConfigDict(env_prefix="TWIN_", extra="ignore")
@@ -27,6 +29,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
     database_url: str | None = None
     mqtt_url: str | None = None
+    #: MQTT 5 shared-subscription group (``$share/<group>/...``); unset: plain subscription.
+    mqtt_share_group: str | None = None
+    #: Patrol rules file (default: the shipped ``twin/data/patrol_rules.json``).
+    patrol_rules: Path | None = None
+    #: Seconds between heartbeat checks.
+    tick_s: float = 1.0
 
     @property
     def effective_database_url(self) -> str:

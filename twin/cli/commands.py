@@ -4,8 +4,11 @@ from twin.cli import (  # noqa: F401
     allocations,
     compliance,
     demo_model,
+    devices,
     ingest,
     plan,
     route,
+    serve,
+    simulate,
     usage,
 )

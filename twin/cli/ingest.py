@@ -10,8 +10,10 @@ import typer
 
 from spatial.areas import usable_area
 from twin.cli.app import app
-from twin.cli.common import load, print_json
+from twin.cli.common import fail, load, print_json
 from twin.ingest import summary
+from twin.registry import BuildingRegistry, RegistryError
+from twin.settings import get_settings
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 
@@ -21,10 +23,15 @@ def ingest_command(
     paths: Paths,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Read the files afresh.")] = False,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Register the building under this id.")
+    ] = None,
 ) -> None:
     """Ingest one building from one or more IFC files and print its summary."""
     result = load(paths, use_cache=not no_cache)
     data = summary(result)
+    if name is not None:
+        data["building_id"] = _register(name, paths)
     if json_output:
         print_json(data)
         return
@@ -51,6 +58,8 @@ def ingest_command(
     )
     for warning in data["warnings"]:
         typer.echo(f"  warning: {warning}")
+    if name is not None:
+        typer.echo(f"  registered as building {name}")
     source = "cache" if data["from_cache"] else "IFC"
     typer.echo(f"  read from {source} in {data['seconds']:.2f} s")
 
@@ -79,3 +88,15 @@ def info_command(
         typer.echo(f"└─ equipment in no room: {len(unlocated)}")
         for item in unlocated[:20]:
             typer.echo(f"   ├─ {item.ifc_class} {item.name} {item.tag}".rstrip())
+
+
+def _register(building_id: str, paths: list[Path]) -> str:
+    """Copy the files into the building registry (``twin ingest --name``)."""
+    settings = get_settings()
+    try:
+        BuildingRegistry(settings.data_dir, cache_dir=settings.cache_dir).register(
+            building_id, paths
+        )
+    except RegistryError as exc:
+        fail(str(exc))
+    return building_id

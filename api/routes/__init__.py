@@ -1,0 +1,1 @@
+"""One router per domain; ``api.app`` includes each."""

@@ -1,0 +1,93 @@
+"""Alarms: list, acknowledge, clear, and turn into a work order."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.deps import DevicesDep
+from api.routes.workorders import WorkOrderOut, work_order_out
+from twin.devices.alarms import Alarm
+
+router = APIRouter(tags=["alarms"])
+
+
+class AlarmOut(BaseModel):
+    id: str
+    building_id: str
+    device_id: str
+    global_id: str | None
+    point: str
+    kind: str
+    severity: str
+    state: str
+    reason: str
+    active: bool
+    raised_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    cleared_at: datetime | None = None
+    cleared_by: str | None = None
+
+
+class Actor(BaseModel):
+    by: str = Field("operator", min_length=1, max_length=128, description="who does this")
+
+
+class WorkOrderFromAlarm(Actor):
+    assignee: str | None = None
+    title: str | None = None
+
+
+def alarm_out(alarm: Alarm) -> AlarmOut:
+    return AlarmOut.model_validate(alarm, from_attributes=True)
+
+
+@router.get("/alarms")
+def list_alarms(
+    service: DevicesDep,
+    building: str | None = None,
+    state: Literal["open", "raised", "acknowledged", "cleared"] | None = None,
+    device_id: str | None = None,
+) -> list[AlarmOut]:
+    """Alarms, newest first; ``state=open`` means raised or acknowledged."""
+    found = service.alarms(building_id=building, state=state, device_id=device_id)
+    return [alarm_out(a) for a in found]
+
+
+@router.get("/alarms/{alarm_id}")
+def get_alarm(alarm_id: str, service: DevicesDep) -> AlarmOut:
+    return alarm_out(service.alarm(alarm_id))
+
+
+@router.post("/alarms/{alarm_id}/acknowledge")
+async def acknowledge(alarm_id: str, service: DevicesDep, body: Actor | None = None) -> AlarmOut:
+    """Acknowledge a raised alarm (answered once stored)."""
+    alarm, stored = service.acknowledge(alarm_id, (body or Actor()).by)
+    await asyncio.wrap_future(stored)
+    return alarm_out(alarm)
+
+
+@router.post("/alarms/{alarm_id}/clear")
+async def clear(alarm_id: str, service: DevicesDep, body: Actor | None = None) -> AlarmOut:
+    """Clear an open alarm by hand (answered once stored)."""
+    alarm, stored = service.clear(alarm_id, (body or Actor()).by)
+    await asyncio.wrap_future(stored)
+    return alarm_out(alarm)
+
+
+@router.post("/alarms/{alarm_id}/work-order", status_code=201)
+async def to_work_order(
+    alarm_id: str, service: DevicesDep, body: WorkOrderFromAlarm | None = None
+) -> WorkOrderOut:
+    """Make a work order from an alarm."""
+    body = body or WorkOrderFromAlarm()
+    order, stored = service.create_work_order(
+        alarm_id, by=body.by, assignee=body.assignee, title=body.title
+    )
+    await asyncio.wrap_future(stored)
+    return work_order_out(order)

@@ -1,0 +1,133 @@
+"""Devices: live state, history, binding, occupancy and energy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from api.deps import DevicesDep, TwinDep
+from twin.devices.energy import rollup
+from twin.devices.state import DeviceState, from_us
+
+router = APIRouter(tags=["devices"])
+
+
+class PointOut(BaseModel):
+    value: float | bool
+    unit: str
+    ts: datetime
+    level: str
+
+
+class DeviceOut(BaseModel):
+    device_id: str
+    building_id: str
+    global_id: str | None
+    status: str
+    reason: str
+    points: dict[str, PointOut]
+
+
+def _device_out(state: DeviceState) -> DeviceOut:
+    return DeviceOut(
+        device_id=state.device_id,
+        building_id=state.building_id,
+        global_id=state.global_id,
+        status=state.status,
+        reason=state.reason,
+        points={
+            name: PointOut(value=p.value, unit=p.unit, ts=p.ts, level=p.level)
+            for name, p in state.points.items()
+        },
+    )
+
+
+@router.get("/devices")
+def list_devices(
+    service: DevicesDep,
+    building: str | None = None,
+    status: str | None = None,
+    unbound: bool = False,
+) -> list[DeviceOut]:
+    """Devices with their live state; ``unbound=true`` lists only devices bound to nothing."""
+    states = service.states(building)
+    if status is not None:
+        states = [s for s in states if s.status == status]
+    if unbound:
+        states = [s for s in states if s.global_id is None]
+    return [_device_out(s) for s in states]
+
+
+@router.get("/devices/{device_id}")
+def get_device(device_id: str, service: DevicesDep) -> DeviceOut:
+    """A device's status, reason and latest value of each point."""
+    return _device_out(service.state(device_id))
+
+
+@router.get("/devices/{device_id}/history")
+def get_history(
+    device_id: str,
+    service: DevicesDep,
+    point: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Stored readings of a device, oldest first."""
+    service.device(device_id)  # 404 for an unknown device
+    rows = service.history([device_id], point=point, start=start, end=end)
+    return [{"point": p, "ts": from_us(ts).isoformat(), "value": v} for _, p, ts, v in rows]
+
+
+@router.get("/binding")
+def get_binding(building: str, service: DevicesDep) -> dict[str, Any]:
+    """How the building's devices were bound, and what stayed unbound on both sides."""
+    report = service.binding_report(building)
+    if report is None:
+        return {"devices": 0, "by_method": {}, "unbound_devices": [], "unbound_equipment": []}
+    return {
+        "devices": len(report.devices),
+        "by_method": dict(report.by_method),
+        "unbound_devices": list(report.unbound_devices),
+        "unbound_equipment": list(report.unbound_equipment),
+    }
+
+
+@router.get("/occupancy")
+def get_occupancy(building: str, service: DevicesDep) -> list[dict[str, Any]]:
+    """Live occupancy of the rooms that have an occupancy sensor."""
+    return [
+        {"space_id": o.space_id, "count": o.count, "occupied": o.occupied, "ts": o.ts.isoformat()}
+        for o in service.occupancy(building).values()
+    ]
+
+
+@router.get("/energy")
+def get_energy(
+    building: str,
+    twin: TwinDep,
+    period: Literal["hour", "day", "month"] = "day",
+    level: Literal["device", "room", "storey", "building"] = "building",
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Energy (kWh) per period and room/storey/building, from the meters' readings."""
+    service = twin.devices
+    meters = [d for d in service.devices(building) if any(p.is_energy for p in d.points.values())]
+    rows = service.history([d.device_id for d in meters], start=start, end=end)
+    totals = rollup(meters, rows, period=period, level=level)
+    return [
+        {"key": key, "period_start": bucket.isoformat(), "kwh": round(kwh, 6)}
+        for (key, bucket), kwh in sorted(totals.items())
+    ]
+
+
+@router.get("/devices-summary")
+def summary(service: DevicesDep, building: str | None = None) -> dict[str, int]:
+    """How many devices are in each status."""
+    counts: dict[str, int] = {"normal": 0, "warning": 0, "alarm": 0, "offline": 0}
+    for state in service.states(building):
+        counts[state.status] += 1
+    return counts

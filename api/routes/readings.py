@@ -1,0 +1,86 @@
+"""``POST /api/v1/readings``: a batch of device readings; rejection counters."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import DevicesDep
+from twin.devices.errors import MalformedPayloadError
+from twin.devices.pipeline import MALFORMED, NOT_JSON
+from twin.devices.service import DeviceService
+
+router = APIRouter(tags=["readings"])
+
+
+class ReadingIn(BaseModel):
+    """One reading (documentation of the body; items are checked one by one by the twin)."""
+
+    device_id: str
+    ts: str = Field(description="ISO-8601 time with a UTC offset, e.g. 2026-11-25T08:00:00Z")
+    values: dict[str, float | bool] = Field(description="point name → value in the point's unit")
+
+
+class ReadingsBatch(BaseModel):
+    readings: list[ReadingIn]
+
+
+class IngestAnswer(BaseModel):
+    accepted: int
+    rejected: dict[str, int] = Field(description="rejected readings per reason")
+    rejected_total: int
+
+
+def _ingest(service: DeviceService, body: bytes) -> Any:
+    # Parsing and checking thousands of readings is CPU work: off the event loop.
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        service.count_rejection(NOT_JSON)
+        raise MalformedPayloadError("the body is not JSON") from None
+    items = document.get("readings") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        service.count_rejection(MALFORMED)
+        raise MalformedPayloadError('the body must be {"readings": [...]}')
+    return service.ingest(items)
+
+
+@router.post(
+    "/readings",
+    response_model=IngestAnswer,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": ReadingsBatch.model_json_schema(
+                        ref_template="#/components/schemas/{model}"
+                    )
+                }
+            },
+        }
+    },
+)
+async def post_readings(request: Request, service: DevicesDep) -> IngestAnswer:
+    """Ingest a batch of readings (hundreds to thousands).
+
+    Each reading is accepted or rejected on its own (unknown device or point,
+    value out of range, time from the future or out of order, duplicate,
+    malformed); the answer counts both. It is sent once the accepted readings
+    are stored.
+    """
+    report = await run_in_threadpool(_ingest, service, await request.body())
+    if report.durable is not None:
+        await asyncio.wrap_future(report.durable)
+    return IngestAnswer(**report.as_dict())
+
+
+@router.get("/readings/rejections")
+def get_rejections(service: DevicesDep) -> dict[str, Any]:
+    """Readings rejected per reason since the service started, and the accepted count."""
+    return {"accepted": service.counters.accepted, "rejected": service.rejections()}

@@ -1,0 +1,158 @@
+"""The live event bus: state changes and alarms fanned out to subscribers.
+
+Publishers may be any thread (the HTTP handler, the MQTT network thread, the
+heartbeat ticker); subscribers are asyncio consumers (the SSE endpoint). A
+publish appends to a thread-safe buffer and wakes the event loop at most once
+per drain, so a burst of thousands of events costs one loop wake-up, not one
+per event. Each subscriber has its own bounded queue and filter; a slow
+subscriber loses its oldest events (counted in ``dropped``), never slows the
+publishers or the other subscribers.
+
+Event kinds: ``reading`` (accepted values of a device), ``status`` (a device's
+status changed), ``alarm`` (an alarm was raised, changed, acknowledged or
+cleared), ``work_order``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Events a subscriber may hold before its oldest are dropped.
+SUBSCRIBER_QUEUE_EVENTS = 50_000
+EVENT_KINDS = frozenset({"reading", "status", "alarm", "work_order"})
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One live event. ``data`` is JSON-ready; ``published_s`` is a monotonic time."""
+
+    kind: str
+    building_id: str
+    data: dict[str, Any]
+    published_s: float = field(default_factory=time.monotonic)
+
+    def to_sse(self) -> str:
+        """The event as one Server-Sent Events message."""
+        body = json.dumps({"building": self.building_id, **self.data}, separators=(",", ":"))
+        return f"event: {self.kind}\ndata: {body}\n\n"
+
+
+class Subscription:
+    """One subscriber's queue and filter; iterate :meth:`batches` to consume."""
+
+    def __init__(
+        self,
+        bus: EventBus,
+        buildings: Collection[str] | None,
+        kinds: Collection[str] | None,
+        maxlen: int,
+    ) -> None:
+        self._bus = bus
+        self.buildings = frozenset(buildings) if buildings else None
+        self.kinds = frozenset(kinds) if kinds else None
+        self._events: collections.deque[Event] = collections.deque()
+        self._maxlen = maxlen
+        self._wake = asyncio.Event()
+        self.dropped = 0
+
+    def wants(self, event: Event) -> bool:
+        return (self.buildings is None or event.building_id in self.buildings) and (
+            self.kinds is None or event.kind in self.kinds
+        )
+
+    def _offer(self, events: list[Event]) -> None:
+        added = False
+        for event in events:
+            if self.wants(event):
+                self._events.append(event)
+                added = True
+        overflow = len(self._events) - self._maxlen
+        if overflow > 0:
+            self.dropped += overflow
+            for _ in range(overflow):
+                self._events.popleft()
+        if added:
+            self._wake.set()
+
+    async def batches(self, *, heartbeat_s: float | None = None) -> AsyncIterator[list[Event]]:
+        """Lists of events as they arrive; an empty list every ``heartbeat_s`` of silence."""
+        while True:
+            if not self._events:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), heartbeat_s)
+                except TimeoutError:
+                    yield []
+                    continue
+            batch = list(self._events)
+            self._events.clear()
+            yield batch
+
+    def close(self) -> None:
+        self._bus._unsubscribe(self)
+
+
+class EventBus:
+    """Fan-out of events from any thread to asyncio subscribers of one loop."""
+
+    def __init__(self, *, subscriber_queue: int = SUBSCRIBER_QUEUE_EVENTS) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: collections.deque[Event] = collections.deque()
+        self._lock = threading.Lock()
+        self._scheduled = False
+        self._subscribers: set[Subscription] = set()
+        self._queue_size = subscriber_queue
+        self.published = 0
+
+    def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Deliver to subscribers on ``loop`` (the server's loop, at start-up)."""
+        self._loop = loop
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def subscribe(
+        self, *, buildings: Collection[str] | None = None, kinds: Collection[str] | None = None
+    ) -> Subscription:
+        """A new subscription; call from the bus's event loop."""
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        subscription = Subscription(self, buildings, kinds, self._queue_size)
+        self._subscribers.add(subscription)
+        return subscription
+
+    def _unsubscribe(self, subscription: Subscription) -> None:
+        self._subscribers.discard(subscription)
+
+    def publish(self, events: list[Event]) -> None:
+        """Queue events for delivery; safe from any thread, never blocks."""
+        if not events or not self._subscribers or self._loop is None:
+            return
+        with self._lock:
+            self._pending.extend(events)
+            self.published += len(events)
+            if self._scheduled:
+                return
+            self._scheduled = True
+        try:
+            self._loop.call_soon_threadsafe(self._deliver)
+        except RuntimeError:  # the loop closed during shutdown
+            with self._lock:
+                self._scheduled = False
+                self._pending.clear()
+
+    def _deliver(self) -> None:
+        with self._lock:
+            events = list(self._pending)
+            self._pending.clear()
+            self._scheduled = False
+        for subscription in list(self._subscribers):
+            subscription._offer(events)

@@ -1,0 +1,145 @@
+"""The building registry: a building id → its IFC files, stored under ``TWIN_DATA_DIR``.
+
+``TWIN_DATA_DIR/buildings/<id>.json`` records the building (its id, the
+original file names and the copies' paths); the IFC files are copied into
+``TWIN_DATA_DIR/buildings/<id>/`` under generated names (``0.ifc``, ...), so a
+user-supplied name never becomes a path. Buildings are read through
+:func:`twin.ingest.ingest` (and its cache) on first use and kept in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ifc_models.errors import IfcModelError
+from spatial.records import Building
+from twin.ingest import IngestResult, ingest
+
+log = logging.getLogger(__name__)
+
+#: A building id: letters, digits, ``-`` and ``_`` (it is used in MQTT topics and paths).
+BUILDING_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+ALLOWED_SUFFIXES = (".ifc", ".ifczip")
+
+
+class RegistryError(Exception):
+    """Base class of building-registry errors."""
+
+
+class UnknownBuildingError(RegistryError, KeyError):
+    """No building with this id is registered."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown building"
+
+
+class BadBuildingIdError(RegistryError, ValueError):
+    """A building id that is not safe to use in paths and topics."""
+
+
+@dataclass(frozen=True)
+class BuildingEntry:
+    """A registered building: its id, original file names and stored copies."""
+
+    building_id: str
+    names: tuple[str, ...]
+    paths: tuple[Path, ...]
+
+
+def check_building_id(building_id: str) -> str:
+    if not BUILDING_ID_PATTERN.match(building_id):
+        raise BadBuildingIdError(
+            f"building id {building_id!r}: use 1-64 letters, digits, '-' or '_'"
+        )
+    return building_id
+
+
+class BuildingRegistry:
+    """Registered buildings, loaded (ingested) lazily and cached in memory."""
+
+    def __init__(self, data_dir: Path, *, cache_dir: Path | None = None) -> None:
+        self.root = Path(data_dir) / "buildings"
+        self.cache_dir = cache_dir
+        self._loaded: dict[str, IngestResult] = {}
+        self._lock = threading.Lock()
+
+    def register(self, building_id: str, paths: Sequence[Path]) -> BuildingEntry:
+        """Copy ``paths`` into the registry as building ``building_id`` (replacing it)."""
+        check_building_id(building_id)
+        folder = self.root / building_id
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        copies = []
+        for index, path in enumerate(paths):
+            suffix = Path(path).suffix.lower()
+            if suffix not in ALLOWED_SUFFIXES:
+                suffix = ".ifc"
+            target = folder / f"{index}{suffix}"
+            shutil.copyfile(path, target)
+            copies.append(target)
+        entry = BuildingEntry(building_id, tuple(Path(p).name for p in paths), tuple(copies))
+        record = {
+            "building_id": building_id,
+            "names": list(entry.names),
+            "files": [p.name for p in copies],
+        }
+        (self.root / f"{building_id}.json").write_text(json.dumps(record, indent=2), "utf-8")
+        with self._lock:
+            self._loaded.pop(building_id, None)
+        return entry
+
+    def ids(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.stem for p in self.root.glob("*.json"))
+
+    def entry(self, building_id: str) -> BuildingEntry:
+        """The registered building.
+
+        Raises
+        ------
+        UnknownBuildingError
+        """
+        record_path = self.root / f"{building_id}.json"
+        if not BUILDING_ID_PATTERN.match(building_id) or not record_path.is_file():
+            raise UnknownBuildingError(f"no building {building_id!r}")
+        record = json.loads(record_path.read_text("utf-8"))
+        folder = self.root / building_id
+        return BuildingEntry(
+            building_id, tuple(record["names"]), tuple(folder / f for f in record["files"])
+        )
+
+    def load(self, building_id: str) -> IngestResult:
+        """The ingested building (cached in memory after the first call).
+
+        Raises
+        ------
+        UnknownBuildingError, ifc_models.errors.IfcModelError
+        """
+        with self._lock:
+            cached = self._loaded.get(building_id)
+        if cached is not None:
+            return cached
+        entry = self.entry(building_id)
+        result = ingest(list(entry.paths), cache_dir=self.cache_dir)
+        with self._lock:
+            self._loaded[building_id] = result
+        return result
+
+    def building(self, building_id: str) -> Building | None:
+        """The building's records, ``None`` when unknown or unreadable (logged)."""
+        try:
+            return self.load(building_id).building
+        except UnknownBuildingError:
+            return None
+        except IfcModelError as exc:
+            log.error("building %s could not be read: %s", building_id, exc)
+            return None

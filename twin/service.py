@@ -1,0 +1,85 @@
+"""The twin as one object: registered buildings and the device service, with their threads.
+
+Entry points (the API's lifespan, ``twin serve``, tests) create one
+:class:`Twin` from settings, :meth:`~Twin.start` it and :meth:`~Twin.stop`
+it; nothing here runs at import.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from twin.devices.events import EventBus
+from twin.devices.mqtt import MqttIngest
+from twin.devices.patrol import load_patrol_rules
+from twin.devices.service import DeviceService
+from twin.registry import BuildingRegistry
+from twin.settings import Settings
+from twin.store.db import engine_for
+
+log = logging.getLogger(__name__)
+
+#: Seconds between patrol rounds (heartbeats are checked every ``TWIN_TICK_S``).
+PATROL_EVERY_S = 10.0
+
+
+class Twin:
+    """Buildings, devices and the background work that keeps them live."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.buildings = BuildingRegistry(settings.data_dir, cache_dir=settings.cache_dir)
+        self.engine = engine_for(settings.effective_database_url)
+        self.bus = EventBus()
+        rules = load_patrol_rules(settings.patrol_rules) if settings.patrol_rules else None
+        self.devices = DeviceService(
+            self.engine,
+            buildings=self.buildings.building,
+            clock=clock,
+            bus=self.bus,
+            patrol_rules=rules,
+        )
+        self.mqtt: MqttIngest | None = None
+        self._stop = threading.Event()
+        self._ticker = threading.Thread(target=self._tick, name="twin-ticker", daemon=True)
+
+    def start(self) -> None:
+        """Load state, start the writer, the ticker and (if configured) MQTT ingestion."""
+        self.devices.open()
+        self._ticker.start()
+        if self.settings.mqtt_url:
+            self.mqtt = MqttIngest(
+                self.devices, self.settings.mqtt_url, share_group=self.settings.mqtt_share_group
+            )
+            self.mqtt.start()
+        else:
+            log.warning("MQTT ingestion is off: TWIN_MQTT_URL is not set")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.mqtt is not None:
+            self.mqtt.stop()
+        if self._ticker.is_alive():
+            self._ticker.join(5.0)
+        self.devices.close()
+        self.engine.dispose()
+
+    @property
+    def mqtt_status(self) -> str:
+        if self.mqtt is None:
+            return "off (TWIN_MQTT_URL not set)"
+        return f"subscribed to {self.mqtt.topic}" if self.mqtt.subscribed else "connecting"
+
+    def _tick(self) -> None:
+        next_patrol = 0.0
+        while not self._stop.wait(self.settings.tick_s):
+            try:
+                self.devices.check_heartbeats()
+                if time.monotonic() >= next_patrol:
+                    self.devices.run_patrol()
+                    next_patrol = time.monotonic() + PATROL_EVERY_S
+            except Exception:
+                log.exception("periodic device checks failed")
