@@ -21,15 +21,19 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api import errors
+from api import errors, metrics
 from api.routes import (
     alarms,
+    allocations,
     buildings,
+    compliance,
     devices,
     events,
+    keys,
     readings,
     routing,
     spaces,
+    usage,
     workorders,
 )
 from api.security import by_method
@@ -128,7 +132,8 @@ def create_app(
         openapi_tags=TAGS,
     )
     errors.install(app)
-    for module in (buildings, spaces, routing):
+    metrics.install(app)
+    for module in (buildings, spaces, routing, usage, allocations, compliance, keys):
         app.include_router(module.router, prefix=API_PREFIX)
     domain = {
         readings: by_method("devices:read", "readings:write"),
