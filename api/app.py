@@ -147,7 +147,7 @@ def create_app(
             module.router,
             prefix=API_PREFIX,
             dependencies=[dependency],
-            responses=errors.problem_responses(401, 403),
+            responses=errors.problem_responses(400, 401, 403, 404, 409, 422),
         )
 
     @app.get("/health", tags=["health"], response_model=Health)

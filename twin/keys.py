@@ -142,7 +142,7 @@ class ApiKey:
     role: str
     permissions: frozenset[str]
     buildings: frozenset[str]
-    created_at: datetime
+    created_at: datetime | None
     revoked_at: datetime | None = None
 
     def allows(self, permission: str) -> bool:
@@ -296,6 +296,13 @@ def _key(mapping) -> ApiKey:  # type: ignore[no-untyped-def]
         role=mapping["role"],
         permissions=frozenset(mapping["permissions"]),
         buildings=frozenset(mapping["buildings"]),
-        created_at=mapping["created_at"],
-        revoked_at=mapping["revoked_at"],
+        created_at=_utc(mapping["created_at"]),
+        revoked_at=_utc(mapping["revoked_at"]),
     )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes: they were stored as UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)

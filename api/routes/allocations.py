@@ -15,7 +15,7 @@ from api.security import AllocationsRead, AllocationsWrite
 from twin.allocations.errors import AllocationFileError
 from twin.housing import MEDIA_TYPES, Housing
 
-router = APIRouter(tags=["allocations"], responses=problem_responses(400, 401, 403, 404, 503))
+router = APIRouter(tags=["allocations"], responses=problem_responses(400, 401, 403, 404, 422, 503))
 
 #: Largest allocation file accepted, bytes.
 MAX_ALLOCATION_FILE = 20 * 1024 * 1024

@@ -23,7 +23,7 @@ from twin.uploads import (
     sniff_upload,
 )
 
-router = APIRouter(tags=["buildings"], responses=problem_responses(401, 403))
+router = APIRouter(tags=["buildings"], responses=problem_responses(400, 401, 403, 422))
 
 BuildingId = Annotated[str, Field(pattern=BUILDING_ID_PATTERN.pattern)]
 #: Bytes streamed per read from an uploaded file.
@@ -206,6 +206,7 @@ async def list_storeys(building_id: str, queries: QueriesDep, _: BuildingsRead) 
                             "id": {"type": "string", "pattern": BUILDING_ID_PATTERN.pattern},
                             "files": {
                                 "type": "array",
+                                "minItems": 1,
                                 "items": {"type": "string", "format": "binary"},
                             },
                         },

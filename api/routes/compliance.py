@@ -14,7 +14,7 @@ from api.errors import problem_responses
 from api.security import ComplianceRead
 from twin.housing import MEDIA_TYPES, Housing
 
-router = APIRouter(tags=["compliance"], responses=problem_responses(401, 403, 404, 422, 503))
+router = APIRouter(tags=["compliance"], responses=problem_responses(400, 401, 403, 404, 422, 503))
 
 
 class ComplianceOut(BaseModel):

@@ -14,7 +14,7 @@ from api.errors import problem_responses
 from api.security import KeysAdmin
 from twin.keys import ROLES
 
-router = APIRouter(tags=["keys"], responses=problem_responses(401, 403))
+router = APIRouter(tags=["keys"], responses=problem_responses(400, 401, 403, 422))
 
 
 class KeyOut(BaseModel):

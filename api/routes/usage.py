@@ -13,7 +13,7 @@ from api.deps import QueriesDep
 from api.errors import problem_responses
 from api.security import UsageRead
 
-router = APIRouter(tags=["usage"], responses=problem_responses(400, 401, 403, 404, 503))
+router = APIRouter(tags=["usage"], responses=problem_responses(400, 401, 403, 404, 422, 503))
 
 
 class UsageGroupOut(BaseModel):
