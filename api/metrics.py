@@ -9,6 +9,7 @@ rejected, open alarms, upload jobs, loaded buildings) are read at scrape time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterator
@@ -18,7 +19,6 @@ from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import generate_latest
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from twin.store.audit import record_audit
@@ -103,7 +103,10 @@ class ObserveMiddleware:
             if method not in READ_METHODS and status < 400 and template.startswith(API_PREFIX):
                 principal = scope.get("state", {}).get("principal")
                 actor = getattr(principal, "name", "anonymous")
-                await run_in_threadpool(self._audit, actor, method, scope["path"], template, status)
+                # Off the request path: the connection's next request need not wait.
+                asyncio.get_running_loop().run_in_executor(
+                    None, self._audit, actor, method, scope["path"], template, status
+                )
 
     def _audit(self, actor: str, method: str, path: str, template: str, status: int) -> None:
         twin = getattr(self.owner.state, "twin", None)

@@ -137,6 +137,7 @@ class BuildingQueries:
         self.twin = twin
         self._views: dict[str, tuple[int, BuildingView]] = {}
         self._failed: dict[str, str] = {}
+        self._stores: dict[str, AllocationStore] = {}
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------- buildings
@@ -291,12 +292,11 @@ class BuildingQueries:
         if space is None:
             raise UnknownElementError(f"no room {global_id!r} in building {building_id!r}")
         row = self._space_row(view, space)
-        states = {
-            s.device_id: s for s in self.twin.devices.states(building_id) if s.global_id is not None
-        }
         devices = [
             d for d in self.twin.devices.devices(building_id) if d.space_id == space.global_id
         ]
+        # Snapshot only this room's devices: a building may have thousands.
+        states = {d.device_id: self.twin.devices.state(d.device_id) for d in devices}
         day = on_date or date.today()
         records = [
             a for a in self.allocations(building_id).valid_on(day) if a.room_global_id == global_id
@@ -375,9 +375,9 @@ class BuildingQueries:
         elif found.kind == "storey":
             data["properties"] = {"elevation_m": round(record.elevation_m, COORD_DIGITS)}
         data["devices"] = [
-            {"device_id": s.device_id, "status": s.status}
-            for s in self.twin.devices.states(building_id)
-            if s.global_id == global_id
+            {"device_id": d.device_id, "status": self.twin.devices.state(d.device_id).status}
+            for d in self.twin.devices.devices(building_id)
+            if d.global_id == global_id
         ]
         return data
 
@@ -513,8 +513,14 @@ class BuildingQueries:
 
     # --------------------------------------------------------------- usage
     def allocations(self, building_id: str) -> AllocationStore:
-        """The building's allocation store (on the twin's database)."""
-        return AllocationStore(self.twin.engine, building_id=building_id)
+        """The building's allocation store (on the twin's database), made once."""
+        with self._lock:
+            store = self._stores.get(building_id)
+            if store is None:
+                store = self._stores[building_id] = AllocationStore(
+                    self.twin.engine, building_id=building_id
+                )
+            return store
 
     def usage(self, building_id: str, *, by: str, on_date: date | None = None) -> dict[str, Any]:
         """Rooms and usable area grouped ``by`` storey, type, zone, department or
