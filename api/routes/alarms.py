@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import DevicesDep
 from api.routes.workorders import WorkOrderOut, work_order_out
+from api.security import PrincipalDep
 from twin.devices.alarms import Alarm
 
 router = APIRouter(tags=["alarms"])
@@ -35,7 +36,9 @@ class AlarmOut(BaseModel):
 
 
 class Actor(BaseModel):
-    by: str = Field("operator", min_length=1, max_length=128, description="who does this")
+    by: str | None = Field(
+        None, min_length=1, max_length=128, description="who does this (default: the key's name)"
+    )
 
 
 class WorkOrderFromAlarm(Actor):
@@ -50,44 +53,57 @@ def alarm_out(alarm: Alarm) -> AlarmOut:
 @router.get("/alarms")
 def list_alarms(
     service: DevicesDep,
+    principal: PrincipalDep,
     building: str | None = None,
     state: Literal["open", "raised", "acknowledged", "cleared"] | None = None,
     device_id: str | None = None,
 ) -> list[AlarmOut]:
     """Alarms, newest first; ``state=open`` means raised or acknowledged."""
     found = service.alarms(building_id=building, state=state, device_id=device_id)
-    return [alarm_out(a) for a in found]
+    return [alarm_out(a) for a in found if principal.covers(a.building_id)]
 
 
 @router.get("/alarms/{alarm_id}")
-def get_alarm(alarm_id: str, service: DevicesDep) -> AlarmOut:
-    return alarm_out(service.alarm(alarm_id))
+def get_alarm(alarm_id: str, service: DevicesDep, principal: PrincipalDep) -> AlarmOut:
+    alarm = service.alarm(alarm_id)
+    principal.check_building(alarm.building_id)
+    return alarm_out(alarm)
 
 
 @router.post("/alarms/{alarm_id}/acknowledge")
-async def acknowledge(alarm_id: str, service: DevicesDep, body: Actor | None = None) -> AlarmOut:
+async def acknowledge(
+    alarm_id: str, service: DevicesDep, principal: PrincipalDep, body: Actor | None = None
+) -> AlarmOut:
     """Acknowledge a raised alarm (answered once stored)."""
-    alarm, stored = service.acknowledge(alarm_id, (body or Actor()).by)
+    principal.check_building(service.alarm(alarm_id).building_id)
+    alarm, stored = service.acknowledge(alarm_id, (body and body.by) or principal.name)
     await asyncio.wrap_future(stored)
     return alarm_out(alarm)
 
 
 @router.post("/alarms/{alarm_id}/clear")
-async def clear(alarm_id: str, service: DevicesDep, body: Actor | None = None) -> AlarmOut:
+async def clear(
+    alarm_id: str, service: DevicesDep, principal: PrincipalDep, body: Actor | None = None
+) -> AlarmOut:
     """Clear an open alarm by hand (answered once stored)."""
-    alarm, stored = service.clear(alarm_id, (body or Actor()).by)
+    principal.check_building(service.alarm(alarm_id).building_id)
+    alarm, stored = service.clear(alarm_id, (body and body.by) or principal.name)
     await asyncio.wrap_future(stored)
     return alarm_out(alarm)
 
 
 @router.post("/alarms/{alarm_id}/work-order", status_code=201)
 async def to_work_order(
-    alarm_id: str, service: DevicesDep, body: WorkOrderFromAlarm | None = None
+    alarm_id: str,
+    service: DevicesDep,
+    principal: PrincipalDep,
+    body: WorkOrderFromAlarm | None = None,
 ) -> WorkOrderOut:
     """Make a work order from an alarm."""
     body = body or WorkOrderFromAlarm()
+    principal.check_building(service.alarm(alarm_id).building_id)
     order, stored = service.create_work_order(
-        alarm_id, by=body.by, assignee=body.assignee, title=body.title
+        alarm_id, by=body.by or principal.name, assignee=body.assignee, title=body.title
     )
     await asyncio.wrap_future(stored)
     return work_order_out(order)

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import DevicesDep, TwinDep
+from api.security import PrincipalDep
 from twin.devices.energy import rollup
 from twin.devices.state import DeviceState, from_us
 
@@ -48,12 +49,13 @@ def _device_out(state: DeviceState) -> DeviceOut:
 @router.get("/devices")
 def list_devices(
     service: DevicesDep,
+    principal: PrincipalDep,
     building: str | None = None,
     status: str | None = None,
     unbound: bool = False,
 ) -> list[DeviceOut]:
     """Devices with their live state; ``unbound=true`` lists only devices bound to nothing."""
-    states = service.states(building)
+    states = [s for s in service.states(building) if principal.covers(s.building_id)]
     if status is not None:
         states = [s for s in states if s.status == status]
     if unbound:
@@ -62,21 +64,24 @@ def list_devices(
 
 
 @router.get("/devices/{device_id}")
-def get_device(device_id: str, service: DevicesDep) -> DeviceOut:
+def get_device(device_id: str, service: DevicesDep, principal: PrincipalDep) -> DeviceOut:
     """A device's status, reason and latest value of each point."""
-    return _device_out(service.state(device_id))
+    state = service.state(device_id)
+    principal.check_building(state.building_id)
+    return _device_out(state)
 
 
 @router.get("/devices/{device_id}/history")
 def get_history(
     device_id: str,
     service: DevicesDep,
+    principal: PrincipalDep,
     point: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Stored readings of a device, oldest first."""
-    service.device(device_id)  # 404 for an unknown device
+    principal.check_building(service.device(device_id).building_id)  # 404 when unknown
     rows = service.history([device_id], point=point, start=start, end=end)
     return [{"point": p, "ts": from_us(ts).isoformat(), "value": v} for _, p, ts, v in rows]
 
@@ -125,9 +130,13 @@ def get_energy(
 
 
 @router.get("/devices-summary")
-def summary(service: DevicesDep, building: str | None = None) -> dict[str, int]:
+def summary(
+    service: DevicesDep, principal: PrincipalDep, building: str | None = None
+) -> dict[str, int]:
     """How many devices are in each status."""
     counts: dict[str, int] = {"normal": 0, "warning": 0, "alarm": 0, "offline": 0}
     for state in service.states(building):
+        if not principal.covers(state.building_id):
+            continue
         counts[state.status] += 1
     return counts

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DevicesDep
+from api.security import ForbiddenError, PrincipalDep
 from twin.devices.errors import MalformedPayloadError
 from twin.devices.pipeline import MALFORMED, NOT_JSON
 from twin.devices.service import DeviceService
@@ -36,7 +37,7 @@ class IngestAnswer(BaseModel):
     rejected_total: int
 
 
-def _ingest(service: DeviceService, body: bytes) -> Any:
+def _ingest(service: DeviceService, body: bytes, building_id: str | None) -> Any:
     # Parsing and checking thousands of readings is CPU work: off the event loop.
     try:
         document = json.loads(body)
@@ -47,7 +48,7 @@ def _ingest(service: DeviceService, body: bytes) -> Any:
     if not isinstance(items, list):
         service.count_rejection(MALFORMED)
         raise MalformedPayloadError('the body must be {"readings": [...]}')
-    return service.ingest(items)
+    return service.ingest(items, building_id=building_id)
 
 
 @router.post(
@@ -66,15 +67,25 @@ def _ingest(service: DeviceService, body: bytes) -> Any:
         }
     },
 )
-async def post_readings(request: Request, service: DevicesDep) -> IngestAnswer:
+async def post_readings(
+    request: Request,
+    service: DevicesDep,
+    principal: PrincipalDep,
+    building: str | None = None,
+) -> IngestAnswer:
     """Ingest a batch of readings (hundreds to thousands).
 
     Each reading is accepted or rejected on its own (unknown device or point,
     value out of range, time from the future or out of order, duplicate,
     malformed); the answer counts both. It is sent once the accepted readings
-    are stored.
+    are stored. With ``building`` (implied for a key scoped to one building),
+    readings of other buildings' devices are rejected.
     """
-    report = await run_in_threadpool(_ingest, service, await request.body())
+    if building is None and principal.buildings:
+        if len(principal.buildings) != 1:
+            raise ForbiddenError("a key for several buildings must name one: ?building=ID")
+        (building,) = principal.buildings
+    report = await run_in_threadpool(_ingest, service, await request.body(), building)
     if report.durable is not None:
         await asyncio.wrap_future(report.durable)
     return IngestAnswer(**report.as_dict())

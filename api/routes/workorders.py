@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DevicesDep, TwinDep
+from api.security import PrincipalDep
 from twin.devices.rounds import lifts_out_of_service, plan_round, target_node, without_links
 from twin.devices.workorders import WorkOrder
 from twin.registry import UnknownBuildingError
@@ -42,7 +43,7 @@ class WorkOrderOut(BaseModel):
 
 
 class WorkOrderUpdate(BaseModel):
-    by: str = Field("operator", min_length=1, max_length=128)
+    by: str | None = Field(None, min_length=1, max_length=128, description="default: key name")
     status: Literal["open", "in_progress", "done"] | None = None
     assignee: str | None = None
     note: str | None = Field(None, max_length=4000)
@@ -55,11 +56,13 @@ def work_order_out(order: WorkOrder) -> WorkOrderOut:
 @router.get("/work-orders")
 def list_work_orders(
     service: DevicesDep,
+    principal: PrincipalDep,
     building: str | None = None,
     status: Literal["open", "in_progress", "done", "active"] | None = None,
 ) -> list[WorkOrderOut]:
     """Work orders, oldest first; ``status=active`` means not done."""
-    return [work_order_out(o) for o in service.work_orders(building_id=building, status=status)]
+    found = service.work_orders(building_id=building, status=status)
+    return [work_order_out(o) for o in found if principal.covers(o.building_id)]
 
 
 @router.get("/work-orders/round")
@@ -88,17 +91,24 @@ async def plan(building: str, start: str, twin: TwinDep) -> dict[str, object]:
 
 
 @router.get("/work-orders/{order_id}")
-def get_work_order(order_id: str, service: DevicesDep) -> WorkOrderOut:
-    return work_order_out(service.work_order(order_id))
+def get_work_order(order_id: str, service: DevicesDep, principal: PrincipalDep) -> WorkOrderOut:
+    order = service.work_order(order_id)
+    principal.check_building(order.building_id)
+    return work_order_out(order)
 
 
 @router.patch("/work-orders/{order_id}")
 async def update_work_order(
-    order_id: str, body: WorkOrderUpdate, service: DevicesDep
+    order_id: str, body: WorkOrderUpdate, service: DevicesDep, principal: PrincipalDep
 ) -> WorkOrderOut:
     """Move a work order on, reassign it or add a note (answered once stored)."""
+    principal.check_building(service.work_order(order_id).building_id)
     order, stored = service.update_work_order(
-        order_id, by=body.by, status=body.status, assignee=body.assignee, note=body.note
+        order_id,
+        by=body.by or principal.name,
+        status=body.status,
+        assignee=body.assignee,
+        note=body.note,
     )
     await asyncio.wrap_future(stored)
     return work_order_out(order)

@@ -3,9 +3,11 @@
 from twin.cli import (  # noqa: F401
     allocations,
     compliance,
+    demo,
     demo_model,
     devices,
     ingest,
+    keys,
     plan,
     route,
     serve,

@@ -1,0 +1,153 @@
+"""Prometheus metrics at ``/metrics`` and the audit of every write.
+
+One pure-ASGI middleware times each request (labelled by route template, not
+by raw path, so ids do not explode the series) and, for a successful write
+under ``/api/v1`` (any method but GET/HEAD/OPTIONS, status < 400), records an
+audit entry with the key's name. Twin figures (readings accepted and
+rejected, open alarms, upload jobs, loaded buildings) are read at scrape time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.exposition import generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from twin.store.audit import record_audit
+
+log = logging.getLogger(__name__)
+
+#: Latency buckets, seconds.
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+API_PREFIX = "/api/v1"
+
+
+class TwinCollector:
+    """Gauges and counters read from the running twin at each scrape."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def collect(self) -> Iterator[Any]:
+        state = self.app.state
+        twin = getattr(state, "twin", None)
+        if twin is None:
+            return
+        service = twin.devices
+        accepted = CounterMetricFamily(
+            "twin_readings_accepted", "Device readings accepted since start-up"
+        )
+        accepted.add_metric([], service.counters.accepted)
+        yield accepted
+        rejected = CounterMetricFamily(
+            "twin_readings_rejected", "Device readings rejected, by reason", labels=["reason"]
+        )
+        for reason, count in service.rejections().items():
+            rejected.add_metric([reason], count)
+        yield rejected
+        alarms = GaugeMetricFamily("twin_alarms_open", "Alarms raised or acknowledged")
+        alarms.add_metric([], len(service.alarms(state="open")))
+        yield alarms
+        uploads = CounterMetricFamily(
+            "twin_model_uploads", "Model upload jobs finished, by state", labels=["state"]
+        )
+        for job_state, count in state.jobs.counts.items():
+            uploads.add_metric([job_state], count)
+        yield uploads
+        loaded = GaugeMetricFamily("twin_buildings_loaded", "Buildings loaded in memory")
+        loaded.add_metric([], sum(twin.buildings.is_loaded(b) for b in twin.buildings.ids()))
+        yield loaded
+
+
+class ObserveMiddleware:
+    """Times every HTTP request and audits successful writes."""
+
+    def __init__(self, app: ASGIApp, *, owner: FastAPI) -> None:
+        self.app = app
+        self.owner = owner
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def observe(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observe)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            if scope["path"].startswith(API_PREFIX) and not template.startswith(API_PREFIX):
+                template = API_PREFIX + template  # routes of included routers lack the prefix
+            method = scope["method"]
+            state = self.owner.state
+            if hasattr(state, "http_requests"):
+                state.http_requests.labels(method, template, str(status)).inc()
+                state.http_latency.labels(method, template).observe(time.perf_counter() - started)
+            if method not in READ_METHODS and status < 400 and template.startswith(API_PREFIX):
+                principal = scope.get("state", {}).get("principal")
+                actor = getattr(principal, "name", "anonymous")
+                # Off the request path: the connection's next request need not wait.
+                asyncio.get_running_loop().run_in_executor(
+                    None, self._audit, actor, method, scope["path"], template, status
+                )
+
+    def _audit(self, actor: str, method: str, path: str, template: str, status: int) -> None:
+        twin = getattr(self.owner.state, "twin", None)
+        if twin is None:
+            return
+        try:
+            with twin.engine.begin() as conn:
+                record_audit(
+                    conn,
+                    actor,
+                    method.lower(),
+                    f"api:{path}"[:200],
+                    None,
+                    {"route": template, "status": status},
+                )
+        except Exception:
+            log.exception("audit of %s %s by %s failed", method, path, actor)
+
+
+def install(app: FastAPI) -> None:
+    """Add the middleware, the per-app registry and ``GET /metrics``."""
+    registry = CollectorRegistry()
+    app.state.metrics_registry = registry
+    app.state.http_requests = Counter(
+        "http_requests",
+        "HTTP requests by method, route and status",
+        ["method", "route", "status"],
+        registry=registry,
+    )
+    app.state.http_latency = Histogram(
+        "http_request_duration_seconds",
+        "HTTP request latency by method and route, seconds",
+        ["method", "route"],
+        buckets=BUCKETS,
+        registry=registry,
+    )
+    registry.register(TwinCollector(app))  # type: ignore[arg-type]
+    app.add_middleware(ObserveMiddleware, owner=app)
+
+    @app.get("/metrics", tags=["health"], response_class=Response, include_in_schema=True)
+    def metrics(request: Request) -> Response:
+        """Prometheus metrics (no key): requests, latencies, readings accepted and
+        rejected, open alarms, model uploads, loaded buildings."""
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,78 @@
+"""API keys (admin): list, create, revoke. ``twin keys`` does the same locally."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import KeysDep
+from api.errors import problem_responses
+from api.security import KeysAdmin
+from twin.keys import ROLES
+
+router = APIRouter(tags=["keys"], responses=problem_responses(400, 401, 403, 422))
+
+
+class KeyOut(BaseModel):
+    name: str
+    role: str
+    permissions: list[str]
+    buildings: list[str] = Field(description="empty: every building")
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class KeyIn(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.@-]+$")]
+    role: Annotated[str, Field(description=f"one of {', '.join(ROLES)}")]
+    buildings: list[str] = Field(default_factory=list, max_length=100)
+    allow: list[str] = Field(default_factory=list, description="system keys: permissions")
+
+
+class KeyCreated(KeyOut):
+    token: str = Field(description="the key itself: shown once, stored only hashed")
+
+
+@router.get("/keys")
+def list_keys(keys: KeysDep, _: KeysAdmin) -> list[KeyOut]:
+    return [
+        KeyOut(
+            name=k.name,
+            role=k.role,
+            permissions=sorted(k.permissions),
+            buildings=sorted(k.buildings),
+            created_at=k.created_at,
+            revoked_at=k.revoked_at,
+        )
+        for k in keys.list()
+    ]
+
+
+@router.post("/keys", status_code=201, responses=problem_responses(409, 422))
+async def create_key(body: KeyIn, keys: KeysDep, principal: KeysAdmin) -> KeyCreated:
+    """Make a key; the answer holds its token, which is never shown again."""
+    token = await run_in_threadpool(
+        lambda: keys.create(
+            body.name, body.role, buildings=body.buildings, allow=body.allow, actor=principal.name
+        )
+    )
+    (key,) = [k for k in keys.list() if k.name == body.name.strip()]
+    return KeyCreated(
+        name=key.name,
+        role=key.role,
+        permissions=sorted(key.permissions),
+        buildings=sorted(key.buildings),
+        created_at=key.created_at,
+        revoked_at=None,
+        token=token,
+    )
+
+
+@router.delete("/keys/{name}", status_code=204, responses=problem_responses(404))
+async def revoke_key(name: str, keys: KeysDep, principal: KeysAdmin) -> Response:
+    await run_in_threadpool(lambda: keys.revoke(name, actor=principal.name))
+    return Response(status_code=204)
