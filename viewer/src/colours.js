@@ -2,8 +2,6 @@
 // mode chooses the rooms' colours: live status (worst device in the room),
 // compliance, department or room type.
 
-import * as THREE from 'three';
-import { ROOM_OPACITY } from './scene.js';
 import { bi, t } from './strings.js';
 
 export const STATUS_COLOURS = {
@@ -37,22 +35,9 @@ export class Colours {
     this.compliance = new Map(); // room gid -> within|over|vacant|not_office
     this.department = new Map(); // room gid -> department
     this.roomType = new Map(); // room gid -> room type
-    this.materials = new Map();
     this.note = '';
     this.roomStatus = new Map();
     this._pending = null;
-  }
-
-  material(hex, opacity, room) {
-    const key = `${hex}|${opacity}|${room}`;
-    if (!this.materials.has(key)) {
-      const transparent = opacity < 1;
-      this.materials.set(key, new THREE.MeshLambertMaterial({
-        color: hex, opacity, transparent, flatShading: true,
-        side: room ? THREE.DoubleSide : THREE.FrontSide, depthWrite: !transparent,
-      }));
-    }
-    return this.materials.get(key);
   }
 
   setMode(mode) {
@@ -62,8 +47,8 @@ export class Colours {
 
   /** The colour of a pickable element in the current mode (#rrggbb). */
   colourFor(object) {
-    const gid = object.userData.global_id;
-    if (object.userData.kind === 'equipment') {
+    const gid = object.global_id;
+    if (object.kind === 'equipment') {
       const status = this.status.get(gid);
       return status ? STATUS_COLOURS[status] || NO_DEVICE : NO_DEVICE;
     }
@@ -95,8 +80,8 @@ export class Colours {
   apply() {
     this.roomStatus = new Map();
     for (const item of this.viewer.equipment) {
-      const status = this.status.get(item.userData.global_id);
-      const room = item.userData.room;
+      const status = this.status.get(item.global_id);
+      const room = item.room;
       if (!status || !room) continue;
       const worst = this.roomStatus.get(room);
       if (!worst || STATUS_RANK[status] > STATUS_RANK[worst]) this.roomStatus.set(room, status);
@@ -106,12 +91,9 @@ export class Colours {
     this.viewer.requestRender();
   }
 
-  paint(object) {
-    const room = object.userData.kind === 'room';
-    const hex = this.colourFor(object);
-    const tinted = room && hex !== ROOM_BASE;
-    object.material = this.material(hex, room ? (tinted ? 0.5 : ROOM_OPACITY) : 1, room);
-    object.userData.colour = hex;
+  paint(record) {
+    const hex = this.colourFor(record);
+    if (hex !== record.colour) this.viewer.paint(record, hex);
   }
 
   /** Update one element's device status (from live events). */

@@ -150,6 +150,7 @@ async function openBuilding(id) {
     const firstRender = new Promise((resolve) => (viewer.onFirstRender = resolve));
     await viewer.load(buffer);
     hook.timings.parseMs = performance.now() - t1;
+    Object.assign(hook.timings, viewer.timings);
     buildParts(id, storeys, spaces);
     colours.apply();
     viewer.requestRender();
@@ -261,9 +262,9 @@ function select(gid, { frame = false } = {}) {
   }
   hook.selected = object ? gid : null;
   if (object) {
-    const storey = object.userData.storey;
+    const storey = object.storey;
     if (storey && !viewer.shown(object)) state.storeyList.isolate(storey, { fit: false });
-    state.outline = new THREE.BoxHelper(object, 0xffc400);
+    state.outline = new THREE.Box3Helper(object.box, 0xffc400);
     state.outline.material.depthTest = false;
     state.outline.renderOrder = 11;
     viewer.overlay.add(state.outline);
@@ -276,7 +277,7 @@ function select(gid, { frame = false } = {}) {
 function frameSelection() {
   const object = hook.selected && viewer.objects.get(hook.selected);
   if (!object) return viewer.fit();
-  const box = new THREE.Box3().setFromObject(object);
+  const box = object.box.clone();
   const centre = box.getCenter(new THREE.Vector3());
   box.expandByVector(new THREE.Vector3(1, 0, 1).multiplyScalar(MIN_FRAME_M / 2));
   box.expandByPoint(centre);
@@ -293,20 +294,19 @@ Object.assign(hook, {
   projectToScreen(gid) {
     const object = viewer.objects.get(gid);
     if (!object) return null;
-    const centre = new THREE.Box3().setFromObject(object).getCenter(new THREE.Vector3());
-    return viewer.toScreen(centre);
+    return viewer.toScreen(object.box.getCenter(new THREE.Vector3()));
   },
   projectModelPoint(point) {
     return viewer.toScreen(modelToScene(point));
   },
   colourOf(gid) {
-    return viewer.objects.get(gid)?.userData.colour ?? null;
+    return viewer.objects.get(gid)?.colour ?? null;
   },
   roomIds() {
-    return viewer.rooms.map((r) => r.userData.global_id);
+    return viewer.rooms.map((r) => r.global_id);
   },
   equipmentIds() {
-    return viewer.equipment.map((r) => r.userData.global_id);
+    return viewer.equipment.map((r) => r.global_id);
   },
   isolate(gid) {
     state.storeyList.isolate(gid);
@@ -325,6 +325,6 @@ Object.assign(hook, {
 Object.defineProperty(hook, 'visibleStoreys', { get: () => (state ? state.storeyList.visible() : []), configurable: true });
 Object.defineProperty(hook, 'routeLength', { get: () => (state ? state.routes.length : null), configurable: true });
 
-new Picker(viewer, (object) => select(object ? object.userData.global_id : null));
+new Picker(viewer, (record) => select(record ? record.global_id : null));
 setupChrome();
 start();

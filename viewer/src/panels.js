@@ -26,16 +26,16 @@ export class Panel {
     this.element.innerHTML = `<p class="hint">${h(t('nothingSelected'))}</p>`;
   }
 
-  /** Show a pickable object (its userData: global_id, kind). */
+  /** Show an element record ({global_id, kind}). */
   async show(object) {
     if (!object) return this.empty();
     const token = ++this.token;
-    this.current = object.userData;
+    this.current = object;
     this.element.innerHTML = `<p class="hint">…</p>`;
     try {
-      const html = object.userData.kind === 'room'
-        ? await this.roomHtml(object.userData.global_id)
-        : await this.equipmentHtml(object.userData.global_id);
+      const html = object.kind === 'room'
+        ? await this.roomHtml(object.global_id)
+        : await this.equipmentHtml(object.global_id);
       if (token !== this.token) return;
       this.element.innerHTML = html;
       this.wire(token);
@@ -49,7 +49,7 @@ export class Panel {
   refreshIf(gid) {
     if (this.current && this.current.global_id === gid && this.current.kind === 'equipment') {
       clearTimeout(this._refresh);
-      this._refresh = setTimeout(() => this.show({ userData: this.current }), 200);
+      this._refresh = setTimeout(() => this.show(this.current), 200);
     }
   }
 

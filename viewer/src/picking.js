@@ -23,7 +23,7 @@ export class Picker {
     });
   }
 
-  /** The pickable object under a page point, or null. */
+  /** The element record (room or equipment) under a page point, or null. */
   pick(clientX, clientY) {
     const viewer = this.viewer;
     const rect = viewer.renderer.domElement.getBoundingClientRect();
@@ -32,19 +32,22 @@ export class Picker {
       -((clientY - rect.top) / rect.height) * 2 + 1,
     );
     this.raycaster.setFromCamera(ndc, viewer.camera);
-    const candidates = [...viewer.rooms, ...viewer.equipment].filter((o) => viewer.shown(o));
+    const batches = [];
+    viewer.model?.traverseVisible((o) => o.isBatchedMesh && batches.push(o));
     const cut = viewer.renderer.clippingPlanes[0];
     const hits = this.raycaster
-      .intersectObjects(candidates, false)
-      .filter((h) => !cut || cut.distanceToPoint(h.point) >= 0);
+      .intersectObjects(batches, false)
+      .filter((h) => !cut || cut.distanceToPoint(h.point) >= 0)
+      .map((h) => ({ distance: h.distance, record: h.object.userData.records[h.batchId] }))
+      .filter((h) => h.record);
     if (!hits.length) return null;
-    const first = hits[0].object;
-    if (first.userData.kind === 'room') {
+    const first = hits[0].record;
+    if (first.kind === 'room') {
       // The ray enters the room, maybe meets equipment, and leaves the room.
-      const exit = hits.find((h, i) => i > 0 && h.object === first);
+      const exit = hits.find((h, i) => i > 0 && h.record === first);
       const limit = exit ? exit.distance : Infinity;
-      const inside = hits.find((h) => h.object.userData.kind === 'equipment' && h.distance <= limit);
-      if (inside) return inside.object;
+      const inside = hits.find((h) => h.record.kind === 'equipment' && h.distance <= limit);
+      if (inside) return inside.record;
     }
     return first;
   }

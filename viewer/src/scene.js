@@ -5,8 +5,7 @@
 
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
-import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
-import { mergeGeometries } from 'three/addons/utils/BufferGeometryUtils.js';
+import { readGlb } from './glb.js';
 
 /** Classes drawn but not pickable: merged per storey and material after load. */
 const STRUCTURE = [
@@ -25,6 +24,32 @@ export function modelToScene([x, y, z]) {
 
 export function isStructure(ifcClass) {
   return STRUCTURE.some((prefix) => ifcClass.startsWith(prefix));
+}
+
+/** One indexed geometry of many elements' triangles (scene frame). */
+function merge(items) {
+  let vertices = 0;
+  let indices = 0;
+  for (const item of items) {
+    vertices += item.positions.length;
+    indices += item.indices.length;
+  }
+  const position = new Float32Array(vertices);
+  const index = new Uint32Array(indices);
+  let v = 0;
+  let i = 0;
+  for (const item of items) {
+    position.set(item.positions, v);
+    const base = v / 3;
+    for (let k = 0; k < item.indices.length; k++) index[i + k] = item.indices[k] + base;
+    v += item.positions.length;
+    i += item.indices.length;
+  }
+  const geometry = new THREE.BufferGeometry();
+  geometry.setAttribute('position', new THREE.BufferAttribute(position, 3));
+  geometry.setIndex(new THREE.BufferAttribute(index, 1));
+  geometry.computeBoundingSphere();
+  return geometry;
 }
 
 export class Viewer3D {
@@ -55,6 +80,7 @@ export class Viewer3D {
     this.objects = new Map(); // gid -> pickable Mesh (rooms and equipment)
     this.rooms = []; // pickable room meshes
     this.equipment = []; // pickable equipment meshes
+    this._colour = new THREE.Color();
     this.overlay = new THREE.Group(); // selection outline, route lines
     this.scene.add(this.overlay);
 
@@ -93,91 +119,119 @@ export class Viewer3D {
     this.requestRender();
   }
 
-  /** Parse GLB bytes and replace the model. Resolves when the scene is indexed. */
+  /** Read GLB bytes and replace the model. */
   async load(buffer) {
-    const gltf = await new GLTFLoader().parseAsync(buffer, '');
+    const t0 = performance.now();
+    const { elements } = readGlb(buffer);
+    this.timings = { glbReadMs: performance.now() - t0 };
     this.clear();
-    const root = gltf.scene;
-    root.updateMatrixWorld(true);
-    const structure = new Map(); // storey gid + material key -> [geometry]
-    const meshes = [];
-    root.traverse((node) => {
-      if (node.name?.startsWith('storey:')) this.storeys.set(node.name.slice(7), node);
-      if (node.isMesh) meshes.push(node);
-    });
-    for (const mesh of meshes) {
-      const data = mesh.userData || {};
-      const ifcClass = data.ifc_class || '';
-      const gid = data.global_id || mesh.name;
-      const storeyGroup = this._storeyOf(mesh);
+    const root = new THREE.Group();
+    root.name = 'building';
+    const parts = new Map(); // storey gid -> {group, structure: Map(key -> {colour, opacity, items}), rooms, equipment}
+    const partsOf = (storey) => {
+      const key = storey || 'unplaced';
+      if (!parts.has(key)) {
+        const group = new THREE.Group();
+        group.name = `storey:${key}`;
+        root.add(group);
+        this.storeys.set(key, group);
+        parts.set(key, { group, structure: new Map(), rooms: [], equipment: [] });
+      }
+      return parts.get(key);
+    };
+    for (const element of elements) {
+      const part = partsOf(element.storey);
+      const ifcClass = element.ifc_class;
       if (ifcClass === 'IfcSpace' || !isStructure(ifcClass)) {
-        mesh.userData = { ...data, global_id: gid, ifc_class: ifcClass, kind: ifcClass === 'IfcSpace' ? 'room' : 'equipment' };
-        mesh.userData.storey = data.storey || storeyGroup?.name.slice(7) || null;
-        mesh.geometry.computeBoundingBox();
-        mesh.geometry.computeBoundingSphere();
-        if (ifcClass === 'IfcSpace') {
-          mesh.renderOrder = 2;
-          this.rooms.push(mesh);
-        } else {
-          this.equipment.push(mesh);
-        }
-        this.objects.set(gid, mesh);
+        const kind = ifcClass === 'IfcSpace' ? 'room' : 'equipment';
+        const record = {
+          global_id: element.global_id, ifc_class: ifcClass, kind, storey: element.storey,
+          positions: element.positions, indices: element.indices, colour: null,
+        };
+        (kind === 'room' ? part.rooms : part.equipment).push(record);
         continue;
       }
-      // Structure: bake into the storey group's frame, merged later.
-      const material = mesh.material;
-      const key = `${storeyGroup ? storeyGroup.name : ''}|${material.color.getHexString()}|${material.opacity}`;
-      const geometry = mesh.geometry.clone();
-      const toGroup = storeyGroup
-        ? new THREE.Matrix4().copy(storeyGroup.matrixWorld).invert().multiply(mesh.matrixWorld)
-        : mesh.matrixWorld;
-      geometry.applyMatrix4(toGroup);
-      for (const name of Object.keys(geometry.attributes)) if (name !== 'position') geometry.deleteAttribute(name);
-      if (!structure.has(key)) structure.set(key, { group: storeyGroup || root, material, geometries: [] });
-      structure.get(key).geometries.push(geometry);
-      mesh.removeFromParent();
+      const key = `${element.colour.getHexString()}|${element.opacity}`;
+      if (!part.structure.has(key)) part.structure.set(key, { colour: element.colour, opacity: element.opacity, items: [] });
+      part.structure.get(key).items.push(element);
     }
-    for (const { group, material, geometries } of structure.values()) {
-      const allIndexed = geometries.every((g) => g.index);
-      const parts = allIndexed ? geometries : geometries.map((g) => (g.index ? g.toNonIndexed() : g));
-      const merged = mergeGeometries(parts, false);
-      for (const g of geometries) g.dispose();
-      if (!merged) continue;
-      const transparent = material.opacity < 1;
-      const mat = new THREE.MeshLambertMaterial({
-        color: material.color, transparent, opacity: material.opacity,
-        side: transparent ? THREE.DoubleSide : THREE.FrontSide, flatShading: true,
-        depthWrite: !transparent,
-      });
-      const mesh = new THREE.Mesh(merged, mat);
-      mesh.name = 'structure';
-      mesh.matrixAutoUpdate = false;
-      group.add(mesh);
-    }
-    for (const mesh of this.equipment) {
-      mesh.material = new THREE.MeshLambertMaterial({ color: mesh.material.color, flatShading: true });
+    for (const part of parts.values()) {
+      for (const { colour, opacity, items } of part.structure.values()) {
+        const transparent = opacity < 1;
+        const mesh = new THREE.Mesh(merge(items), new THREE.MeshLambertMaterial({
+          color: colour, transparent, opacity,
+          side: transparent ? THREE.DoubleSide : THREE.FrontSide, flatShading: true, depthWrite: !transparent,
+        }));
+        mesh.name = 'structure';
+        mesh.matrixAutoUpdate = false;
+        part.group.add(mesh);
+      }
+      this._batch(part.group, part.rooms, new THREE.MeshLambertMaterial({
+        transparent: true, opacity: ROOM_OPACITY, side: THREE.DoubleSide, depthWrite: false, flatShading: true,
+      }), 2);
+      this._batch(part.group, part.equipment, new THREE.MeshLambertMaterial({ flatShading: true }), 1);
+      this.rooms.push(...part.rooms);
+      this.equipment.push(...part.equipment);
     }
     this.model = root;
     this.scene.add(root);
     root.updateMatrixWorld(true);
+    for (const record of [...this.rooms, ...this.equipment]) this.objects.set(record.global_id, record);
     this._roomOfEquipment();
+    this.timings.buildMs = performance.now() - t0 - this.timings.glbReadMs;
     this.fit();
   }
 
-  _storeyOf(node) {
-    for (let p = node.parent; p; p = p.parent) if (p.name?.startsWith('storey:')) return p;
-    return null;
+  /** One BatchedMesh (one draw call) for a storey's rooms or equipment; colours per instance. */
+  _batch(group, records, material, renderOrder) {
+    if (!records.length) return;
+    let vertices = 0;
+    let indices = 0;
+    for (const r of records) {
+      vertices += r.positions.length / 3;
+      indices += r.indices.length;
+    }
+    const batch = new THREE.BatchedMesh(records.length, vertices, indices, material);
+    batch.name = material.transparent ? 'rooms' : 'equipment';
+    batch.renderOrder = renderOrder;
+    batch.userData.records = [];
+    const white = new THREE.Color(0xffffff);
+    for (const r of records) {
+      const geometry = new THREE.BufferGeometry();
+      geometry.setAttribute('position', new THREE.BufferAttribute(r.positions, 3));
+      geometry.setIndex(new THREE.BufferAttribute(r.indices, 1));
+      geometry.computeBoundingBox();
+      r.box = geometry.boundingBox; // storey groups sit at the origin: scene frame
+      const geometryId = batch.addGeometry(geometry);
+      r.instanceId = batch.addInstance(geometryId);
+      batch.setColorAt(r.instanceId, white);
+      r.batch = batch;
+      batch.userData.records[r.instanceId] = r;
+      delete r.positions;
+      delete r.indices;
+    }
+    group.add(batch);
+  }
+
+  /** Set an element's colour (a record from `objects`). */
+  paint(record, hex) {
+    record.colour = hex;
+    record.batch.setColorAt(record.instanceId, this._colour.set(hex));
   }
 
   /** Which room holds each piece of equipment (centre inside the room's box, same storey). */
   _roomOfEquipment() {
-    const boxes = this.rooms.map((room) => [room, new THREE.Box3().setFromObject(room)]);
+    const byStorey = new Map();
+    for (const room of this.rooms) {
+      if (!byStorey.has(room.storey)) byStorey.set(room.storey, []);
+      byStorey.get(room.storey).push(room);
+    }
     const centre = new THREE.Vector3();
     for (const item of this.equipment) {
-      new THREE.Box3().setFromObject(item).getCenter(centre);
-      const hit = boxes.find(([room, box]) => room.userData.storey === item.userData.storey && box.containsPoint(centre))
-        || boxes.find(([, box]) => box.containsPoint(centre));
-      item.userData.room = hit ? hit[0].userData.global_id : null;
+      item.box.getCenter(centre);
+      const hit = (byStorey.get(item.storey) || []).find((room) => room.box.containsPoint(centre))
+        || this.rooms.find((room) => room.box.containsPoint(centre));
+      item.room = hit ? hit.global_id : null;
     }
   }
 
@@ -195,9 +249,9 @@ export class Viewer3D {
     this.requestRender();
   }
 
-  /** True when the object and all its parents are visible. */
+  /** True when an object (or an element record, through its batch) and its parents are visible. */
   shown(object) {
-    for (let o = object; o; o = o.parent) if (!o.visible) return false;
+    for (let o = object.batch || object; o; o = o.parent) if (!o.visible) return false;
     return true;
   }
 
