@@ -1,25 +1,87 @@
 """The FastAPI application factory.
 
 Run with ``uvicorn --factory api.app:create_app`` (``twin serve`` does). The
-twin (buildings, devices, MQTT, background threads) is created in the
-lifespan, never at import.
+twin (buildings, devices, MQTT, background threads), the key store, the
+queries and the upload jobs are created in the lifespan, never at import.
+Registered buildings load in a background thread; ``/health`` reports
+readiness. Documentation at ``/docs``, the contract at ``/openapi.json``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from api import errors
-from api.routes import alarms, devices, events, readings, workorders
+from api.routes import (
+    alarms,
+    buildings,
+    devices,
+    events,
+    readings,
+    routing,
+    spaces,
+    workorders,
+)
+from api.security import by_method
+from twin.keys import KeyStore
+from twin.queries import BuildingQueries
 from twin.service import Twin
 from twin.settings import Settings, get_settings
+from twin.store.audit import record_audit
+from twin.uploads import Job, UploadJobs
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+A live digital twin of government office buildings for facility management.
+
+Every endpoint under `/api/v1` needs an API key (`Authorization: Bearer <key>`,
+made with `twin keys create NAME --role ROLE`) once any key exists. Roles:
+`viewer` (facility manager: buildings, rooms, equipment, devices, routes,
+alarms — read), `housing` (allocations, compliance, occupant names),
+`operator` (viewer + device readings, alarm acknowledge, work orders),
+`admin` (everything, models and keys), `system` (an integration limited to
+chosen buildings and permissions). Errors are RFC 9457 problem details with
+a stable `type`.
+"""
+
+TAGS = [
+    {"name": "buildings", "description": "Registered buildings, model uploads and jobs."},
+    {"name": "spaces", "description": "Rooms, elements by GlobalId, search."},
+    {"name": "routes", "description": "Walking routes and maintenance rounds."},
+    {"name": "devices", "description": "Device registry, live state, history, energy."},
+    {"name": "readings", "description": "Batch ingest of device readings."},
+    {"name": "alarms", "description": "Alarms: list, acknowledge, clear."},
+    {"name": "work orders", "description": "Work orders from alarms."},
+    {"name": "usage", "description": "Rooms and usable area by storey, type, department."},
+    {"name": "allocations", "description": "Office allocations: import, export, history."},
+    {"name": "compliance", "description": "Office-space standard compliance."},
+    {"name": "events", "description": "Live changes as Server-Sent Events."},
+    {"name": "keys", "description": "API keys (admin)."},
+    {"name": "health", "description": "Readiness and metrics (no key)."},
+]
+
+
+class Health(BaseModel):
+    """Readiness: ``ready`` once every registered building was loaded (or failed)."""
+
+    status: str = Field(description="ok")
+    ready: bool
+    buildings: dict[str, str] = Field(description="building id → ready, loading or failed")
+    mqtt: str
+    auth: str = Field(description="keys (a key is needed) or open (no key configured)")
 
 
 def create_app(
@@ -29,29 +91,97 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        twin = Twin(settings or get_settings(), clock=clock or time.time)
+        config = settings or get_settings()
+        twin = Twin(config, clock=clock or time.time)
         twin.bus.bind_loop(asyncio.get_running_loop())
         await asyncio.to_thread(twin.start)
         app.state.twin = twin
+        app.state.keys = KeyStore(twin.engine)
+        app.state.queries = BuildingQueries(twin)
+        app.state.jobs = UploadJobs(
+            twin.buildings,
+            max_unzipped_bytes=int(config.max_upload_mb * config.max_unzip_factor * 1024**2),
+            on_finished=lambda job: _audit_job(twin, job),
+        )
+        app.state.ready = threading.Event()
+        loader = threading.Thread(target=_preload, args=(app,), name="twin-preload", daemon=True)
+        if config.preload:
+            loader.start()
+        else:
+            app.state.ready.set()
+        if not await asyncio.to_thread(app.state.keys.any_active):
+            log.warning("NO API KEYS: the API is OPEN to anyone who can reach it")
         try:
             yield
         finally:
+            app.state.jobs.shutdown()
             await asyncio.to_thread(twin.stop)
 
     app = FastAPI(
         title="BIM facility twin",
         version="0.1.0",
+        description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/api/docs",
-        openapi_url="/api/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        openapi_tags=TAGS,
     )
     errors.install(app)
-    for module in (readings, devices, alarms, workorders, events):
+    for module in (buildings, spaces, routing):
         app.include_router(module.router, prefix=API_PREFIX)
+    domain = {
+        readings: by_method("devices:read", "readings:write"),
+        devices: by_method("devices:read", "devices:write"),
+        alarms: by_method("alarms:read", "alarms:write"),
+        workorders: by_method("workorders:read", "workorders:write"),
+        events: by_method("devices:read", "devices:write"),
+    }
+    for module, dependency in domain.items():
+        app.include_router(
+            module.router,
+            prefix=API_PREFIX,
+            dependencies=[dependency],
+            responses=errors.problem_responses(401, 403),
+        )
 
-    @app.get("/health", tags=["health"])
-    def health() -> dict[str, str]:
-        twin: Twin = app.state.twin
-        return {"status": "ok", "mqtt": twin.mqtt_status}
+    @app.get("/health", tags=["health"], response_model=Health)
+    def health(request: Request) -> Any:
+        """Readiness (no key needed): 200 while serving, ``ready`` once buildings are loaded."""
+        twin: Twin = request.app.state.twin
+        queries: BuildingQueries = request.app.state.queries
+        states = {b: queries.state(b) for b in twin.buildings.ids()}
+        open_mode = not request.app.state.keys.any_active()
+        body = Health(
+            status="ok",
+            ready=request.app.state.ready.is_set(),
+            buildings=states,
+            mqtt=twin.mqtt_status,
+            auth="open" if open_mode else "keys",
+        )
+        return JSONResponse(body.model_dump())
 
     return app
+
+
+def _preload(app: FastAPI) -> None:
+    started = time.perf_counter()
+    try:
+        app.state.queries.preload()
+    except Exception:
+        log.exception("loading the registered buildings failed")
+    finally:
+        app.state.ready.set()
+    log.info("buildings loaded in %.1f s", time.perf_counter() - started)
+
+
+def _audit_job(twin: Twin, job: Job) -> None:
+    with twin.engine.begin() as conn:
+        record_audit(
+            conn,
+            job.actor,
+            "upload" if job.state == "done" else "upload-failed",
+            f"building:{job.building_id}",
+            None,
+            {"job": job.id, "files": list(job.files), "state": job.state, "error": job.error},
+        )

@@ -7,7 +7,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from twin.devices.service import DeviceService
+from twin.keys import KeyStore
+from twin.queries import BuildingQueries
 from twin.service import Twin
+from twin.settings import Settings
+from twin.uploads import UploadJobs
 
 
 def get_twin(request: Request) -> Twin:
@@ -18,5 +22,25 @@ def get_devices(request: Request) -> DeviceService:
     return request.app.state.twin.devices
 
 
+def get_queries(request: Request) -> BuildingQueries:
+    return request.app.state.queries
+
+
+def get_jobs(request: Request) -> UploadJobs:
+    return request.app.state.jobs
+
+
+def get_keys(request: Request) -> KeyStore:
+    return request.app.state.keys
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.twin.settings
+
+
 TwinDep = Annotated[Twin, Depends(get_twin)]
 DevicesDep = Annotated[DeviceService, Depends(get_devices)]
+QueriesDep = Annotated[BuildingQueries, Depends(get_queries)]
+JobsDep = Annotated[UploadJobs, Depends(get_jobs)]
+KeysDep = Annotated[KeyStore, Depends(get_keys)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

@@ -7,12 +7,20 @@ Every problem is ``application/problem+json`` with a stable ``type`` URI
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.security import AccessError, ForbiddenError, NotAuthenticatedError
+from ifc_models.errors import IfcModelError
+from spatial.errors import AmbiguousPlaceError, NoRouteError, RoutingError, UnknownPlaceError
+from twin.allocations.errors import AllocationError, AllocationFileError, AllocationImportError
+from twin.compliance.errors import ComplianceError
 from twin.devices.errors import (
     AlarmTransitionError,
     DeviceError,
@@ -23,7 +31,27 @@ from twin.devices.errors import (
     UnknownWorkOrderError,
     WorkOrderTransitionError,
 )
+from twin.keys import BadKeyRequestError, DuplicateKeyError, KeyStoreError, UnknownKeyError
+from twin.plans.errors import PlanError
+from twin.plans.errors import UnknownStoreyError as UnknownPlanStoreyError
+from twin.queries import (
+    BadQueryError,
+    BuildingNotReadyError,
+    QueryError,
+    UnknownElementError,
+    UnknownStoreyError,
+)
 from twin.registry import BadBuildingIdError, RegistryError, UnknownBuildingError
+from twin.standards.errors import StandardError
+from twin.uploads import (
+    UnknownJobError,
+    UnsupportedContentError,
+    UploadError,
+    UploadTooLargeError,
+    ZipBombError,
+)
+
+log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
@@ -42,7 +70,90 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     BadBuildingIdError: (422, "bad-building-id", "Bad building id"),
     DeviceError: (400, "device-error", "Device request failed"),
     RegistryError: (400, "building-error", "Building request failed"),
+    NotAuthenticatedError: (401, "unauthenticated", "API key missing or not valid"),
+    ForbiddenError: (403, "forbidden", "Not allowed for this key"),
+    AccessError: (403, "forbidden", "Not allowed for this key"),
+    UnknownStoreyError: (404, "unknown-storey", "Unknown storey"),
+    UnknownPlanStoreyError: (404, "unknown-storey", "Unknown storey"),
+    UnknownElementError: (404, "unknown-element", "Unknown element"),
+    BuildingNotReadyError: (503, "building-not-ready", "Building not loaded"),
+    BadQueryError: (400, "bad-query", "Query cannot be answered"),
+    QueryError: (400, "bad-query", "Query cannot be answered"),
+    AmbiguousPlaceError: (422, "ambiguous-place", "Reference names several places"),
+    UnknownPlaceError: (404, "unknown-place", "Unknown place"),
+    NoRouteError: (422, "no-route", "No route"),
+    RoutingError: (400, "bad-route-request", "Route request cannot be answered"),
+    UploadTooLargeError: (413, "upload-too-large", "Upload too large"),
+    UnsupportedContentError: (415, "not-ifc", "Not an IFC model"),
+    ZipBombError: (422, "zip-bomb", "Archive refused"),
+    UnknownJobError: (404, "unknown-job", "Unknown upload job"),
+    UploadError: (400, "bad-upload", "Upload refused"),
+    IfcModelError: (422, "bad-model", "Model cannot be read"),
+    AllocationImportError: (422, "allocation-rows", "Bad allocation rows; nothing applied"),
+    AllocationFileError: (400, "allocation-file", "Allocation file cannot be read"),
+    AllocationError: (400, "allocation-error", "Allocation request failed"),
+    ComplianceError: (422, "compliance-error", "Compliance cannot be checked"),
+    StandardError: (400, "standard-error", "Standard or level not known"),
+    PlanError: (400, "plan-error", "Plan cannot be drawn"),
+    BadKeyRequestError: (422, "bad-key-request", "Key cannot be made"),
+    DuplicateKeyError: (409, "duplicate-key", "Key name taken"),
+    UnknownKeyError: (404, "unknown-key", "Unknown key"),
+    KeyStoreError: (400, "key-error", "Key request failed"),
 }
+
+#: Domain bases whose subclasses are mapped above (one handler each).
+HANDLED: tuple[type[Exception], ...] = (
+    DeviceError,
+    RegistryError,
+    AccessError,
+    QueryError,
+    RoutingError,
+    UploadError,
+    IfcModelError,
+    AllocationError,
+    ComplianceError,
+    StandardError,
+    PlanError,
+    KeyStoreError,
+)
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: ``type`` is stable (``/problems/<slug>``), ``detail`` says why."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "/problems/unknown-building",
+                    "title": "Unknown building",
+                    "status": 404,
+                    "detail": "no building 'B9'",
+                }
+            ]
+        },
+    )
+
+    type: str = Field(description="stable URI of the problem kind")
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = Field(
+        None, description="per field (validation) or per row (imports)"
+    )
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for problem details."""
+    return {
+        status: {
+            "model": Problem,
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "description": "Problem details (RFC 9457)",
+        }
+        for status in statuses
+    }
 
 
 def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -64,20 +175,60 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     extra: dict[str, Any] = {}
     if isinstance(exc, RegistryFileError) and exc.errors:
         extra["errors"] = [{"row": row, "message": message} for row, message in exc.errors]
-    return problem(status, slug, title, str(exc), **extra)
+    if isinstance(exc, AllocationImportError):
+        extra["errors"] = [
+            {"row": e.row, "column": e.column, "value": e.value, "message": e.reason}
+            for e in exc.errors
+        ]
+    if isinstance(exc, UnknownPlaceError) and exc.candidates:
+        extra["candidates"] = list(exc.candidates[:20])
+    if status == 500:
+        log.error("unmapped domain error %s: %s", type(exc).__name__, exc)
+        return problem(500, "internal", "Internal error", "the service failed; see its log")
+    response = problem(status, slug, title, str(exc), **extra)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}
+    slug = {404: "not-found", 405: "method-not-allowed", 413: "upload-too-large"}.get(
+        exc.status_code, "http-error"
+    )
+    title = titles.get(exc.status_code, "Request failed")
+    response = problem(exc.status_code, slug, title, str(exc.detail))
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _internal_error(_request: Request, exc: Exception) -> JSONResponse:
+    # The trace goes to the log, never to the client.
+    log.error("unhandled error", exc_info=exc)
+    return problem(500, "internal", "Internal error", "the service failed; see its log")
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ())),
+            "loc": [str(p) for p in e.get("loc", ())],
+            "msg": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
         for e in exc.errors()
     ]
-    return problem(422, "validation", "Invalid request", "the request is not valid", errors=errors)
+    fields = ", ".join(dict.fromkeys(e["field"] for e in errors)) or "the request"
+    return problem(422, "validation", "Invalid request", f"not valid: {fields}", errors=errors)
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
-    app.add_exception_handler(DeviceError, _domain_error)
-    app.add_exception_handler(RegistryError, _domain_error)
+    for base in HANDLED:
+        app.add_exception_handler(base, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _internal_error)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
+import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from ifc_models.errors import IfcModelError
 from spatial.records import Building
-from twin.ingest import IngestResult, ingest
+from twin.ingest import IngestResult, Progress, ingest
 
 log = logging.getLogger(__name__)
 
@@ -69,32 +71,99 @@ class BuildingRegistry:
         self.cache_dir = cache_dir
         self._loaded: dict[str, IngestResult] = {}
         self._lock = threading.Lock()
+        #: Building id → how many times it was (re)registered or deleted in this
+        #: process; caches derived from a building key on it.
+        self.version: dict[str, int] = {}
 
-    def register(self, building_id: str, paths: Sequence[Path]) -> BuildingEntry:
-        """Copy ``paths`` into the registry as building ``building_id`` (replacing it)."""
+    def register(
+        self,
+        building_id: str,
+        paths: Sequence[Path],
+        *,
+        names: Sequence[str] | None = None,
+        progress: Progress | None = None,
+        check: bool = False,
+    ) -> BuildingEntry:
+        """Copy ``paths`` into the registry as building ``building_id``, replacing it atomically.
+
+        The files are copied into a new folder; with ``check`` they are ingested
+        from there first, and only a successful read replaces the registered
+        building (its record is swapped with one ``os.replace``, then the old
+        folder is removed). A failed read leaves the previous version
+        registered and served. ``names`` are the user's file names, kept for
+        display only (never used as paths).
+
+        Raises
+        ------
+        BadBuildingIdError, ifc_models.errors.IfcModelError
+        """
         check_building_id(building_id)
-        folder = self.root / building_id
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        copies = []
-        for index, path in enumerate(paths):
-            suffix = Path(path).suffix.lower()
-            if suffix not in ALLOWED_SUFFIXES:
-                suffix = ".ifc"
-            target = folder / f"{index}{suffix}"
-            shutil.copyfile(path, target)
-            copies.append(target)
-        entry = BuildingEntry(building_id, tuple(Path(p).name for p in paths), tuple(copies))
+        self.root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f"{building_id}.", dir=self.root))
+        try:
+            copies = []
+            for index, path in enumerate(paths):
+                suffix = Path(path).suffix.lower()
+                if suffix not in ALLOWED_SUFFIXES:
+                    suffix = ".ifc"
+                target = folder / f"{index}{suffix}"
+                shutil.copyfile(path, target)
+                copies.append(target)
+            result = ingest(copies, cache_dir=self.cache_dir, progress=progress) if check else None
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        shown = tuple(names) if names is not None else tuple(Path(p).name for p in paths)
+        entry = BuildingEntry(building_id, shown, tuple(copies))
         record = {
             "building_id": building_id,
+            "folder": folder.name,
             "names": list(entry.names),
             "files": [p.name for p in copies],
         }
-        (self.root / f"{building_id}.json").write_text(json.dumps(record, indent=2), "utf-8")
+        record_path = self.root / f"{building_id}.json"
+        previous = self._folder_of(record_path)
         with self._lock:
-            self._loaded.pop(building_id, None)
+            _atomic_write_text(record_path, json.dumps(record, indent=2))
+            if result is not None:
+                self._loaded[building_id] = result
+            else:
+                self._loaded.pop(building_id, None)
+            self.version[building_id] = self.version.get(building_id, 0) + 1
+        if previous is not None and previous != folder:
+            shutil.rmtree(previous, ignore_errors=True)
         return entry
+
+    def delete(self, building_id: str) -> None:
+        """Unregister a building and remove its files.
+
+        Raises
+        ------
+        UnknownBuildingError
+        """
+        self.entry(building_id)
+        record_path = self.root / f"{building_id}.json"
+        folder = self._folder_of(record_path)
+        with self._lock:
+            record_path.unlink()
+            self._loaded.pop(building_id, None)
+            self.version[building_id] = self.version.get(building_id, 0) + 1
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def is_loaded(self, building_id: str) -> bool:
+        """Whether the building is in memory (queries answer without reading files)."""
+        with self._lock:
+            return building_id in self._loaded
+
+    def _folder_of(self, record_path: Path) -> Path | None:
+        if not record_path.is_file():
+            return None
+        try:
+            record = json.loads(record_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return self.root / str(record.get("folder", record_path.stem))
 
     def ids(self) -> list[str]:
         if not self.root.is_dir():
@@ -112,7 +181,8 @@ class BuildingRegistry:
         if not BUILDING_ID_PATTERN.match(building_id) or not record_path.is_file():
             raise UnknownBuildingError(f"no building {building_id!r}")
         record = json.loads(record_path.read_text("utf-8"))
-        folder = self.root / building_id
+        # Records written before atomic replacement have no "folder" key.
+        folder = self.root / str(record.get("folder", building_id))
         return BuildingEntry(
             building_id, tuple(record["names"]), tuple(folder / f for f in record["files"])
         )
@@ -131,8 +201,9 @@ class BuildingRegistry:
         entry = self.entry(building_id)
         result = ingest(list(entry.paths), cache_dir=self.cache_dir)
         with self._lock:
-            self._loaded[building_id] = result
-        return result
+            # A newer version registered meanwhile wins over this read.
+            self._loaded.setdefault(building_id, result)
+            return self._loaded[building_id]
 
     def building(self, building_id: str) -> Building | None:
         """The building's records, ``None`` when unknown or unreadable (logged)."""
@@ -143,3 +214,10 @@ class BuildingRegistry:
         except IfcModelError as exc:
             log.error("building %s could not be read: %s", building_id, exc)
             return None
+
+
+def _atomic_write_text(target: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(temporary, target)

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     broker (``mqtt://host:port``); unset means MQTT ingestion is off.
     ``TWIN_MQTT_SHARE_GROUP``: join an MQTT 5 shared subscription so several
     processes split the load. ``TWIN_PATROL_RULES``: a patrol rules file.
+    ``TWIN_MAX_UPLOAD_MB``: the largest model upload the API accepts.
     """
 
     model_config = SettingsConfigDict(env_prefix="TWIN_", extra="ignore")
@@ -35,6 +36,12 @@ class Settings(BaseSettings):
     patrol_rules: Path | None = None
     #: Seconds between heartbeat checks.
     tick_s: float = 1.0
+    #: Largest model upload accepted by the API, MB (``TWIN_MAX_UPLOAD_MB``), per request.
+    max_upload_mb: float = 200.0
+    #: Largest IFC text an uploaded ``.ifczip`` may inflate to, as a multiple of the upload cap.
+    max_unzip_factor: float = 20.0
+    #: Load every registered building in the background at start-up.
+    preload: bool = True
 
     @property
     def effective_database_url(self) -> str:

@@ -43,6 +43,8 @@ allocations_table = Table(
     "allocations",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    # "" for records imported without a building (the command line's store).
+    Column("building_id", String(64), nullable=False, server_default="", index=True),
     Column("organisation", String(200), nullable=False, index=True),
     Column("organ_level", String(50), nullable=False),
     Column("department", String(200), nullable=False),
@@ -56,7 +58,9 @@ allocations_table = Table(
     Column("valid_from", Date, nullable=False),
     Column("valid_to", Date, nullable=True),
     Column("approved_extra_office", Boolean, nullable=False),
-    UniqueConstraint("person_id", "room_global_id", "valid_from", name="uq_allocation_key"),
+    UniqueConstraint(
+        "building_id", "person_id", "room_global_id", "valid_from", name="uq_allocation_key"
+    ),
 )
 
 _FIELDS = (
@@ -113,9 +117,14 @@ class AllocationStore:
     engine : Engine or str or None
         An engine, a URL, or ``None`` for the configured database
         (``TWIN_DATABASE_URL``, else the SQLite file in ``TWIN_DATA_DIR``).
+    building_id : str
+        The registered building whose allocations this store reads and
+        writes; ``""`` (the default) is the store of records imported without
+        a building, as the command line does.
     """
 
-    def __init__(self, engine: Engine | str | None = None) -> None:
+    def __init__(self, engine: Engine | str | None = None, *, building_id: str = "") -> None:
+        self.building_id = building_id
         if engine is None:
             from twin.settings import get_settings
 
@@ -128,7 +137,7 @@ class AllocationStore:
     def all(self) -> list[Allocation]:
         """Every record, current and past, ordered by person, start, room."""
         with self.engine.connect() as conn:
-            return _all(conn)
+            return _all(conn, self.building_id)
 
     def valid_on(self, day: date) -> list[Allocation]:
         """The records that hold on ``day``."""
@@ -170,7 +179,7 @@ class AllocationStore:
             Listing every bad row; nothing is applied.
         """
         with self.engine.begin() as conn:
-            existing = _all_with_ids(conn)
+            existing = _all_with_ids(conn, self.building_id)
             records = validate_rows(
                 rows,
                 spaces=spaces,
@@ -202,7 +211,7 @@ class AllocationStore:
                 return result
             for record in created:
                 row_id = conn.execute(
-                    allocations_table.insert().values(**_row(record))
+                    allocations_table.insert().values(building_id=self.building_id, **_row(record))
                 ).inserted_primary_key[0]
                 record_audit(conn, actor, "create", f"allocation:{row_id}", None, record.as_dict())
             for row_id, before, after in updated:
@@ -255,11 +264,15 @@ def _record(mapping) -> Allocation:  # type: ignore[no-untyped-def]
     return Allocation(posts=tuple(mapping["posts"] or ()), **values)
 
 
-def _all_with_ids(conn: Connection) -> list[tuple[int, Allocation]]:
+def _all_with_ids(conn: Connection, building_id: str) -> list[tuple[int, Allocation]]:
     t = allocations_table
-    query = select(t).order_by(t.c.person_id, t.c.valid_from, t.c.room_global_id)
+    query = (
+        select(t)
+        .where(t.c.building_id == building_id)
+        .order_by(t.c.person_id, t.c.valid_from, t.c.room_global_id)
+    )
     return [(row.id, _record(row._mapping)) for row in conn.execute(query)]
 
 
-def _all(conn: Connection) -> list[Allocation]:
-    return [a for _, a in _all_with_ids(conn)]
+def _all(conn: Connection, building_id: str) -> list[Allocation]:
+    return [a for _, a in _all_with_ids(conn, building_id)]

@@ -1,0 +1,311 @@
+"""Buildings: list, summary, 3D scene, storeys; upload (jobs), replace and delete."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request, Response, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import JobsDep, QueriesDep, SettingsDep, TwinDep
+from api.errors import problem_responses
+from api.security import BuildingsRead, BuildingsWrite
+from twin.registry import BUILDING_ID_PATTERN, check_building_id
+from twin.uploads import (
+    Job,
+    UploadTooLargeError,
+    display_name,
+    sniff_upload,
+)
+
+router = APIRouter(tags=["buildings"], responses=problem_responses(401, 403))
+
+BuildingId = Annotated[str, Field(pattern=BUILDING_ID_PATTERN.pattern)]
+#: Bytes streamed per read from an uploaded file.
+UPLOAD_CHUNK = 1024 * 1024
+
+
+class BuildingOut(BaseModel):
+    """A registered building; ``state`` is ``ready`` once it is loaded and queryable."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "demo",
+                    "files": ["office.ifc"],
+                    "state": "ready",
+                    "name": "某市机关办公楼",
+                    "storeys": 6,
+                    "spaces": 300,
+                }
+            ]
+        }
+    )
+
+    id: str
+    files: list[str]
+    state: Literal["ready", "loading", "failed"]
+    name: str | None
+    storeys: int | None
+    spaces: int | None
+
+
+class SourceOut(BaseModel):
+    name: str
+    schema_: str = Field(alias="schema")
+    length_unit: str
+    sha256: str
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class NavOut(BaseModel):
+    nodes: int
+    edges: int
+    components: int
+    spaces_reachable: int
+
+
+class BuildingSummary(BaseModel):
+    """The ``twin ingest --json`` summary of a registered building."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str
+    name: str
+    files: list[str]
+    schema_: str = Field(alias="schema")
+    sources: list[SourceOut]
+    storeys: int
+    spaces: int
+    doors: int
+    stairs: int
+    lifts: int
+    equipment: int
+    equipment_located: int
+    spaces_with_footprint: int
+    usable_area_m2: float = Field(description="sum of the rooms' footprint areas, m²")
+    warnings: list[str]
+    nav: NavOut
+    devices: int
+    from_cache: bool
+    seconds: float
+
+
+class StoreyOut(BaseModel):
+    global_id: str
+    name: str
+    elevation_m: float = Field(description="floor level, world Z in metres")
+    spaces: int
+
+
+class JobProgress(BaseModel):
+    stage: str
+    done: int
+    total: int
+
+
+class JobOut(BaseModel):
+    """An upload job: ``queued`` → ``running`` → ``done`` or ``failed`` (``error`` says why)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "6f1c...",
+                    "building_id": "hq",
+                    "state": "failed",
+                    "progress": {"stage": "checking", "done": 0, "total": 1},
+                    "error": "office.ifc: truncated IFC file (no END-ISO-10303-21; at the end)",
+                    "files": ["office.ifc"],
+                }
+            ]
+        }
+    )
+
+    id: str
+    building_id: str
+    state: Literal["queued", "running", "done", "failed"]
+    progress: JobProgress
+    error: str | None
+    files: list[str]
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    status_url: str
+
+
+def job_out(job: Job) -> JobOut:
+    return JobOut(
+        id=job.id,
+        building_id=job.building_id,
+        state=job.state,
+        progress=JobProgress(stage=job.stage, done=job.done, total=job.total),
+        error=job.error,
+        files=list(job.files),
+    )
+
+
+@router.get("/buildings")
+def list_buildings(queries: QueriesDep, principal: BuildingsRead) -> list[BuildingOut]:
+    """Registered buildings the key may see, with their load state."""
+    allowed = principal.buildings or None
+    return [BuildingOut(**b) for b in queries.buildings(allowed)]
+
+
+@router.get("/buildings/{building_id}", responses=problem_responses(404, 503))
+async def get_building(building_id: str, queries: QueriesDep, _: BuildingsRead) -> BuildingSummary:
+    """What was read from the building's model: counts, area, navigation, warnings."""
+    data = await run_in_threadpool(queries.summary, building_id)
+    return BuildingSummary.model_validate(data)
+
+
+@router.get(
+    "/buildings/{building_id}/scene.glb",
+    response_class=Response,
+    responses={
+        200: {"content": {"model/gltf-binary": {}}, "description": "GLB"},
+        **problem_responses(404, 503),
+    },
+)
+async def get_scene(building_id: str, queries: QueriesDep, _: BuildingsRead) -> Response:
+    """The 3D scene (binary glTF, Y up, metres): one node per element named by GlobalId,
+    grouped by storey."""
+    glb = await run_in_threadpool(queries.scene, building_id)
+    return Response(
+        glb, media_type="model/gltf-binary", headers={"Cache-Control": "private, max-age=60"}
+    )
+
+
+@router.get("/buildings/{building_id}/storeys", responses=problem_responses(404, 503))
+async def list_storeys(building_id: str, queries: QueriesDep, _: BuildingsRead) -> list[StoreyOut]:
+    """Storeys, bottom to top as modelled, with their number of rooms."""
+    return [StoreyOut(**s) for s in await run_in_threadpool(queries.storeys, building_id)]
+
+
+@router.post(
+    "/buildings",
+    status_code=202,
+    responses=problem_responses(400, 413, 415, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["id", "files"],
+                        "properties": {
+                            "id": {"type": "string", "pattern": BUILDING_ID_PATTERN.pattern},
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                            },
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def upload_building(
+    request: Request,
+    response: Response,
+    jobs: JobsDep,
+    settings: SettingsDep,
+    principal: BuildingsWrite,
+) -> JobAccepted:
+    """Upload one or more IFC files (``.ifc`` STEP text or ``.ifczip``) as building ``id``.
+
+    The content is checked (not the file names); ingestion runs in the
+    background and ``status_url`` shows its progress. The building's previous
+    version stays served until the new one is read, then is swapped at once;
+    a failed read leaves it untouched.
+
+    ```sh
+    curl -H "Authorization: Bearer $KEY" -F id=hq -F files=@office.ifc \\
+         http://127.0.0.1:8000/api/v1/buildings
+    ```
+    """
+    limit = int(settings.max_upload_mb * 1024 * 1024)
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > limit + 64 * 1024:
+        raise UploadTooLargeError(f"the upload exceeds {settings.max_upload_mb:g} MB")
+    form = await request.form(max_files=20, max_fields=10, max_part_size=1024 * 1024)
+    building_id = form.get("id")
+    files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
+    folder = Path(tempfile.mkdtemp(prefix="twin-upload-"))
+    try:
+        if not isinstance(building_id, str):
+            raise _missing("id", "the building id (form field 'id') is required")
+        principal.check_building(building_id)
+        check_building_id(building_id)
+        if not files:
+            raise _missing("files", "at least one file (form field 'files') is required")
+        stored = await _store(files, folder, limit, settings)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    finally:
+        await form.close()
+    job = jobs.submit(building_id, stored, folder=folder, actor=principal.name)
+    status_url = str(request.url_for("get_job", job_id=job.id).path)
+    response.headers["Location"] = status_url
+    return JobAccepted(job_id=job.id, status_url=status_url)
+
+
+async def _store(
+    files: list[UploadFile], folder: Path, limit: int, settings: Any
+) -> list[tuple[str, Path]]:
+    """Copy the uploads under generated names, counting bytes against ``limit``;
+    sniff each by content."""
+    total = 0
+    stored = []
+    max_unzipped = int(limit * settings.max_unzip_factor)
+    for index, upload in enumerate(files):
+        target = folder / f"{index}.upload"
+        with target.open("wb") as out:
+            while chunk := await upload.read(UPLOAD_CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise UploadTooLargeError(
+                        f"the upload exceeds {settings.max_upload_mb:g} MB (TWIN_MAX_UPLOAD_MB)"
+                    )
+                out.write(chunk)
+        name = display_name(upload.filename, index)
+        try:
+            await run_in_threadpool(sniff_upload, target, max_unzipped_bytes=max_unzipped)
+        except Exception as exc:
+            # Name the client's file, never the server's path.
+            raise type(exc)(f"{name}: {exc}") from None
+        stored.append((name, target))
+    return stored
+
+
+def _missing(field: str, message: str) -> Exception:
+    from fastapi.exceptions import RequestValidationError
+
+    return RequestValidationError(
+        [{"loc": ("body", field), "msg": message, "type": "missing", "input": None}]
+    )
+
+
+@router.get("/jobs/{job_id}", name="get_job", responses=problem_responses(404))
+def get_job(job_id: str, jobs: JobsDep, principal: BuildingsWrite) -> JobOut:
+    """An upload job's state and progress; ``error`` says why it failed."""
+    job = jobs.get(job_id)
+    principal.check_building(job.building_id)
+    return job_out(job)
+
+
+@router.delete("/buildings/{building_id}", status_code=204, responses=problem_responses(404))
+async def delete_building(building_id: str, twin: TwinDep, _: BuildingsWrite) -> Response:
+    """Unregister a building and remove its files (devices and allocations are kept)."""
+    await run_in_threadpool(twin.buildings.delete, building_id)
+    return Response(status_code=204)
