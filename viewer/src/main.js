@@ -290,11 +290,16 @@ function updateHook() {
 
 // --- the test hook -----------------------------------------------------------
 Object.assign(hook, {
-  /** Page coordinates (CSS px) of an element's centre, or of a model point. */
+  /**
+   * Page coordinates (CSS px) of an element's centre; for a room, the centre of
+   * its floor (what a user sees of a room in the cut view of its storey).
+   */
   projectToScreen(gid) {
     const object = viewer.objects.get(gid);
     if (!object) return null;
-    return viewer.toScreen(object.box.getCenter(new THREE.Vector3()));
+    const centre = object.box.getCenter(new THREE.Vector3());
+    if (object.kind === 'room') centre.y = object.box.min.y + 0.05;
+    return viewer.toScreen(centre);
   },
   projectModelPoint(point) {
     return viewer.toScreen(modelToScene(point));
@@ -313,6 +318,9 @@ Object.assign(hook, {
   },
   select(gid, frame = true) {
     select(gid, { frame });
+  },
+  routeSegments() {
+    return state ? state.routes.lines.children.length : 0;
   },
   renderCount() {
     return viewer.rendered;
