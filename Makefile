@@ -5,10 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_DIR ?= out/demo
-export TWIN_CACHE_DIR ?= $(CURDIR)/out/cache
 
-.PHONY: install lint test test-fast demo bench clean
+.PHONY: install viewer lint test test-fast demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,29 +16,36 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The browser viewer: npm packages from the committed lock file, built into viewer/dist.
+viewer/node_modules/.package-lock.json: viewer/package-lock.json
+	cd viewer && npm ci --no-audit --no-fund
+
+viewer: viewer/node_modules/.package-lock.json
+	cd viewer && npm run build
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test: lint
+test: lint viewer
 	$(BIN)/pytest
 
 test-fast: install
 	$(BIN)/pytest -m "not samples" -x -q
 
-demo: install
-	$(BIN)/twin demo-model $(DEMO_DIR)/office.ifc --storeys 6 --rooms-per-storey 50
-	$(BIN)/twin ingest $(DEMO_DIR)/office.ifc
-	$(BIN)/twin demo-allocations $(DEMO_DIR)/office.ifc --out $(DEMO_DIR)/allocations.csv
-	$(BIN)/twin compliance $(DEMO_DIR)/office.ifc --allocations $(DEMO_DIR)/allocations.csv \
-		--level municipal --xlsx $(DEMO_DIR)/compliance.xlsx
-	$(BIN)/twin compliance $(DEMO_DIR)/office.ifc --allocations $(DEMO_DIR)/allocations.csv \
-		--level municipal | head -30
+# Generates, registers and serves the demo building (6 storeys, 300 rooms) with
+# simulated devices and allocations on http://127.0.0.1:8000 (Ctrl-C stops it).
+demo: install viewer
+	$(BIN)/twin demo
 
-bench: install
+bench: install viewer
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/route.py
+	$(BIN)/python bench/telemetry.py
+	$(BIN)/python bench/api.py
+	$(BIN)/python bench/viewer.py
 
 clean:
 	rm -rf out test-artifacts .pytest_cache .ruff_cache .mypy_cache

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -166,7 +167,24 @@ def create_app(
         )
         return JSONResponse(body.model_dump())
 
+    _mount_viewer(app)
     return app
+
+
+# --- the built viewer ---------------------------------------------------------
+# viewer/dist (``make viewer``: ``npm ci && npm run build`` in viewer/) is served
+# at "/", mounted after every API route so it never shadows one; skipped, with a
+# log line, when the viewer has not been built.
+VIEWER_DIST = Path(__file__).resolve().parent.parent / "viewer" / "dist"
+
+
+def _mount_viewer(app: FastAPI) -> None:
+    if VIEWER_DIST.is_dir():
+        from fastapi.staticfiles import StaticFiles
+
+        app.mount("/", StaticFiles(directory=VIEWER_DIST, html=True), name="viewer")
+    else:
+        log.info("viewer not built (%s missing): '/' is not served", VIEWER_DIST)
 
 
 def _preload(app: FastAPI) -> None:

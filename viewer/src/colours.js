@@ -1,0 +1,152 @@
+// Colour modes and their legend. Equipment always shows its live status; the
+// mode chooses the rooms' colours: live status (worst device in the room),
+// compliance, department or room type.
+
+import { bi, t } from './strings.js';
+
+export const STATUS_COLOURS = {
+  normal: '#2e9d4f',
+  warning: '#f2a20c',
+  alarm: '#e0262b',
+  offline: '#8a8f99',
+};
+const NO_DEVICE = '#c8a165';
+const ROOM_BASE = '#5aaadc';
+const COMPLIANCE_COLOURS = {
+  within: '#3aa35a',
+  over: '#e0262b',
+  vacant: '#b0b4ba',
+  not_office: '#d9d4c7',
+  unknown: '#5aaadc',
+};
+const PALETTE = [
+  '#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1',
+  '#ff9da7', '#9c755f', '#86bcb6', '#8cd17d', '#d37295', '#a0cbe8', '#ffbe7d',
+];
+const STATUS_RANK = { normal: 1, offline: 2, warning: 3, alarm: 4 };
+export const MODES = ['live', 'compliance', 'department', 'type'];
+
+export class Colours {
+  constructor(viewer, legendElement) {
+    this.viewer = viewer;
+    this.legend = legendElement;
+    this.mode = 'live';
+    this.status = new Map(); // element gid -> device status
+    this.compliance = new Map(); // room gid -> within|over|vacant|not_office
+    this.department = new Map(); // room gid -> department
+    this.roomType = new Map(); // room gid -> room type
+    this.note = '';
+    this.roomStatus = new Map();
+    this._pending = null;
+  }
+
+  setMode(mode) {
+    this.mode = mode;
+    this.apply();
+  }
+
+  /** The colour of a pickable element in the current mode (#rrggbb). */
+  colourFor(object) {
+    const gid = object.global_id;
+    if (object.kind === 'equipment') {
+      const status = this.status.get(gid);
+      return status ? STATUS_COLOURS[status] || NO_DEVICE : NO_DEVICE;
+    }
+    switch (this.mode) {
+      case 'live': {
+        const status = this.roomStatus.get(gid);
+        return status && status !== 'normal' ? STATUS_COLOURS[status] : ROOM_BASE;
+      }
+      case 'compliance':
+        return COMPLIANCE_COLOURS[this.compliance.get(gid) || 'unknown'];
+      case 'department':
+        return paletteColour(this.department.get(gid), this.departments());
+      case 'type':
+        return paletteColour(this.roomType.get(gid), this.types());
+      default:
+        return ROOM_BASE;
+    }
+  }
+
+  departments() {
+    return [...new Set(this.department.values())].sort();
+  }
+
+  types() {
+    return [...new Set(this.roomType.values())].sort();
+  }
+
+  /** Recolour every pickable element and redraw the legend. */
+  apply() {
+    this.roomStatus = new Map();
+    for (const item of this.viewer.equipment) {
+      const status = this.status.get(item.global_id);
+      const room = item.room;
+      if (!status || !room) continue;
+      const worst = this.roomStatus.get(room);
+      if (!worst || STATUS_RANK[status] > STATUS_RANK[worst]) this.roomStatus.set(room, status);
+    }
+    for (const object of this.viewer.objects.values()) this.paint(object);
+    this.drawLegend();
+    this.viewer.requestRender();
+  }
+
+  paint(record) {
+    const hex = this.colourFor(record);
+    if (hex !== record.colour) this.viewer.paint(record, hex);
+  }
+
+  /** Update one element's device status (from live events). */
+  setStatus(gid, status) {
+    if (!gid || this.status.get(gid) === status) return;
+    this.status.set(gid, status);
+    // Bursts of live events repaint once.
+    if (!this._pending) this._pending = setTimeout(() => {
+      this._pending = null;
+      this.apply();
+    }, 30);
+  }
+
+  drawLegend() {
+    const rows = [];
+    const heading = (text) => rows.push(`<div class="legend-title">${escapeHtml(text)}</div>`);
+    const row = (hex, label) =>
+      rows.push(`<div class="legend-row"><span class="swatch" style="background:${hex}"></span>${escapeHtml(label)}</div>`);
+    heading(t('modeLive') + ' · ' + t('equipment'));
+    for (const [status, hex] of Object.entries(STATUS_COLOURS)) row(hex, t(`status${cap(status)}`));
+    row(NO_DEVICE, t('statusNoDevice'));
+    if (this.mode === 'compliance') {
+      heading(bi('compliance'));
+      row(COMPLIANCE_COLOURS.within, bi('complianceWithin'));
+      row(COMPLIANCE_COLOURS.over, bi('complianceOver'));
+      row(COMPLIANCE_COLOURS.vacant, bi('complianceVacant'));
+      row(COMPLIANCE_COLOURS.not_office, bi('complianceNotOffice'));
+      row(COMPLIANCE_COLOURS.unknown, bi('complianceUnknown'));
+    } else if (this.mode === 'department') {
+      heading(t('department'));
+      const names = this.departments();
+      names.slice(0, 14).forEach((name) => row(paletteColour(name, names), name));
+      if (!names.length) row(ROOM_BASE, t('unknownDepartment'));
+    } else if (this.mode === 'type') {
+      heading(t('roomType'));
+      const names = this.types();
+      names.slice(0, 14).forEach((name) => row(paletteColour(name, names), name));
+    }
+    if (this.note) rows.push(`<div class="legend-note">${escapeHtml(this.note)}</div>`);
+    this.legend.innerHTML = rows.join('');
+  }
+}
+
+function paletteColour(value, values) {
+  if (!value) return ROOM_BASE;
+  const index = values.indexOf(value);
+  return PALETTE[(index < 0 ? 0 : index) % PALETTE.length];
+}
+
+function cap(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function escapeHtml(text) {
+  return String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}

@@ -1,0 +1,212 @@
+// The side panel: what the selected room or piece of equipment is, live.
+
+import { api } from './api.js';
+import { historyChart } from './chart.js';
+import { STATUS_COLOURS, escapeHtml as h } from './colours.js';
+import { bi, t } from './strings.js';
+
+/** Minutes of history drawn in the equipment panel. */
+const HISTORY_MINUTES = 60;
+
+export class Panel {
+  constructor(element, { buildingId, onRouteTo, onRouteFrom, onAcknowledged, alarmsFor }) {
+    this.element = element;
+    this.buildingId = buildingId;
+    this.onRouteTo = onRouteTo;
+    this.onRouteFrom = onRouteFrom;
+    this.onAcknowledged = onAcknowledged;
+    this.alarmsFor = alarmsFor; // gid -> open alarms
+    this.current = null;
+    this.token = 0;
+    this.empty();
+  }
+
+  empty() {
+    this.current = null;
+    this.element.innerHTML = `<p class="hint">${h(t('nothingSelected'))}</p>`;
+  }
+
+  /** Show an element record ({global_id, kind}). */
+  async show(object) {
+    if (!object) return this.empty();
+    const token = ++this.token;
+    this.current = object;
+    this.element.innerHTML = `<p class="hint">…</p>`;
+    try {
+      const html = object.kind === 'room'
+        ? await this.roomHtml(object.global_id)
+        : await this.equipmentHtml(object.global_id);
+      if (token !== this.token) return;
+      this.element.innerHTML = html;
+      this.wire(token);
+    } catch (error) {
+      if (token !== this.token) return;
+      this.element.innerHTML = `<p class="error">${h(t('requestFailed', { what: t('element'), reason: error.message }))}</p>`;
+    }
+  }
+
+  /** Re-render the equipment panel when its device changed (live events). */
+  refreshIf(gid) {
+    if (this.current && this.current.global_id === gid && this.current.kind === 'equipment') {
+      clearTimeout(this._refresh);
+      this._refresh = setTimeout(() => this.show(this.current), 200);
+    }
+  }
+
+  async roomHtml(gid) {
+    const room = await api.space(this.buildingId, gid);
+    const rows = [
+      [t('roomNumber'), `<span data-field="number">${h(room.name)}</span>`],
+      [t('roomName'), h(room.long_name || '')],
+      [t('storey'), h(room.storey)],
+      [bi('usableArea'), `<span data-field="area">${fmtArea(room.area_m2)}</span> <span class="muted">${h(t('areaSource', { src: room.area_source }))}</span>`],
+      [t('roomType'), h(room.room_type || t('unknownType'))],
+      [bi('department'), h(room.department || '—')],
+      [bi('occupants'), occupantsHtml(room)],
+    ];
+    let html = `<h2>${h(t('room'))} <span class="big">${h(room.name)}</span></h2>${table(rows)}`;
+    if (room.compliance) html += complianceHtml(room.compliance);
+    if (room.equipment?.length) {
+      html += `<h3>${h(t('equipmentInRoom'))}</h3><ul class="plain">${room.equipment
+        .map((e) => `<li><a href="#" data-select="${h(e.global_id)}">${h(e.name || e.ifc_class)}</a> <span class="muted">${h(e.tag || '')} ${h(e.device_id || '')}</span></li>`)
+        .join('')}</ul>`;
+    }
+    html += actions(gid);
+    return html;
+  }
+
+  async equipmentHtml(gid) {
+    const element = await api.element(this.buildingId, gid);
+    const rows = [
+      [t('ifcClass'), h(element.ifc_class)],
+      [t('name'), h(element.name || '')],
+      [t('tag'), h(element.tag || '—')],
+      [t('storey'), h(element.storey || '—')],
+      [t('room'), element.space_id ? `<a href="#" data-select="${h(element.space_id)}">${h(element.space_name || element.space_id)}</a>` : '—'],
+      [t('deviceId'), h(element.device_id || t('noDevice'))],
+      [t('globalId'), `<code>${h(gid)}</code>`],
+    ];
+    let html = `<h2>${h(t('equipment'))} <span class="big">${h(element.tag || element.name || '')}</span></h2>${table(rows)}`;
+    if (element.device_id) html += await this.deviceHtml(element.device_id);
+    html += this.alarmsHtml(gid);
+    html += actions(gid);
+    return html;
+  }
+
+  async deviceHtml(deviceId) {
+    let device;
+    try {
+      device = await api.device(deviceId);
+    } catch (error) {
+      return `<p class="error">${h(error.message)}</p>`;
+    }
+    const status = device.status;
+    let html = `<h3>${h(t('liveState'))} <span class="status" style="background:${STATUS_COLOURS[status] || '#999'}">${h(t(`status${status[0].toUpperCase()}${status.slice(1)}`))}</span></h3>`;
+    if (device.reason) html += `<p class="muted">${h(device.reason)}</p>`;
+    const points = Object.entries(device.points || {});
+    html += `<table class="points"><tr><th>${h(t('point'))}</th><th>${h(t('value'))}</th></tr>${points
+      .map(([name, p]) => `<tr class="level-${h(p.level)}"><td>${h(name)}</td><td>${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : p.unit)}</td></tr>`)
+      .join('')}</table>`;
+    html += `<h3>${h(t('history'))}</h3><div class="charts" data-device="${h(deviceId)}" data-units='${h(JSON.stringify(Object.fromEntries(points.map(([n, p]) => [n, p.unit]))))}'></div>`;
+    return html;
+  }
+
+  alarmsHtml(gid) {
+    const alarms = this.alarmsFor(gid);
+    if (!alarms.length) return `<h3>${h(t('openAlarms'))}</h3><p class="muted">${h(t('noOpenAlarms'))}</p>`;
+    return `<h3>${h(t('openAlarms'))}</h3><ul class="plain">${alarms
+      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(a.point)}</b> ${h(a.reason || '')} <span class="muted">${h(a.state)}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
+      .join('')}</ul>`;
+  }
+
+  wire(token) {
+    const el = this.element;
+    el.querySelectorAll('[data-select]').forEach((a) => a.addEventListener('click', (e) => {
+      e.preventDefault();
+      this.onSelect?.(a.dataset.select);
+    }));
+    el.querySelector('[data-route-to]')?.addEventListener('click', () => this.onRouteTo(this.current.global_id));
+    el.querySelector('[data-route-from]')?.addEventListener('click', () => this.onRouteFrom(this.current.global_id));
+    el.querySelectorAll('[data-ack]').forEach((b) => b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        await api.acknowledge(b.dataset.ack);
+        b.replaceWith(document.createTextNode(t('acknowledged')));
+        this.onAcknowledged?.();
+      } catch (error) {
+        b.disabled = false;
+        b.title = error.message;
+        b.insertAdjacentHTML('afterend', ` <span class="error">${h(error.message)}</span>`);
+      }
+    }));
+    const charts = el.querySelector('.charts');
+    if (charts) this.drawHistory(charts, token);
+  }
+
+  async drawHistory(container, token) {
+    const deviceId = container.dataset.device;
+    const units = JSON.parse(container.dataset.units || '{}');
+    const start = new Date(Date.now() - HISTORY_MINUTES * 60000).toISOString();
+    let rows;
+    try {
+      rows = await api.history(deviceId, undefined, start);
+    } catch (error) {
+      container.innerHTML = `<p class="error">${h(error.message)}</p>`;
+      return;
+    }
+    if (token !== this.token) return;
+    const byPoint = new Map();
+    for (const row of rows) {
+      if (!byPoint.has(row.point)) byPoint.set(row.point, []);
+      byPoint.get(row.point).push(row);
+    }
+    const series = [...byPoint].filter(([name]) => units[name] !== 'bool').slice(0, 3);
+    if (!series.length) {
+      container.innerHTML = `<p class="muted">${h(t('noHistory'))}</p>`;
+      return;
+    }
+    for (const [name, samples] of series) {
+      const label = document.createElement('div');
+      label.className = 'muted';
+      label.textContent = name;
+      container.append(label, historyChart(samples, { unit: units[name] || '' }));
+    }
+  }
+}
+
+function table(rows) {
+  return `<table class="facts">${rows.map(([k, v]) => `<tr><th>${h(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
+}
+
+function actions(gid) {
+  return `<div class="actions"><button type="button" data-route-from="${h(gid)}">${h(t('routeFromHere'))}</button> <button type="button" data-route-to="${h(gid)}">${h(t('routeHere'))}</button></div>`;
+}
+
+function occupantsHtml(room) {
+  if (Array.isArray(room.occupants) && room.occupants.length) {
+    return room.occupants.map((o) => `${h(o.name)} <span class="muted">${h(o.rank || '')}</span>`).join('<br>');
+  }
+  const n = room.occupant_count;
+  if (n && !room.occupants) return h(t('occupantsHidden', { n }));
+  return h(n ? t('occupantCount', { n }) : t('noOccupants'));
+}
+
+function complianceHtml(c) {
+  const key = { within: 'complianceWithin', over: 'complianceOver', vacant: 'complianceVacant', not_office: 'complianceNotOffice' }[c.status] || 'complianceUnknown';
+  const rows = [
+    [bi('compliance'), `<span class="compliance-${h(c.status)}">${h(bi(key))}</span>`],
+    [bi('limit'), c.limit_m2 == null ? '—' : fmtArea(c.limit_m2)],
+    [bi('excess'), c.excess_m2 == null ? '—' : `${fmtArea(c.excess_m2)} (${Number(c.excess_pct || 0).toFixed(1)} %)`],
+  ];
+  return `<h3>${h(bi('compliance'))}</h3>${table(rows)}`;
+}
+
+export function fmtArea(value) {
+  return `${Number(value).toFixed(2)} m²`;
+}
+
+function fmtValue(value) {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  return String(value ?? '—');
+}

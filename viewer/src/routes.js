@@ -1,0 +1,160 @@
+// Routes: a start (room or entrance) and a target (room, device or open alarm)
+// drawn as a 3D line through doors and stairs; maintenance rounds over alarms.
+
+import * as THREE from 'three';
+import { Line2 } from 'three/addons/lines/Line2.js';
+import { LineGeometry } from 'three/addons/lines/LineGeometry.js';
+import { LineMaterial } from 'three/addons/lines/LineMaterial.js';
+import { api } from './api.js';
+import { escapeHtml as h } from './colours.js';
+import { modelToScene } from './scene.js';
+import { t } from './strings.js';
+
+/** Lift the line above the floor so it is not hidden in the slab (m). */
+const LINE_LIFT_M = 0.3;
+const LEG_COLOURS = [0xd6336c, 0x7048e8, 0x1098ad, 0xf08c00, 0x37b24d];
+
+export class RoutePanel {
+  constructor(element, viewer, { buildingId, selection, onRoute }) {
+    this.element = element;
+    this.viewer = viewer;
+    this.buildingId = buildingId;
+    this.selection = selection; // () => selected gid or null
+    this.onRoute = onRoute || (() => {});
+    this.lines = new THREE.Group();
+    this.lines.name = 'route';
+    viewer.overlay.add(this.lines);
+    this.length = null;
+    this.render();
+  }
+
+  render() {
+    this.element.innerHTML = `
+      <h2>${h(t('route'))}</h2>
+      <div class="route-row"><label>${h(t('routeFrom'))}<input id="route-from" placeholder="${h(t('routeFromPlaceholder'))}" list="route-ends"></label>
+        <button type="button" data-use="route-from" title="${h(t('useSelection'))}">◎</button></div>
+      <div class="route-row"><label>${h(t('routeTo'))}<input id="route-to" placeholder="${h(t('routeToPlaceholder'))}"></label>
+        <button type="button" data-use="route-to" title="${h(t('useSelection'))}">◎</button></div>
+      <datalist id="route-ends"><option value="outside">${h(t('entrance'))}</option></datalist>
+      <label class="check"><input type="checkbox" id="route-no-stairs"> ${h(t('noStairs'))}</label>
+      <label class="check"><input type="checkbox" id="route-avoid-restricted"> ${h(t('avoidRestricted'))}</label>
+      <div class="actions">
+        <button type="button" id="route-go">${h(t('findRoute'))}</button>
+        <button type="button" id="route-clear">${h(t('clearRoute'))}</button>
+      </div>
+      <button type="button" id="route-round">${h(t('roundOpenAlarms'))}</button>
+      <div id="route-result" aria-live="polite"></div>`;
+    const $ = (id) => this.element.querySelector(`#${id}`);
+    this.fromInput = $('route-from');
+    this.toInput = $('route-to');
+    this.result = $('route-result');
+    this.element.querySelectorAll('[data-use]').forEach((b) => b.addEventListener('click', () => {
+      const gid = this.selection();
+      if (gid) $(b.dataset.use).value = gid;
+    }));
+    $('route-go').addEventListener('click', () => this.find());
+    $('route-clear').addEventListener('click', () => this.clear());
+    $('route-round').addEventListener('click', () => this.round());
+    for (const input of [this.fromInput, this.toInput]) {
+      input.addEventListener('keydown', (e) => e.key === 'Enter' && this.find());
+    }
+  }
+
+  setFrom(ref) {
+    this.fromInput.value = ref;
+  }
+
+  setTo(ref) {
+    this.toInput.value = ref;
+  }
+
+  options() {
+    return {
+      no_stairs: this.element.querySelector('#route-no-stairs').checked,
+      avoid_restricted: this.element.querySelector('#route-avoid-restricted').checked,
+    };
+  }
+
+  /** Ask the API for a route between the two fields and draw it. */
+  async find() {
+    const from = this.fromInput.value.trim();
+    const to = this.toInput.value.trim();
+    if (!from || !to) return this.say(t('routeNeedsEnds'), true);
+    this.say('…');
+    try {
+      const route = await api.route(this.buildingId, { from, to, ...this.options() });
+      this.draw([route]);
+      this.length = route.length_m;
+      this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: route.length_m.toFixed(1) }))}</span> · ${h(t('routeSummary', { m: route.length_m.toFixed(1), min: (route.time_s / 60).toFixed(1), steps: route.steps.length }))}`
+        + stepsHtml(route.steps));
+      this.onRoute(route);
+    } catch (error) {
+      this.clearLines();
+      this.say(t('routeNone', { reason: error.message }), true);
+    }
+  }
+
+  /** A maintenance round from the start field over every open alarm. */
+  async round() {
+    const from = this.fromInput.value.trim() || 'outside';
+    this.say('…');
+    try {
+      const answer = await api.round(this.buildingId, { from, targets: ['open-alarms'], no_stairs: this.options().no_stairs });
+      this.draw(answer.legs);
+      this.length = answer.length_m;
+      this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: answer.length_m.toFixed(1) }))}</span> · ${h(t('roundSummary', {
+        legs: answer.legs.length, m: answer.length_m.toFixed(1), min: (answer.time_s / 60).toFixed(1), naive: Number(answer.naive_length_m).toFixed(1),
+      }))}<ol class="legs">${answer.legs.map((leg, i) => `<li style="color:#${LEG_COLOURS[i % LEG_COLOURS.length].toString(16).padStart(6, '0')}">${h(leg.to)} · ${leg.length_m.toFixed(1)} m</li>`).join('')}</ol>`);
+    } catch (error) {
+      this.clearLines();
+      this.say(t('routeNone', { reason: error.message }), true);
+    }
+  }
+
+  /** Draw route polylines (model coordinates, Z up) as thick lines over the model. */
+  draw(routes) {
+    this.clearLines();
+    const box = new THREE.Box3();
+    routes.forEach((route, index) => {
+      const points = route.polyline.map((p) => modelToScene(p).add(new THREE.Vector3(0, LINE_LIFT_M, 0)));
+      if (points.length < 2) return;
+      points.forEach((p) => box.expandByPoint(p));
+      const geometry = new LineGeometry();
+      geometry.setPositions(points.flatMap((p) => [p.x, p.y, p.z]));
+      const material = new LineMaterial({
+        color: routes.length > 1 ? LEG_COLOURS[index % LEG_COLOURS.length] : 0xd6336c,
+        linewidth: 5, depthTest: false, transparent: true,
+      });
+      material.resolution.set(this.viewer.size.x, this.viewer.size.y);
+      const line = new Line2(geometry, material);
+      line.computeLineDistances();
+      line.renderOrder = 10;
+      this.lines.add(line);
+    });
+    this.box = box;
+    this.viewer.requestRender();
+  }
+
+  clearLines() {
+    for (const line of this.lines.children) {
+      line.geometry.dispose();
+      line.material.dispose();
+    }
+    this.lines.clear();
+    this.length = null;
+    this.viewer.requestRender();
+  }
+
+  clear() {
+    this.clearLines();
+    this.result.innerHTML = '';
+  }
+
+  say(html, error = false) {
+    this.result.innerHTML = error ? `<p class="error">${h(html)}</p>` : html;
+  }
+}
+
+function stepsHtml(steps) {
+  return `<ol class="steps">${steps.map((s) => `<li>${h(s.name || s.kind)} <span class="muted">${h(s.kind)} · ${h(s.storey || '')}</span></li>`).join('')}</ol>`;
+}
