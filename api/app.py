@@ -31,6 +31,7 @@ from api.routes import (
     devices,
     events,
     keys,
+    plans,
     readings,
     routing,
     spaces,
@@ -73,6 +74,7 @@ TAGS = [
     {"name": "usage", "description": "Rooms and usable area by storey, type, department."},
     {"name": "allocations", "description": "Office allocations: import, export, history."},
     {"name": "compliance", "description": "Office-space standard compliance."},
+    {"name": "plans", "description": "Storey floor plans as SVG, PNG or PDF."},
     {"name": "events", "description": "Live changes as Server-Sent Events."},
     {"name": "keys", "description": "API keys (admin)."},
     {"name": "health", "description": "Readiness and metrics (no key)."},
@@ -134,7 +136,7 @@ def create_app(
     )
     errors.install(app)
     metrics.install(app)
-    for module in (buildings, spaces, routing, usage, allocations, compliance, keys):
+    for module in (buildings, spaces, routing, usage, allocations, compliance, plans, keys):
         app.include_router(module.router, prefix=API_PREFIX)
     domain = {
         readings: by_method("devices:read", "readings:write"),

@@ -19,7 +19,7 @@ from twin.allocations.export import to_csv_bytes, to_json_bytes, to_xlsx_bytes
 from twin.allocations.parse import RawRow, rows_from_csv, rows_from_json, rows_from_xlsx
 from twin.allocations.records import Allocation
 from twin.allocations.store import ImportResult
-from twin.compliance import check_compliance, to_json
+from twin.compliance import ComplianceResult, check_compliance, to_json
 from twin.compliance import to_xlsx_bytes as compliance_xlsx
 from twin.queries import BuildingQueries
 from twin.standards import default_standard
@@ -129,14 +129,15 @@ class Housing:
         self, building_id: str, *, on_date: date | None, personal: bool
     ) -> dict[str, Any]:
         """The compliance report (``twin compliance --json`` shape) on the date."""
-        result = self._check(building_id, on_date)
+        result = self.check(building_id, on_date=on_date)
         report = to_json(result)
         return report if personal else redact_report(report)
 
     def compliance_xlsx(self, building_id: str, *, on_date: date | None) -> bytes:
-        return compliance_xlsx(self._check(building_id, on_date))
+        return compliance_xlsx(self.check(building_id, on_date=on_date))
 
-    def _check(self, building_id: str, on_date: date | None):  # type: ignore[no-untyped-def]
+    def check(self, building_id: str, *, on_date: date | None) -> ComplianceResult:
+        """The compliance check of the building's stored allocations on the date (today)."""
         view = self.queries.view(building_id)
         records = self.queries.allocations(building_id).all()
         return check_compliance(
