@@ -37,6 +37,20 @@ def test_choosing_a_storey_hides_the_others(page, twin_server, api, building):
     assert set(page.evaluate("twinViewer.visibleStoreys")) >= {s["global_id"] for s in storeys}
 
 
+def test_an_isolated_storey_opens_its_floor_plan(page, twin_server, api, browser_artifacts):
+    open_viewer(page, twin_server, "demo")
+    storey = api.get("/buildings/demo/storeys").json()[0]
+    page.click(f'#storeys button[data-storey="{storey["global_id"]}"]')
+    with page.expect_popup() as opened:
+        page.click("#storeys button.floor-plan")
+    plan = opened.value
+    plan.wait_for_load_state()
+    rooms = api.get("/buildings/demo/spaces", params={"storey": storey["global_id"]}).json()
+    ids = set(plan.eval_on_selector_all("path.room", "paths => paths.map(p => p.id)"))
+    assert ids == {room["global_id"] for room in rooms}
+    plan.screenshot(path=str(browser_artifacts / "floor_plan_from_the_viewer.png"))
+
+
 def _room_without_equipment(api, building: str, storey_id: str) -> dict:
     spaces = [
         s

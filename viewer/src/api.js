@@ -116,6 +116,12 @@ export const api = {
     request(`/devices/${enc(deviceId)}/history`, { query: { point, start } }),
   alarms: (id) => request('/alarms', { query: { building: id, state: 'open' } }),
   acknowledge: (alarmId) => request(`/alarms/${enc(alarmId)}/acknowledge`, { method: 'POST' }),
+  /** A storey's floor plan (svg, png or pdf) coloured like `colour`, as a Blob. */
+  plan: async (id, storey, fmt, colour) =>
+    new Blob(
+      [await download(`/buildings/${enc(id)}/plans/${enc(storey)}.${fmt}?colour=${enc(colour)}`, () => {})],
+      { type: { svg: 'image/svg+xml', png: 'image/png', pdf: 'application/pdf' }[fmt] },
+    ),
   sceneGlb: (id, onProgress) => download(`/buildings/${enc(id)}/scene.glb`, onProgress),
 };
 

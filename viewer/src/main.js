@@ -169,12 +169,32 @@ async function openBuilding(id) {
   }
 }
 
+/** Viewer colour mode → the plan's colour mode (department labels come with occupancy). */
+const PLAN_COLOURS = { live: 'live', compliance: 'compliance', department: 'occupancy', type: 'type' };
+
+/** Open a storey's floor plan (SVG, fetched with the API key) in a new tab. */
+async function openPlan(buildingId, storeyGid) {
+  const tab = window.open('', '_blank');
+  try {
+    const blob = await api.plan(buildingId, storeyGid, 'svg', PLAN_COLOURS[colours.mode] || 'type');
+    const url = URL.createObjectURL(blob);
+    if (tab) tab.location.href = url;
+    else window.location.assign(url);
+  } catch (error) {
+    if (tab) tab.close();
+    message(t('floorPlanFailed', { reason: error.message }));
+  }
+}
+
 function buildParts(id, storeys, spaces) {
   colours.roomType = new Map(spaces.map((s) => [s.global_id, s.room_type]));
   colours.department = new Map();
   colours.compliance = new Map();
   colours.status = new Map();
-  const storeyList = new StoreyList($('storeys'), viewer, { onChange: () => updateHook() });
+  const storeyList = new StoreyList($('storeys'), viewer, {
+    onChange: () => updateHook(),
+    onPlan: (gid) => openPlan(id, gid),
+  });
   storeyList.setStoreys(storeys);
   const alarms = new AlarmList($('alarms'), {
     buildingId: id,

@@ -7,10 +7,11 @@ import { t } from './strings.js';
 const CUT_BELOW_NEXT_FLOOR_M = 0.25;
 
 export class StoreyList {
-  constructor(element, viewer, { onChange } = {}) {
+  constructor(element, viewer, { onChange, onPlan } = {}) {
     this.element = element;
     this.viewer = viewer;
     this.onChange = onChange || (() => {});
+    this.onPlan = onPlan || null;
     this.storeys = [];
     this.current = null;
   }
@@ -47,6 +48,16 @@ export class StoreyList {
       item(storey.name, `${t('elevation', { m: storey.elevation_m.toFixed(2) })} · ${t('roomsCount', { n: storey.spaces })}`, storey.global_id);
     }
     this.element.append(list);
+    if (this.current !== null && this.onPlan) {
+      // The isolated storey's printable plan, in the current colour mode.
+      const plan = document.createElement('button');
+      plan.type = 'button';
+      plan.className = 'floor-plan';
+      plan.textContent = t('floorPlan');
+      const gid = this.current;
+      plan.addEventListener('click', () => this.onPlan(gid));
+      this.element.append(plan);
+    }
   }
 
   /** Show one storey (cut at its ceiling) or, with null, all of them. */

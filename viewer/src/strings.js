@@ -26,6 +26,8 @@ const en = {
   requestFailed: '{what} failed: {reason}',
   storeys: 'Storeys',
   allStoreys: 'All storeys',
+  floorPlan: 'Floor plan 平面图',
+  floorPlanFailed: 'The floor plan could not be drawn: {reason}',
   roomsCount: '{n} rooms',
   elevation: '{m} m',
   // panel
