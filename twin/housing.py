@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
+from urllib.parse import quote
 
 from twin.allocations.errors import AllocationFileError
 from twin.allocations.export import to_csv_bytes, to_json_bytes, to_xlsx_bytes
@@ -133,8 +134,19 @@ class Housing:
         report = to_json(result)
         return report if personal else redact_report(report)
 
-    def compliance_xlsx(self, building_id: str, *, on_date: date | None) -> bytes:
-        return compliance_xlsx(self.check(building_id, on_date=on_date))
+    def compliance_xlsx(
+        self, building_id: str, *, on_date: date | None, plan_url: str | None = None
+    ) -> bytes:
+        """The XLSX report; with ``plan_url`` (the service's ``.../plans`` address of
+        the building) each room row links to its storey's plan in compliance colours."""
+        links = None
+        if plan_url is not None:
+            view = self.queries.view(building_id)
+            links = {
+                storey.name: f"{plan_url}/{quote(storey.global_id)}.pdf?colour=compliance"
+                for storey in view.building.storeys
+            }
+        return compliance_xlsx(self.check(building_id, on_date=on_date), plan_links=links)
 
     def check(self, building_id: str, *, on_date: date | None) -> ComplianceResult:
         """The compliance check of the building's stored allocations on the date (today)."""

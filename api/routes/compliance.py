@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -40,6 +40,7 @@ class ComplianceOut(BaseModel):
     responses={200: {"content": {MEDIA_TYPES["xlsx"]: {}}}},
 )
 async def get_compliance(
+    request: Request,
     building_id: str,
     queries: QueriesDep,
     principal: ComplianceRead,
@@ -53,7 +54,13 @@ async def get_compliance(
         if not principal.personal:
             format = "json"
         else:
-            body = await run_in_threadpool(lambda: housing.compliance_xlsx(building_id, on_date=on))
+            plan_url = str(
+                request.url_for("get_plan", building_id=building_id, storey="x", fmt="pdf")
+            )
+            plan_url = plan_url.rsplit("/", 1)[0]
+            body = await run_in_threadpool(
+                lambda: housing.compliance_xlsx(building_id, on_date=on, plan_url=plan_url)
+            )
             return Response(body, media_type=MEDIA_TYPES["xlsx"])
     return await run_in_threadpool(
         lambda: housing.compliance(building_id, on_date=on, personal=principal.personal)

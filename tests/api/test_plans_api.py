@@ -131,3 +131,21 @@ def test_live_colours_show_the_room_of_a_device_in_alarm(served):
             if "room-alarm" in (p.get("class") or "").split()
         }
     assert room in alarmed
+
+
+def test_the_xlsx_compliance_report_links_each_room_to_its_plan(served):
+    import io
+
+    import openpyxl
+
+    xlsx = served.client.get(
+        f"{A}/compliance", params={"format": "xlsx"}, headers=served.as_("housing")
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.content))["room"]
+    header = [c.value for c in ws[1]]
+    assert header[-1] == "plan"
+    links = {row[-1].hyperlink.target for row in ws.iter_rows(min_row=2)}
+    assert links and all("/api/v1/buildings/A/plans/" in link for link in links)
+    path = next(iter(links)).split("://", 1)[1].split("/", 1)[1]
+    plan = served.client.get(f"/{path}", headers=served.as_("housing"))
+    assert plan.status_code == 200 and plan.content.startswith(b"%PDF")

@@ -85,6 +85,28 @@ def test_compliance_xlsx_report_matches_the_json(demo_csv, tmp_path):
         assert row[header.index("status")] == room["status"]
 
 
+def test_xlsx_with_plans_links_each_room_to_its_storeys_page(demo_csv, tmp_path, office_a):
+    import pypdf
+
+    out = tmp_path / "report.xlsx"
+    args = ["compliance", "x.ifc", "--allocations", str(demo_csv), "--level", "municipal"]
+    result = runner.invoke(app, [*args, "--xlsx", str(out), "--plans"])
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "report-plans.pdf"
+    pages = len(pypdf.PdfReader(pdf).pages)
+    storeys_with_rooms = [
+        s.name for s in office_a.storeys if any(r.storey_id == s.global_id for r in office_a.spaces)
+    ]
+    assert pages == len(storeys_with_rooms) + 1  # the cover, then one page per storey
+    ws = openpyxl.load_workbook(out)["room"]
+    header = [c.value for c in ws[1]]
+    assert header[-1] == "plan"
+    for row in ws.iter_rows(min_row=2):
+        storey = row[header.index("storey")].value
+        page = storeys_with_rooms.index(storey) + 2
+        assert row[-1].hyperlink.target == f"report-plans.pdf#page={page}"
+
+
 def test_a_bad_row_exits_2_with_every_bad_row_on_stderr(demo_csv, tmp_path):
     lines = demo_csv.read_text(encoding="utf-8-sig").splitlines()
     header = lines[0].split(",")

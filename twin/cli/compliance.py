@@ -60,6 +60,14 @@ def compliance_command(
     xlsx: Annotated[
         Path | None, typer.Option("--xlsx", help="Write the report as XLSX to this file.")
     ] = None,
+    plans: Annotated[
+        bool,
+        typer.Option(
+            "--plans",
+            help="With --xlsx: also write OUT-plans.pdf (compliance colours) and link each "
+            "room row to its storey's page.",
+        ),
+    ] = False,
     standard_file: StandardFile = None,
     room_types: RoomTypesFile = None,
 ) -> None:
@@ -75,14 +83,32 @@ def compliance_command(
         fail(str(exc))
     report = to_json(result)
     if xlsx is not None:
-        try:
-            xlsx.write_bytes(to_xlsx_bytes(result))
-        except OSError as exc:
-            fail(f"cannot write {xlsx}: {exc}")
+        _write_xlsx(xlsx, building, result, report, with_plans=plans)
     if json_output:
         print_json(report)
         return
     _print_text(report, xlsx)
+
+
+def _write_xlsx(xlsx: Path, building, result, report, *, with_plans: bool) -> None:  # type: ignore[no-untyped-def]
+    """The XLSX report; with plans, also ``OUT-plans.pdf`` in compliance colours, each
+    room row linking to its storey's page."""
+    links = None
+    try:
+        if with_plans:
+            from twin.plans import inputs_from_compliance_report, plan_storeys, plans_pdf
+
+            pdf = xlsx.with_name(f"{xlsx.stem}-plans.pdf")
+            inputs = inputs_from_compliance_report(report)
+            pdf.write_bytes(plans_pdf(building, colour="compliance", inputs=inputs))
+            # Page 1 is the cover; then one page per storey that has rooms.
+            links = {
+                storey.name: f"{pdf.name}#page={number}"
+                for number, storey in enumerate(plan_storeys(building), start=2)
+            }
+        xlsx.write_bytes(to_xlsx_bytes(result, plan_links=links))
+    except OSError as exc:
+        fail(f"cannot write {xlsx}: {exc}")
 
 
 def parse_day(text: str | None) -> date:

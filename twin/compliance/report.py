@@ -9,6 +9,7 @@ rows are filled red, rooms not judged as offices grey.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from twin.compliance.check import ComplianceResult, GroupResult, PersonResult, RoomResult
@@ -137,8 +138,15 @@ def to_json(result: ComplianceResult) -> dict[str, Any]:
     }
 
 
-def to_xlsx_bytes(result: ComplianceResult) -> bytes:
-    """The report as an XLSX workbook (bytes), same figures as :func:`to_json`."""
+def to_xlsx_bytes(
+    result: ComplianceResult, *, plan_links: Mapping[str, str] | None = None
+) -> bytes:
+    """The report as an XLSX workbook (bytes), same figures as :func:`to_json`.
+
+    ``plan_links`` maps a storey name to the address of its floor plan (a URL of
+    the service, or ``plans.pdf#page=3`` beside the workbook): each room row then
+    links to the plan of its storey, in a last column ``plan``.
+    """
     import openpyxl
     from openpyxl.styles import Font, PatternFill
 
@@ -174,6 +182,8 @@ def to_xlsx_bytes(result: ComplianceResult) -> bytes:
     sheet("organisation", data["organisations"], group_over)
     sheet("department", data["departments"], group_over)
     sheet("room", data["rooms"], by_status)
+    if plan_links and data["rooms"]:
+        _link_plans(book["room"], plan_links)
     sheet("person", data["persons"], by_status)
     summary = book.create_sheet("summary")
     summary.append(["date", data["date"]])
@@ -187,6 +197,20 @@ def to_xlsx_bytes(result: ComplianceResult) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _link_plans(ws: Any, plan_links: Mapping[str, str]) -> None:
+    header = [cell.value for cell in ws[1]]
+    storey_column = header.index("storey") + 1
+    plan_column = len(header) + 1
+    ws.cell(row=1, column=plan_column, value="plan").font = ws.cell(row=1, column=1).font.copy()
+    for row in range(2, ws.max_row + 1):
+        storey = ws.cell(row=row, column=storey_column).value
+        link = plan_links.get(storey)
+        if link is not None:
+            cell = ws.cell(row=row, column=plan_column, value=f"plan {storey}")
+            cell.hyperlink = link
+            cell.style = "Hyperlink"
 
 
 def _cell(value: Any) -> Any:
