@@ -38,7 +38,7 @@ from spatial.usage import GROUP_BY, usage_report
 from twin.allocations.occupancy import occupancy_on
 from twin.allocations.store import AllocationStore
 from twin.devices.errors import UnknownAlarmError, UnknownWorkOrderError
-from twin.devices.rounds import lifts_out_of_service
+from twin.devices.lifts import lifts_out_of_service
 from twin.ingest import IngestResult, summary
 from twin.registry import UnknownBuildingError
 from twin.service import Twin

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import DevicesDep, TwinDep
+from api.deps import DevicesDep, QueriesDep
 from api.security import PrincipalDep
-from twin.devices.rounds import lifts_out_of_service, plan_round, target_node, without_links
 from twin.devices.workorders import WorkOrder
-from twin.registry import UnknownBuildingError
 
 router = APIRouter(tags=["work orders"])
 
@@ -66,28 +64,25 @@ def list_work_orders(
 
 
 @router.get("/work-orders/round")
-async def plan(building: str, start: str, twin: TwinDep) -> dict[str, object]:
-    """A maintenance round from ``start`` (a node GlobalId) over the building's active work
-    orders, avoiding lifts whose devices report a fault."""
-    loaded = await run_in_threadpool(twin.buildings.load, building)
-    if start not in loaded.graph:
-        raise UnknownBuildingError(f"no node {start!r} in building {building!r}")
-    orders = twin.devices.work_orders(building_id=building, status="active")
-    targets = {
-        node: order.id
-        for order in orders
-        if (node := target_node(loaded.building, order.global_id, order.space_id))
-    }
-    broken = lifts_out_of_service(loaded.building, twin.devices.faulty_elements(building))
-    graph = without_links(loaded.graph, broken)
-    result = await run_in_threadpool(plan_round, graph, start, targets)
-    return {
-        "start": result.start,
-        "stops": [{"node": n, "work_order": targets[n]} for n in result.stops],
-        "total_s": round(result.total_s, 1),
-        "unreachable": list(result.unreachable),
-        "lifts_out_of_service": sorted(broken),
-    }
+async def plan(
+    building: str, start: str, queries: QueriesDep, service: DevicesDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """A maintenance round from ``start`` (a room, door, equipment, ``outside``...) over the
+    building's active work orders, in the order that keeps the walk short; lifts whose
+    devices report a fault are out of service. Same shape as ``/buildings/{id}/rounds``,
+    plus the work orders of each stop."""
+    principal.check_building(building)
+    orders = service.work_orders(building_id=building, status="active")
+    # One stop per place: several orders on one device or room are one visit.
+    by_place: dict[str, list[str]] = {}
+    for order in orders:
+        by_place.setdefault(order.global_id or order.space_id or order.id, []).append(order.id)
+    targets = [f"work-order:{ids[0]}" for ids in by_place.values()]
+    if not targets:
+        return {"start": start, "order": [], "legs": [], "work_orders": {}}
+    result = await run_in_threadpool(lambda: queries.round(building, start, targets))
+    result["work_orders"] = by_place
+    return result
 
 
 @router.get("/work-orders/{order_id}")

@@ -61,3 +61,45 @@ def test_a_route_to_an_alarm(served):
         headers=served.as_("viewer"),
     )
     assert answer.status_code == 200, answer.text
+
+
+def test_a_round_over_open_work_orders_visits_each_faulty_devices_room(served):
+    from datetime import UTC, datetime
+
+    devices = served.client.get(
+        "/api/v1/devices", params={"building": "A"}, headers=served.as_("operator")
+    ).json()
+    fan_coils = [d for d in devices if d["device_id"].startswith("FCU")][:3]
+    now = datetime.now(UTC).isoformat()
+    readings = [
+        {"device_id": d["device_id"], "ts": now, "values": {"fault": True}} for d in fan_coils
+    ]
+    answer = served.client.post(
+        "/api/v1/readings", json={"readings": readings}, headers=served.as_("operator")
+    )
+    assert answer.json()["accepted"] == len(fan_coils)
+    alarms = served.client.get(
+        "/api/v1/alarms", params={"building": "A", "state": "open"}, headers=served.as_("operator")
+    ).json()
+    wanted = {d["device_id"] for d in fan_coils}
+    for alarm in alarms:
+        if alarm["device_id"] in wanted and alarm["point"] == "fault":
+            made = served.client.post(
+                f"/api/v1/alarms/{alarm['id']}/work-order",
+                json={"assignee": "zhao"},
+                headers=served.as_("operator"),
+            )
+            assert made.status_code == 201, made.text
+    plan = served.client.get(
+        "/api/v1/work-orders/round",
+        params={"building": "A", "start": "outside"},
+        headers=served.as_("operator"),
+    )
+    assert plan.status_code == 200, plan.text
+    data = plan.json()
+    stops = {stop["global_id"] for stop in data["order"]}
+    assert {d["global_id"] for d in fan_coils} <= stops
+    assert len(data["legs"]) == len(data["order"])
+    assert (
+        data["length_m"] <= data["naive_length_m"] + 1e-6 or data["time_s"] <= data["naive_time_s"]
+    )
