@@ -52,7 +52,11 @@ class Twin:
         self._ticker.start()
         if self.settings.mqtt_url:
             self.mqtt = MqttIngest(
-                self.devices, self.settings.mqtt_url, share_group=self.settings.mqtt_share_group
+                self.devices,
+                self.settings.mqtt_url,
+                share_group=self.settings.mqtt_share_group,
+                client_id=self.settings.mqtt_client_id,
+                session_expiry_s=self.settings.mqtt_session_expiry_s,
             )
             self.mqtt.start()
         else:

@@ -306,30 +306,53 @@ class DeviceService:
         """Check and apply one MQTT message; the rejection reason, or ``None`` if accepted.
 
         Topic ``twin/<building_id>/<device_id>/state``, payload
-        ``{"ts": "...", "values": {...}}``.
+        ``{"ts": "...", "values": {...}}``. See :meth:`ingest_mqtt_batch`.
+        """
+        report = self.ingest_mqtt_batch([(topic, payload)])
+        return next(iter(report.rejected), None)
+
+    def ingest_mqtt_batch(self, messages: Sequence[tuple[str, bytes]]) -> IngestReport:
+        """Check and apply MQTT messages ``(topic, payload)`` (or records whose first two
+        fields are those), as one batch under one lock.
+
+        Each message is accepted or rejected on its own, like an HTTP batch;
+        ``report.durable`` completes once the accepted readings are committed
+        (the MQTT client acknowledges the messages only then).
         """
         work = _Ingested()
-        reason: str | None = None
-        parts = topic.split("/")
-        try:
+        report = work.report
+        rejected = report.rejected
+        bodies: list[tuple[dict[str, Any], str]] = []
+        loads = json.loads
+        # Decoding JSON needs no lock: do it before taking it.
+        for message in messages:
+            parts = message[0].split("/")
             if len(parts) != 4 or parts[0] != TOPIC_PREFIX or parts[3] != TOPIC_SUFFIX:
-                raise Rejected(MALFORMED, f"topic {topic!r}")
+                rejected[MALFORMED] += 1
+                continue
             try:
-                body = json.loads(payload)
+                body = loads(message[1])
             except (ValueError, UnicodeDecodeError):
-                raise Rejected(NOT_JSON) from None
+                rejected[NOT_JSON] += 1
+                continue
             if type(body) is not dict:
-                raise Rejected(MALFORMED, "payload is not an object")
+                rejected[MALFORMED] += 1
+                continue
             body["device_id"] = parts[2]
-            with self._lock:
-                self._accept(body, parts[1], self.clock(), work, self.bus.subscriber_count > 0)
-                self._commit(work)
-            work.report.accepted = 1
-        except Rejected as rejected:
-            reason = rejected.reason
-            work.report.rejected[reason] += 1
-        self.counters.add(work.report)
-        return reason
+            bodies.append((body, parts[1]))
+        now = self.clock()
+        with self._lock:
+            publish = self.bus.subscriber_count > 0
+            accept = self._accept
+            for body, building_id in bodies:
+                try:
+                    accept(body, building_id, now, work, publish)
+                    report.accepted += 1
+                except Rejected as rejection:
+                    rejected[rejection.reason] += 1
+            report.durable = self._commit(work)
+        self.counters.add(report)
+        return report
 
     def count_rejection(self, reason: str, count: int = 1) -> None:
         """Count readings rejected before they reached the service (e.g. a body not JSON)."""
