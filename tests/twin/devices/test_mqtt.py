@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import uuid
 from concurrent.futures import Future
@@ -11,9 +12,11 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
+from tests.fixtures.services import _wait_port, mosquitto_binary, start_mosquitto, stop
 from tests.twin.devices.conftest import ROWS, FakeClock, make_service
 from twin.devices.mqtt import MqttIngest, parse_mqtt_url, topic_for
 from twin.devices.mqtt_client import MqttSubscriber
+from twin.devices.mqtt_publisher import MqttBatchPublisher
 from twin.devices.registry import parse_rows
 
 WAIT_S = 10.0
@@ -221,8 +224,6 @@ def test_bad_broker_urls_are_refused(url):
 def test_thousands_of_pipelined_messages_arrive_in_batches_and_are_acknowledged(
     mosquitto, tmp_path
 ):
-    from twin.devices.mqtt_publisher import MqttBatchPublisher
-
     clock = FakeClock(time.time())
     service = make_service(f"sqlite:///{tmp_path / 'b.sqlite3'}", clock)
     rows = [
@@ -248,3 +249,47 @@ def test_thousands_of_pipelined_messages_arrive_in_batches_and_are_acknowledged(
         sender.close()
         ingest.stop()
         service.close()
+
+
+def test_the_client_reconnects_after_the_broker_restarts_and_keeps_alive(tmp_path):
+    broker = start_mosquitto(tmp_path)
+    address = parse_mqtt_url(broker.url)
+    seen: list[bytes] = []
+
+    def handler(messages):  # type: ignore[no-untyped-def]
+        seen.extend(m.payload for m in messages)
+        return None
+
+    subscriber = MqttSubscriber(
+        address.host, address.port, "restart/+", handler, client_id=client_id(), keepalive_s=1
+    )
+    subscriber.start()
+    try:
+        assert subscriber.subscribed
+        time.sleep(2.5)  # past 1.5 keep-alives: only our pings keep the link open
+        assert subscriber.connections == 1 and subscriber.subscribed
+        stop(broker.process)
+        wait_for(lambda: not subscriber.subscribed)
+        (tmp_path / "again").mkdir()
+        config = (tmp_path / "mosquitto.conf").read_text()
+        (tmp_path / "again" / "mosquitto.conf").write_text(config)
+        process = subprocess.Popen(
+            [mosquitto_binary(), "-c", str(tmp_path / "again" / "mosquitto.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_port(address.port, process)
+            wait_for(lambda: subscriber.subscribed)
+            assert subscriber.connections == 2
+            client = publisher(broker.url)
+            try:
+                client.publish("restart/a", b"back", qos=1).wait_for_publish(WAIT_S)
+                wait_for(lambda: seen == [b"back"])
+            finally:
+                client.loop_stop()
+                client.disconnect()
+        finally:
+            stop(process)
+    finally:
+        subscriber.stop()
