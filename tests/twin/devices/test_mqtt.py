@@ -17,6 +17,7 @@ from tests.twin.devices.conftest import ROWS, FakeClock, make_service
 from twin.devices.mqtt import MqttIngest, parse_mqtt_url, topic_for
 from twin.devices.mqtt_client import MqttSubscriber
 from twin.devices.mqtt_publisher import MqttBatchPublisher
+from twin.devices.publish import MqttPublisher
 from twin.devices.registry import parse_rows
 
 WAIT_S = 10.0
@@ -293,3 +294,26 @@ def test_the_client_reconnects_after_the_broker_restarts_and_keeps_alive(tmp_pat
             stop(process)
     finally:
         subscriber.stop()
+
+
+def test_the_simulator_publisher_delivers_readings_to_the_service(mosquitto, tmp_path):
+    clock = FakeClock(time.time())
+    service = make_service(f"sqlite:///{tmp_path / 'sim.sqlite3'}", clock)
+    service.load_registry("B1", parse_rows(ROWS))
+    ingest = MqttIngest(service, mosquitto.url, client_id=client_id())
+    ingest.start()
+    sender = MqttPublisher(mosquitto.url, "B1")
+    try:
+        answer = sender.publish(
+            [
+                {"device_id": "TS-01", "ts": clock.iso(), "values": {"temp": 22.5}},
+                {"device_id": "LD-01", "ts": clock.iso(), "values": {"leak": False}},
+            ]
+        )
+        assert answer == {"published": 2}
+        wait_for(lambda: ingest.acknowledged == 2)
+        assert service.state("TS-01").points["temp"].value == 22.5
+    finally:
+        sender.close()
+        ingest.stop()
+        service.close()
