@@ -7,6 +7,7 @@ it; nothing here runs at import.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -49,10 +50,19 @@ class Twin:
     def start(self) -> None:
         """Load state, start the writer, the ticker and (if configured) MQTT ingestion."""
         self.devices.open()
+        # What is loaded now (registries, models, the app) lives as long as the process:
+        # leave it out of the cyclic collector. Otherwise every full collection walks
+        # it all, a 200-240 ms pause of every thread at 10,000 devices, which was
+        # the p99 of publish-to-SSE latency.
+        gc.freeze()
         self._ticker.start()
         if self.settings.mqtt_url:
             self.mqtt = MqttIngest(
-                self.devices, self.settings.mqtt_url, share_group=self.settings.mqtt_share_group
+                self.devices,
+                self.settings.mqtt_url,
+                share_group=self.settings.mqtt_share_group,
+                client_id=self.settings.mqtt_client_id,
+                session_expiry_s=self.settings.mqtt_session_expiry_s,
             )
             self.mqtt.start()
         else:

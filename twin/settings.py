@@ -20,7 +20,11 @@ class Settings(BaseSettings):
     replaces the SQLite file (e.g. PostgreSQL). ``TWIN_MQTT_URL``: the MQTT
     broker (``mqtt://host:port``); unset means MQTT ingestion is off.
     ``TWIN_MQTT_SHARE_GROUP``: join an MQTT 5 shared subscription so several
-    processes split the load. ``TWIN_PATROL_RULES``: a patrol rules file.
+    processes split the load. ``TWIN_MQTT_CLIENT_ID``: the client id of the
+    persistent MQTT session (default ``twin-<hostname>[-<group>]``; give each
+    worker its own). ``TWIN_MQTT_SESSION_EXPIRY_S``: how long the broker keeps
+    that session and queues messages while the service is away.
+    ``TWIN_PATROL_RULES``: a patrol rules file.
     ``TWIN_MAX_UPLOAD_MB``: the largest model upload the API accepts.
     """
 
@@ -32,6 +36,10 @@ class Settings(BaseSettings):
     mqtt_url: str | None = None
     #: MQTT 5 shared-subscription group (``$share/<group>/...``); unset: plain subscription.
     mqtt_share_group: str | None = None
+    #: MQTT client id, the key of the persistent session; unset: ``twin-<hostname>[-<group>]``.
+    mqtt_client_id: str | None = None
+    #: Seconds the broker keeps the session (and queues QoS 1 messages) while we are away.
+    mqtt_session_expiry_s: int = 3600
     #: Patrol rules file (default: the shipped ``twin/data/patrol_rules.json``).
     patrol_rules: Path | None = None
     #: Seconds between heartbeat checks.

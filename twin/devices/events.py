@@ -24,6 +24,8 @@ from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+
 #: Events a subscriber may hold before its oldest are dropped.
 SUBSCRIBER_QUEUE_EVENTS = 50_000
 EVENT_KINDS = frozenset({"reading", "status", "alarm", "work_order"})
@@ -37,11 +39,17 @@ class Event:
     building_id: str
     data: dict[str, Any]
     published_s: float = field(default_factory=time.monotonic)
+    _sse: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_sse(self) -> str:
-        """The event as one Server-Sent Events message."""
-        body = json.dumps({"building": self.building_id, **self.data}, separators=(",", ":"))
-        return f"event: {self.kind}\ndata: {body}\n\n"
+        """The event as one Server-Sent Events message.
+
+        Encoded once, on first use: every subscriber's stream gets the same text.
+        """
+        if self._sse is None:
+            body = _encode({"building": self.building_id, **self.data})
+            object.__setattr__(self, "_sse", f"event: {self.kind}\ndata: {body}\n\n")
+        return self._sse  # type: ignore[return-value]
 
 
 class Subscription:

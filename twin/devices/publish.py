@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
-import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
-from twin.devices.mqtt import QOS, parse_mqtt_url, topic_for
+from twin.devices.mqtt import parse_mqtt_url, topic_for
+from twin.devices.mqtt_publisher import MqttBatchPublisher
 
 #: Readings per HTTP request.
 HTTP_BATCH = 2000
@@ -51,29 +50,25 @@ class MqttPublisher:
     def __init__(self, url: str, building_id: str) -> None:
         address = parse_mqtt_url(url)
         self.building_id = building_id
-        self._client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
+        self._client = MqttBatchPublisher(
+            address.host,
+            address.port,
             client_id=f"twin-sim-{uuid.uuid4().hex[:10]}",
-            protocol=mqtt.MQTTv5,
+            username=address.username,
+            password=address.password,
         )
-        self._client.max_inflight_messages_set(1000)
-        self._client.max_queued_messages_set(0)
-        if address.username:
-            self._client.username_pw_set(address.username, address.password)
-        self._client.connect(address.host, address.port)
-        self._client.loop_start()
 
     def publish(self, readings: Sequence[dict[str, Any]]) -> dict[str, Any]:
-        info = None
-        for reading in readings:
-            payload = json.dumps({"ts": reading["ts"], "values": reading["values"]})
-            info = self._client.publish(
-                topic_for(self.building_id, str(reading["device_id"])), payload, qos=QOS
+        """Send the readings and wait until the broker has them all."""
+        self._client.publish_many(
+            (
+                topic_for(self.building_id, str(r["device_id"])),
+                json.dumps({"ts": r["ts"], "values": r["values"]}).encode(),
             )
-        if info is not None:
-            info.wait_for_publish(HTTP_TIMEOUT_S)
+            for r in readings
+        )
+        self._client.wait_acknowledged(HTTP_TIMEOUT_S)
         return {"published": len(readings)}
 
     def close(self) -> None:
-        self._client.disconnect()
-        self._client.loop_stop()
+        self._client.close()

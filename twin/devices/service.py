@@ -73,6 +73,8 @@ from twin.devices.workorders import (
 
 log = logging.getLogger(__name__)
 
+INF = float("inf")
+
 #: Brick class of a point that reports an equipment fault (a lift out of service).
 FAULT_CLASS = "Fault_Status"
 #: MQTT topic: ``twin/<building_id>/<device_id>/state``.
@@ -102,6 +104,8 @@ class _Ingested:
     rows: list[tuple[str, str, int, float]] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     alarms: list[Alarm] = field(default_factory=list)
+    #: Parsed reading times by their text (``ts`` → µs since the epoch).
+    ts_cache: dict[Any, int] = field(default_factory=dict)
 
 
 def alarm_json(alarm: Alarm) -> dict[str, Any]:
@@ -290,15 +294,17 @@ class DeviceService:
         """
         work = _Ingested()
         now = self.clock()
+        limit_us = round(now * US_PER_S) + self._future_us
         with self._lock:
             publish = self.bus.subscriber_count > 0
             for item in readings:
                 try:
-                    self._accept(item, building_id, now, work, publish)
+                    self._accept(item, building_id, limit_us, now, work, publish)
                     work.report.accepted += 1
                 except Rejected as rejected:
                     work.report.rejected[rejected.reason] += 1
-            work.report.durable = self._commit(work)
+            # The HTTP answer waits for this commit: do not let it wait out the interval.
+            work.report.durable = self._commit(work, urgent=True)
         self.counters.add(work.report)
         return work.report
 
@@ -306,30 +312,54 @@ class DeviceService:
         """Check and apply one MQTT message; the rejection reason, or ``None`` if accepted.
 
         Topic ``twin/<building_id>/<device_id>/state``, payload
-        ``{"ts": "...", "values": {...}}``.
+        ``{"ts": "...", "values": {...}}``. See :meth:`ingest_mqtt_batch`.
+        """
+        report = self.ingest_mqtt_batch([(topic, payload)])
+        return next(iter(report.rejected), None)
+
+    def ingest_mqtt_batch(self, messages: Sequence[tuple[str, bytes]]) -> IngestReport:
+        """Check and apply MQTT messages ``(topic, payload)`` (or records whose first two
+        fields are those), as one batch under one lock.
+
+        Each message is accepted or rejected on its own, like an HTTP batch;
+        ``report.durable`` completes once the accepted readings are committed
+        (the MQTT client acknowledges the messages only then).
         """
         work = _Ingested()
-        reason: str | None = None
-        parts = topic.split("/")
-        try:
+        report = work.report
+        rejected = report.rejected
+        bodies: list[tuple[dict[str, Any], str]] = []
+        loads = json.loads
+        # Decoding JSON needs no lock: do it before taking it.
+        for message in messages:
+            parts = message[0].split("/")
             if len(parts) != 4 or parts[0] != TOPIC_PREFIX or parts[3] != TOPIC_SUFFIX:
-                raise Rejected(MALFORMED, f"topic {topic!r}")
+                rejected[MALFORMED] += 1
+                continue
             try:
-                body = json.loads(payload)
+                body = loads(message[1])
             except (ValueError, UnicodeDecodeError):
-                raise Rejected(NOT_JSON) from None
+                rejected[NOT_JSON] += 1
+                continue
             if type(body) is not dict:
-                raise Rejected(MALFORMED, "payload is not an object")
+                rejected[MALFORMED] += 1
+                continue
             body["device_id"] = parts[2]
-            with self._lock:
-                self._accept(body, parts[1], self.clock(), work, self.bus.subscriber_count > 0)
-                self._commit(work)
-            work.report.accepted = 1
-        except Rejected as rejected:
-            reason = rejected.reason
-            work.report.rejected[reason] += 1
-        self.counters.add(work.report)
-        return reason
+            bodies.append((body, parts[1]))
+        now = self.clock()
+        limit_us = round(now * US_PER_S) + self._future_us
+        with self._lock:
+            publish = self.bus.subscriber_count > 0
+            accept = self._accept
+            for body, building_id in bodies:
+                try:
+                    accept(body, building_id, limit_us, now, work, publish)
+                    report.accepted += 1
+                except Rejected as rejection:
+                    rejected[rejection.reason] += 1
+            report.durable = self._commit(work)
+        self.counters.add(report)
+        return report
 
     def count_rejection(self, reason: str, count: int = 1) -> None:
         """Count readings rejected before they reached the service (e.g. a body not JSON)."""
@@ -337,20 +367,32 @@ class DeviceService:
         report.rejected[reason] += count
         self.counters.add(report)
 
-    def _commit(self, work: _Ingested) -> Future[None] | None:
+    def _commit(self, work: _Ingested, *, urgent: bool = False) -> Future[None] | None:
         # Called under the lock so that alarm versions reach the writer in order.
         durable = None
         if work.rows:
-            durable = self._writer.submit_readings(work.rows)
+            durable = self._writer.submit_readings(work.rows, urgent=urgent)
         if work.alarms:
-            durable = self._writer.submit_alarms(work.alarms)
+            durable = self._writer.submit_alarms(work.alarms, urgent=urgent)
         if work.events:
             self.bus.publish(work.events)
         return durable
 
     def _accept(
-        self, item: Any, building_id: str | None, now: float, work: _Ingested, publish: bool
+        self,
+        item: Any,
+        building_id: str | None,
+        limit_us: int,
+        now: float,
+        work: _Ingested,
+        publish: bool,
     ) -> None:
+        """Check one reading and apply it, or raise :class:`Rejected` having changed nothing.
+
+        ``limit_us``: the latest acceptable time (now plus the clock-skew
+        tolerance). ``work.ts_cache`` remembers parsed times: the readings of a
+        batch mostly share a handful of timestamps.
+        """
         if type(item) is not dict:
             raise Rejected(MALFORMED, "a reading must be an object")
         runtime = self._runtimes.get(item.get("device_id"))  # type: ignore[arg-type]
@@ -359,40 +401,57 @@ class DeviceService:
         ):
             raise Rejected(UNKNOWN_DEVICE)
         ts_raw = item.get("ts")
-        ts_us = parse_ts_us(ts_raw)
-        if ts_us > now * US_PER_S + self._future_us:
+        ts_us = work.ts_cache.get(ts_raw) if type(ts_raw) is str else None
+        if ts_us is None:
+            ts_us = parse_ts_us(ts_raw)
+            work.ts_cache[ts_raw] = ts_us
+        if ts_us > limit_us:
             raise Rejected(FUTURE_TIMESTAMP)
         values = item.get("values")
         if type(values) is not dict or not values:
             raise Rejected(MALFORMED, "values must be a non-empty object")
-        device = runtime.device
-        points = device.points
+        checks = runtime.checks
+        latest = runtime.values
         checked = []
         duplicate = False
         for name, raw in values.items():
-            spec = points.get(name)
-            if spec is None:
+            check = checks.get(name)
+            if check is None:
                 raise Rejected(UNKNOWN_POINT, name)
-            value = check_value(spec, raw)
-            previous = runtime.values.get(name)
+            # The common case (a finite float within a numeric point's range) inline;
+            # everything else through check_value, which gives the exact reason.
+            if (
+                type(raw) is float
+                and not check.is_boolean
+                and -INF < raw < INF
+                and (check.min is None or raw >= check.min)
+                and (check.max is None or raw <= check.max)
+            ):
+                value: float | bool = raw
+            else:
+                value = check_value(check.spec, raw)
+            previous = latest.get(name)
             if previous is not None:
                 if ts_us < previous[1]:
                     raise Rejected(OUT_OF_ORDER)
                 if ts_us == previous[1]:
                     duplicate = True
-            checked.append((name, value))
+            checked.append((name, value, check))
         if duplicate:
             raise Rejected(DUPLICATE)
+        device = runtime.device
         device_id = device.device_id
         changed = False
-        for name, value in checked:
-            runtime.values[name] = (value, ts_us)
-            work.rows.append((device_id, name, ts_us, float(value)))
-            if points[name].has_rules:
+        rows = work.rows
+        for name, value, check in checked:
+            latest[name] = (value, ts_us)
+            rows.append((device_id, name, ts_us, float(value)))
+            if check.has_rules:
                 changed |= self._apply_level(runtime, name, value, ts_us, work)
-            if points[name].brick_class in OCCUPANCY_CLASSES:
+            if check.is_occupancy:
                 self._track_occupancy(runtime, name, value, ts_us)
-        runtime.last_heard_s = max(runtime.last_heard_s, now)
+        if runtime.last_heard_s < now:
+            runtime.last_heard_s = now
         if runtime.offline:
             runtime.offline = False
             changed = True
@@ -598,7 +657,7 @@ class DeviceService:
         at = datetime.fromtimestamp(self.clock(), UTC)
         with self._lock:
             alarm = step(at)
-            future = self._writer.submit_alarms([alarm])
+            future = self._writer.submit_alarms([alarm], urgent=True)
             self.bus.publish([Event("alarm", alarm.building_id, alarm_json(alarm))])
         return alarm, future
 

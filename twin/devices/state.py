@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from twin.devices.registry import Device
+from twin.devices.registry import OCCUPANCY_BOOL_CLASSES, OCCUPANCY_COUNT_CLASSES, Device, PointSpec
 from twin.devices.rules import Level
 
 Status = Literal["normal", "warning", "alarm", "offline"]
@@ -50,6 +50,28 @@ class DeviceState:
     last_heard: datetime | None = None
 
 
+class PointCheck(NamedTuple):
+    """What the ingestion path asks of a point for every reading, worked out once."""
+
+    spec: PointSpec
+    is_boolean: bool
+    min: float | None
+    max: float | None
+    has_rules: bool
+    is_occupancy: bool
+
+
+def point_check(spec: PointSpec) -> PointCheck:
+    return PointCheck(
+        spec,
+        spec.is_boolean,
+        spec.min,
+        spec.max,
+        spec.has_rules,
+        spec.brick_class in OCCUPANCY_COUNT_CLASSES | OCCUPANCY_BOOL_CLASSES,
+    )
+
+
 @dataclass(slots=True)
 class DeviceRuntime:
     """The mutable live state of one device (owned by the device service).
@@ -68,6 +90,11 @@ class DeviceRuntime:
     offline: bool = False
     status: Status = "normal"
     reason: str = ""
+    #: Per point, the checks of :func:`point_check` (derived from ``device``).
+    checks: dict[str, PointCheck] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.checks = {name: point_check(spec) for name, spec in self.device.points.items()}
 
     def recompute(self) -> bool:
         """Update ``status``/``reason`` from the conditions; whether they changed."""

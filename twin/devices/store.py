@@ -5,7 +5,11 @@ which a background thread commits in batches (every
 :data:`FLUSH_INTERVAL_S` or :data:`MAX_BATCH_ROWS` rows, whichever comes
 first). Callers that must know a row is durable (an HTTP batch before it is
 answered, an acknowledgement) wait on the :class:`~concurrent.futures.Future`
-that :meth:`BatchWriter.submit` returns; many callers share one commit.
+that :meth:`BatchWriter.submit` returns; many callers share one commit. A
+caller that is waiting submits ``urgent``: the writer then commits what is
+queued at once instead of waiting out the interval (group commit: whatever
+arrives during one commit goes into the next), so an HTTP answer is not held
+back by up to :data:`FLUSH_INTERVAL_S`.
 
 Reading timestamps are stored as integer microseconds since the Unix epoch
 (UTC), exact and cheap to compare; the primary key ``(device_id, point,
@@ -182,7 +186,9 @@ class BatchWriter:
         self._engine = engine
         self._dialect = engine.dialect.name
         self._interval = flush_interval_s
-        self._queue: queue.SimpleQueue[tuple[str, Any, Future[None]] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[str, Any, Future[None], bool] | None] = (
+            queue.SimpleQueue()
+        )
         self._thread = threading.Thread(target=self._run, name="twin-batch-writer", daemon=True)
         self._started = False
         self.rows_written = 0
@@ -193,27 +199,32 @@ class BatchWriter:
             self._started = True
             self._thread.start()
 
-    def submit_readings(self, rows: Sequence[tuple[str, str, int, float]]) -> Future[None]:
-        """Queue history rows ``(device_id, point, ts_us, value)``."""
-        return self._submit("readings", rows)
+    def submit_readings(
+        self, rows: Sequence[tuple[str, str, int, float]], *, urgent: bool = False
+    ) -> Future[None]:
+        """Queue history rows ``(device_id, point, ts_us, value)``.
 
-    def submit_alarms(self, items: Sequence[Alarm]) -> Future[None]:
-        return self._submit("alarms", [alarm_row(a) for a in items])
+        ``urgent``: someone waits for the future; commit without waiting out the interval.
+        """
+        return self._submit("readings", rows, urgent)
+
+    def submit_alarms(self, items: Sequence[Alarm], *, urgent: bool = False) -> Future[None]:
+        return self._submit("alarms", [alarm_row(a) for a in items], urgent)
 
     def submit_work_order(self, order: WorkOrder) -> Future[None]:
-        return self._submit("work_orders", [work_order_row(order)])
+        return self._submit("work_orders", [work_order_row(order)], True)
 
     def flush(self) -> Future[None]:
         """A future that completes once everything queued so far is committed."""
-        return self._submit("barrier", None)
+        return self._submit("barrier", None, True)
 
-    def _submit(self, kind: str, payload: Any) -> Future[None]:
+    def _submit(self, kind: str, payload: Any, urgent: bool) -> Future[None]:
         future: Future[None] = Future()
         if not self._started:
             # Not running (e.g. a one-shot CLI command): write synchronously.
-            self._write([(kind, payload, future)])
+            self._write([(kind, payload, future, urgent)])
             return future
-        self._queue.put((kind, payload, future))
+        self._queue.put((kind, payload, future, urgent))
         return future
 
     def stop(self, timeout_s: float = 10.0) -> None:
@@ -230,12 +241,13 @@ class BatchWriter:
                 break
             batch = [item]
             rows = len(item[1]) if item[1] else 0
+            urgent = item[3]
             deadline = time.monotonic() + self._interval
             while rows < MAX_BATCH_ROWS:
-                remaining = deadline - time.monotonic()
+                remaining = 0.0 if urgent else deadline - time.monotonic()
                 try:
                     item = (
-                        self._queue.get(timeout=max(remaining, 0.0))
+                        self._queue.get(timeout=remaining)
                         if remaining > 0
                         else (self._queue.get_nowait())
                     )
@@ -246,13 +258,14 @@ class BatchWriter:
                     break
                 batch.append(item)
                 rows += len(item[1]) if item[1] else 0
+                urgent = urgent or item[3]
             self._write(batch)
 
-    def _write(self, batch: list[tuple[str, Any, Future[None]]]) -> None:
+    def _write(self, batch: list[tuple[str, Any, Future[None], bool]]) -> None:
         reading_rows: list[tuple[str, str, int, float]] = []
         try:
             with self._engine.begin() as connection:
-                for kind, payload, _ in batch:
+                for kind, payload, _, _ in batch:
                     if kind == "readings":
                         reading_rows.extend(payload)
                         continue
@@ -270,11 +283,11 @@ class BatchWriter:
             self.commits += 1
         except Exception as exc:
             log.exception("batch write of %d operations failed", len(batch))
-            for _, _, future in batch:
+            for _, _, future, _ in batch:
                 if not future.done():
                     future.set_exception(exc)
             return
-        for _, _, future in batch:
+        for _, _, future, _ in batch:
             if not future.done():
                 future.set_result(None)
 

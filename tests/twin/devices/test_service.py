@@ -96,6 +96,24 @@ def test_mqtt_messages_that_are_not_json_are_counted(svc):
     assert svc.rejections()["not_json"] == 1
 
 
+def test_an_mqtt_batch_counts_each_bad_message_and_keeps_the_good_ones(svc, clock):
+    good = b'{"ts": "%s", "values": {"temp": 21.0}}' % clock.iso().encode()
+    messages = [
+        ("twin/B1/TS-01/state", good),
+        ("twin/B1/LD-01/state", b"\xff\xfe"),  # not UTF-8
+        ("twin/B1/LD-01/state", b"[1, 2]"),  # JSON, not an object
+        ("twin/B1/state", good),  # a topic outside the scheme
+        ("twin/B1/LD-01/state", b'{"values": {"leak": true}}'),  # no ts
+        ("twin/B1/EM-01/state", b'{"ts": "%s", "values": {"energy": 5}}' % clock.iso().encode()),
+    ]
+    report = svc.ingest_mqtt_batch(messages)
+    assert report.accepted == 2
+    assert dict(report.rejected) == {"not_json": 1, "malformed": 3}
+    report.durable.result(10)
+    assert [v for *_, v in svc.history(["TS-01", "EM-01"])] == [5.0, 21.0]
+    assert svc.rejections()["malformed"] == 3
+
+
 def test_offline_after_heartbeat_and_back_online(svc, clock):
     svc.ingest([reading(clock, "TS-01", temp=22.0), reading(clock, "LD-01", leak=False)])
     clock.now += 59
