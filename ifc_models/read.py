@@ -31,6 +31,7 @@ from ifc_models.errors import NoBuildingError
 from ifc_models.geometry import iter_meshes
 from ifc_models.source import OpenedModel, open_model
 from ifc_models.structure import (
+    StructureLookups,
     classification_codes,
     model_areas,
     placement_origin,
@@ -96,6 +97,7 @@ class _FileState:
     """What one file contributes, before federation."""
 
     opened: OpenedModel
+    lookups: StructureLookups = field(default_factory=StructureLookups)
     storey_map: dict[str, str] = field(default_factory=dict)  # own storey gid -> host gid
     space_map: dict[str, str] = field(default_factory=dict)  # own space gid -> kept gid
 
@@ -267,7 +269,7 @@ class BuildingReader:
         missing_geometry = 0
         for state in ordered:
             for element in state.opened.model.by_type("IfcSpace"):
-                storey = storey_of(element)
+                storey = state.lookups.storey_of(element)
                 if storey is None or storey.GlobalId not in state.storey_map:
                     self._warn(
                         f"space {element.GlobalId} {element.Name!r} is on no storey; skipped"
@@ -322,7 +324,7 @@ class BuildingReader:
             boundaries = _door_boundaries(model, state.space_map)
             scale = state.opened.length_scale_m
             for element in model.by_type("IfcDoor"):
-                storey = storey_of(element)
+                storey = state.lookups.storey_of(element)
                 storey_id = state.storey_map.get(storey.GlobalId) if storey is not None else None
                 opening = _opening_of(element)
                 mesh = meshes.get(opening.GlobalId if opening is not None else element.GlobalId)
@@ -333,7 +335,7 @@ class BuildingReader:
                 if mesh is not None:
                     centre = mesh.centre
                 else:
-                    origin = placement_origin(element) or (0.0, 0.0, 0.0)
+                    origin = state.lookups.placement_origin(element) or (0.0, 0.0, 0.0)
                     centre = (origin[0] * scale, origin[1] * scale, origin[2] * scale)
                     self._warn(f"door {element.GlobalId} has no geometry; placed at its origin")
                 from_boundaries, external = boundaries.get(element.GlobalId, ((), False))
@@ -474,14 +476,14 @@ class BuildingReader:
                     centre = mesh.centre
                     bbox_min, bbox_max = mesh.bounds
                 else:
-                    origin = placement_origin(element)
+                    origin = state.lookups.placement_origin(element)
                     centre = None if origin is None else tuple(v * scale for v in origin)  # type: ignore[assignment]
                     bbox_min = bbox_max = None
                 container = spatial_parent(element)
                 space_id = None
                 if container is not None and container.is_a("IfcSpace"):
                     space_id = state.space_map.get(container.GlobalId)
-                storey = storey_of(element)
+                storey = state.lookups.storey_of(element)
                 storey_id = state.storey_map.get(storey.GlobalId) if storey is not None else None
                 if storey_id is None and centre is not None:
                     storey_id = storey_for_height(levels, centre[2])
@@ -562,7 +564,7 @@ class BuildingReader:
                     f"scene {n + 1}", done, t
                 ),
             ):
-                storey = storey_of(by_id[mesh.global_id])
+                storey = state.lookups.storey_of(by_id[mesh.global_id])
                 yield (state.storey_map.get(storey.GlobalId) if storey is not None else None), mesh
         for mesh in self._space_meshes:
             yield self._space_storeys.get(mesh.global_id), mesh

