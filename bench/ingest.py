@@ -5,8 +5,10 @@ For each model in the sample directory (``TWIN_SAMPLE_DIR``, default
 prints medians over ``--repeat`` runs of:
 
 - floor: bare ``ifcopenshell.geom`` iteration of every product with the
-  fastest kernel (the quicker of ``cgal-simple``, which drops a few shapes,
-  and the hybrid CGAL/OpenCASCADE kernel; nothing done with the meshes);
+  fastest kernel that meshes every shape (as the brief defines it: the hybrid
+  CGAL/OpenCASCADE kernel unless plain ``cgal-simple`` drops none), each with
+  one thread and with every core, the faster taken; nothing done with the
+  meshes. ``cgal-simple``'s own time and the shapes it drops are shown too;
 - navigation-ready: files in, building records and navigation graph built;
 - cold: the whole twin, including the viewer's GLB;
 - cached: the same files again, from the ingest cache;
@@ -37,15 +39,13 @@ from twin.ingest import ingest
 KERNELS = ("cgal-simple", "hybrid-cgal-simple-opencascade")
 
 
-def bare_iteration(path: Path, kernel: str) -> tuple[float, int]:
+def bare_iteration(path: Path, kernel: str, threads: int) -> tuple[float, int]:
     """Seconds to mesh every product of ``path`` with ``kernel``, and the shape count."""
     model = ifcopenshell.open(str(path))
     settings = ifcopenshell.geom.settings()
     settings.set("use-world-coords", True)
     started = time.perf_counter()
-    iterator = ifcopenshell.geom.iterator(
-        settings, model, os.cpu_count() or 1, geometry_library=kernel
-    )
+    iterator = ifcopenshell.geom.iterator(settings, model, threads, geometry_library=kernel)
     shapes = 0
     if iterator.initialize():
         while True:
@@ -60,9 +60,15 @@ def measure(path: Path, repeat: int) -> dict[str, float | int | str]:
     floors = {}
     counts = {}
     for kernel in KERNELS:
-        runs = [bare_iteration(path, kernel) for _ in range(repeat)]
-        floors[kernel] = statistics.median(r[0] for r in runs)
-        counts[kernel] = runs[0][1]
+        # The fastest of one thread and every core, for each kernel.
+        best = None
+        for threads in sorted({1, os.cpu_count() or 1}):
+            runs = [bare_iteration(path, kernel, threads) for _ in range(repeat)]
+            median = statistics.median(r[0] for r in runs)
+            if best is None or median < best[0]:
+                best = (median, runs[0][1])
+        assert best is not None
+        floors[kernel], counts[kernel] = best
     complete = max(counts.values())
     floor_kernel = min((k for k in KERNELS if counts[k] == complete), key=lambda k: floors[k])
     navigation, cold, cached = [], [], []
@@ -80,9 +86,9 @@ def measure(path: Path, repeat: int) -> dict[str, float | int | str]:
         "model": path.name,
         "shapes": complete,
         "floor_kernel": floor_kernel,
-        "floor_drops": complete - counts[floor_kernel],
         "floor_s": floor,
-        "hybrid_s": floors["hybrid-cgal-simple-opencascade"],
+        "cgal_simple_s": floors["cgal-simple"],
+        "cgal_simple_drops": complete - counts["cgal-simple"],
         "navigation_ready_s": statistics.median(navigation),
         "cold_s": statistics.median(cold),
         "cached_s": statistics.median(cached),
@@ -108,7 +114,7 @@ def main() -> None:
         if args.only:
             models = [m for m in models if args.only in m.name]
         print(
-            "| model | shapes | floor (kernel, shapes dropped) | hybrid kernel | navigation-ready "
+            "| model | shapes | floor (kernel) | cgal-simple (shapes dropped) | navigation-ready "
             "| cold | cold / floor | cached | cached / cold |"
         )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -117,8 +123,8 @@ def main() -> None:
             row = measure(path, repeat)
             print(
                 f"| {row['model']} | {row['shapes']} "
-                f"| {row['floor_s']:.2f} s ({row['floor_kernel']}, {row['floor_drops']}) "
-                f"| {row['hybrid_s']:.2f} s "
+                f"| {row['floor_s']:.2f} s ({row['floor_kernel']}) "
+                f"| {row['cgal_simple_s']:.2f} s ({row['cgal_simple_drops']}) "
                 f"| {row['navigation_ready_s']:.2f} s | {row['cold_s']:.2f} s "
                 f"| {row['cold_s'] / row['floor_s']:.2f} | {row['cached_s'] * 1000:.0f} ms "
                 f"| {100 * row['cached_s'] / row['cold_s']:.1f} % |",

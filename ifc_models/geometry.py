@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 FAST_LIBRARY = "cgal-simple"
 #: The kernel that builds what the fast one dropped.
 ROBUST_LIBRARY = "hybrid-cgal-simple-opencascade"
+#: Iterator threads: every core. Measured with ``bench/ingest.py`` on this
+#: 2-core machine a second thread changes the whole ingest little (Office_A
+#: cold 1.8 s with two, 2.0 s with one), though alone the plain CGAL kernel
+#: meshes Office_A faster on one thread (0.66 s) than on two (1.05 s).
+ITERATOR_THREADS = max(1, min(os.cpu_count() or 1, 8))
 
 
 def _settings() -> ifcopenshell.geom.settings:
@@ -72,9 +77,8 @@ def _run(
 ) -> Iterator[ElementMesh]:
     if not elements:
         return
-    threads = max(1, min(os.cpu_count() or 1, 8))
     iterator = ifcopenshell.geom.iterator(
-        _settings(), model, threads, include=list(elements), geometry_library=library
+        _settings(), model, ITERATOR_THREADS, include=list(elements), geometry_library=library
     )
     if not iterator.initialize():
         return
