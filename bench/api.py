@@ -7,7 +7,7 @@ device registry from its equipment and makes an operator key, then starts
 requests/s and p50/p99 latency as a Markdown table. Client and server share
 the machine, so the figures are a floor.
 
-Run: ``PYTHONPATH=. /work/venv/bin/python bench/api.py`` (options: --help).
+Run: ``PYTHONPATH=. .venv/bin/python bench/api.py`` (options: --help).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ registry of ``--devices`` devices, then measures:
    publish time; an SSE client measures arrival − ts, p50/p99;
 4. the service's resident memory (RSS now and peak) after all of that.
 
-Run: ``PYTHONPATH=. /work/venv/bin/python bench/telemetry.py`` (options: --help).
+Run: ``PYTHONPATH=. .venv/bin/python bench/telemetry.py`` (options: --help).
 Targets: ≥ 50,000/s HTTP, ≥ 20,000/s MQTT, p99 ≤ 100 ms.
 """
 
