@@ -44,6 +44,8 @@ def test_an_isolated_storey_opens_its_floor_plan(page, twin_server, api, browser
     with page.expect_popup() as opened:
         page.click("#storeys button.floor-plan")
     plan = opened.value
+    # The tab opens blank, then goes to the plan once it is fetched with the key.
+    plan.wait_for_url("blob:**")
     plan.wait_for_load_state()
     rooms = api.get("/buildings/demo/spaces", params={"storey": storey["global_id"]}).json()
     ids = set(plan.eval_on_selector_all("path.room", "paths => paths.map(p => p.id)"))
