@@ -213,6 +213,13 @@ class Building:
     zones: tuple[Zone, ...] = ()
     warnings: tuple[str, ...] = ()
     true_north_deg: float | None = None
+    #: Spaces by GlobalId, built once: routing looks rooms up on every query.
+    _space_index: Mapping[str, Space] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_space_index", {s.global_id: s for s in self.spaces})
 
     @property
     def schema(self) -> str:
@@ -227,10 +234,8 @@ class Building:
         raise KeyError(storey_id)
 
     def space(self, global_id: str) -> Space:
-        for space in self.spaces:
-            if space.global_id == global_id:
-                return space
-        raise KeyError(global_id)
+        """The space with this GlobalId (``KeyError`` when there is none)."""
+        return self._space_index[global_id]
 
     @property
     def stairs(self) -> tuple[VerticalLink, ...]:

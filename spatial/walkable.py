@@ -13,7 +13,6 @@ Coordinates are world XY metres.
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 from collections.abc import Sequence
 
@@ -157,8 +156,3 @@ def _reflex_corners(area: Polygon | MultiPolygon) -> list[XY]:
             cross = before[:, 0] * after[:, 1] - before[:, 1] * after[:, 0]
             corners.extend((float(x), float(y)) for x, y in pts[cross < 0])
     return corners
-
-
-def polyline_length(points: Sequence[Sequence[float]]) -> float:
-    """Length (m) of a polyline of 2D or 3D points."""
-    return sum(math.dist(a, b) for a, b in itertools.pairwise(points))

@@ -86,17 +86,6 @@ class Allocation:
         data["valid_to"] = self.valid_to.isoformat() if self.valid_to else None
         return data
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Allocation:
-        """Inverse of :meth:`as_dict`."""
-        values = dict(data)
-        values["posts"] = tuple(values.get("posts") or ())
-        values["valid_from"] = date.fromisoformat(values["valid_from"])
-        values["valid_to"] = (
-            date.fromisoformat(values["valid_to"]) if values.get("valid_to") else None
-        )
-        return cls(**values)
-
 
 @dataclass(frozen=True, slots=True)
 class RowError:
