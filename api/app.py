@@ -39,12 +39,12 @@ from api.routes import (
     workorders,
 )
 from api.security import by_method
-from twin.keys import KeyStore
-from twin.queries import BuildingQueries
+from twin.access.keys import KeyStore
+from twin.buildings.queries import BuildingQueries
+from twin.buildings.uploads import Job, UploadJobs
 from twin.service import Twin
 from twin.settings import Settings, get_settings
 from twin.store.audit import record_audit
-from twin.uploads import Job, UploadJobs
 
 log = logging.getLogger(__name__)
 

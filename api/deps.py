@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from twin.access.keys import KeyStore
+from twin.buildings.queries import BuildingQueries
+from twin.buildings.uploads import UploadJobs
 from twin.devices.service import DeviceService
-from twin.keys import KeyStore
-from twin.queries import BuildingQueries
 from twin.service import Twin
 from twin.settings import Settings
-from twin.uploads import UploadJobs
 
 
 def get_twin(request: Request) -> Twin:

@@ -19,8 +19,22 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.security import AccessError, ForbiddenError, NotAuthenticatedError
 from ifc_models.errors import IfcModelError
 from spatial.errors import AmbiguousPlaceError, NoRouteError, RoutingError, UnknownPlaceError
-from twin.allocations.errors import AllocationError, AllocationFileError, AllocationImportError
-from twin.compliance.errors import ComplianceError
+from twin.access.keys import BadKeyRequestError, DuplicateKeyError, KeyStoreError, UnknownKeyError
+from twin.buildings.queries import (
+    BadQueryError,
+    BuildingNotReadyError,
+    QueryError,
+    UnknownElementError,
+    UnknownStoreyError,
+)
+from twin.buildings.registry import BadBuildingIdError, RegistryError, UnknownBuildingError
+from twin.buildings.uploads import (
+    UnknownJobError,
+    UnsupportedContentError,
+    UploadError,
+    UploadTooLargeError,
+    ZipBombError,
+)
 from twin.devices.errors import (
     AlarmTransitionError,
     DeviceError,
@@ -31,25 +45,15 @@ from twin.devices.errors import (
     UnknownWorkOrderError,
     WorkOrderTransitionError,
 )
-from twin.keys import BadKeyRequestError, DuplicateKeyError, KeyStoreError, UnknownKeyError
-from twin.plans.errors import PlanError
-from twin.plans.errors import UnknownStoreyError as UnknownPlanStoreyError
-from twin.queries import (
-    BadQueryError,
-    BuildingNotReadyError,
-    QueryError,
-    UnknownElementError,
-    UnknownStoreyError,
+from twin.housing.allocations.errors import (
+    AllocationError,
+    AllocationFileError,
+    AllocationImportError,
 )
-from twin.registry import BadBuildingIdError, RegistryError, UnknownBuildingError
-from twin.standards.errors import StandardError
-from twin.uploads import (
-    UnknownJobError,
-    UnsupportedContentError,
-    UploadError,
-    UploadTooLargeError,
-    ZipBombError,
-)
+from twin.housing.compliance.errors import ComplianceError
+from twin.housing.plans.errors import PlanError
+from twin.housing.plans.errors import UnknownStoreyError as UnknownPlanStoreyError
+from twin.housing.standards.errors import StandardError
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Who is asking, and may they: API keys, permissions and building scopes.
 
 Every route under ``/api/v1`` depends on :func:`require` with one permission
-(see :data:`twin.keys.PERMISSIONS`); a route with a ``{building_id}`` path
+(see :data:`twin.access.keys.PERMISSIONS`); a route with a ``{building_id}`` path
 parameter also checks the key's building scope there. Routes that take a
 building as a query parameter, or act on something that belongs to a
 building (an alarm, a work order), call :meth:`Principal.check_building`.
@@ -23,7 +23,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from twin.keys import PERMISSIONS, ApiKey, KeyStore
+from twin.access.keys import PERMISSIONS, ApiKey, KeyStore
 
 
 class AccessError(Exception):

@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 from ifc_models.demo_building import generate_office_building  # noqa: E402
 from tests.fixtures.services import free_port  # noqa: E402
+from twin.access.keys import KeyStore  # noqa: E402
+from twin.buildings.registry import BuildingRegistry  # noqa: E402
+from twin.demo.simulator import template_rows  # noqa: E402
 from twin.devices.service import DeviceService  # noqa: E402
-from twin.devices.simulator import template_rows  # noqa: E402
-from twin.keys import KeyStore  # noqa: E402
-from twin.registry import BuildingRegistry  # noqa: E402
 from twin.settings import Settings  # noqa: E402
 from twin.store.db import engine_for  # noqa: E402
 
@@ -123,7 +123,7 @@ def main() -> None:
         env.pop("TWIN_DATABASE_URL", None)
         env.pop("TWIN_MQTT_URL", None)
         server = subprocess.Popen(
-            [sys.executable, "-m", "twin", "serve", "--port", str(port), "--log-level", "warning"],
+            [sys.executable, "-m", "cli", "serve", "--port", str(port), "--log-level", "warning"],
             cwd=ROOT,
             env=env,
         )

@@ -34,7 +34,7 @@ import ifcopenshell
 import ifcopenshell.geom
 
 from ifc_models.demo_building import generate_office_building
-from twin.ingest import ingest
+from twin.buildings.ingest import ingest
 
 KERNELS = ("cgal-simple", "hybrid-cgal-simple-opencascade")
 

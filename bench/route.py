@@ -170,7 +170,7 @@ def main() -> None:
     parser.add_argument("--ifc", type=Path, nargs="*")
     args = parser.parse_args()
     if args.ifc:
-        from twin.ingest import ingest
+        from twin.buildings.ingest import ingest
 
         building = ingest(args.ifc).building
     else:

@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fixtures.services import free_port, start_mosquitto, stop  # noqa: E402
-from twin.devices.mqtt_client import MqttSubscriber  # noqa: E402
-from twin.devices.mqtt_publisher import MqttBatchPublisher  # noqa: E402
+from twin.devices.mqtt.client import MqttSubscriber  # noqa: E402
+from twin.devices.mqtt.publisher import MqttBatchPublisher  # noqa: E402
 from twin.devices.registry import parse_rows  # noqa: E402
 from twin.devices.store import save_registry  # noqa: E402
 from twin.store.db import engine_for  # noqa: E402
@@ -62,7 +62,7 @@ def iso(t: float) -> str:
 def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "twin", "serve", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "cli", "serve", "--port", str(port), "--log-level", "warning"],
         cwd=ROOT,
         env=env,
     )

@@ -75,12 +75,12 @@ def main() -> None:
         buildings = {"demo-2000": big, "office-a": SAMPLES / "Office_A_20110811.ifc"}
         for name, path in buildings.items():
             subprocess.run(
-                [sys.executable, "-m", "twin", "ingest", str(path), "--name", name],
+                [sys.executable, "-m", "cli", "ingest", str(path), "--name", name],
                 env=env, check=True, capture_output=True,
             )  # fmt: skip
         port = _port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "twin", "serve", "--port", str(port), "--log-level", "warning"],
+            [sys.executable, "-m", "cli", "serve", "--port", str(port), "--log-level", "warning"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"

@@ -12,8 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import QueriesDep
 from api.errors import problem_responses
 from api.security import AllocationsRead, AllocationsWrite
-from twin.allocations.errors import AllocationFileError
-from twin.housing import MEDIA_TYPES, Housing
+from twin.housing.allocations.errors import AllocationFileError
+from twin.housing.operations import MEDIA_TYPES, Housing
 
 router = APIRouter(tags=["allocations"], responses=problem_responses(400, 401, 403, 404, 422, 503))
 

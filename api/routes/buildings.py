@@ -15,8 +15,8 @@ from starlette.datastructures import UploadFile
 from api.deps import JobsDep, QueriesDep, SettingsDep, TwinDep
 from api.errors import problem_responses
 from api.security import BuildingsRead, BuildingsWrite
-from twin.registry import BUILDING_ID_PATTERN, check_building_id
-from twin.uploads import (
+from twin.buildings.registry import BUILDING_ID_PATTERN, check_building_id
+from twin.buildings.uploads import (
     Job,
     UploadTooLargeError,
     display_name,

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import QueriesDep
 from api.errors import problem_responses
 from api.security import ComplianceRead
-from twin.housing import MEDIA_TYPES, Housing
+from twin.housing.operations import MEDIA_TYPES, Housing
 
 router = APIRouter(tags=["compliance"], responses=problem_responses(400, 401, 403, 404, 422, 503))
 

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import KeysDep
 from api.errors import problem_responses
 from api.security import KeysAdmin
-from twin.keys import ROLES
+from twin.access.keys import ROLES
 
 router = APIRouter(tags=["keys"], responses=problem_responses(400, 401, 403, 422))
 

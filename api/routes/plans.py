@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import QueriesDep
 from api.errors import problem_responses
 from api.security import BuildingsRead
-from twin.floor_plans import PLAN_MEDIA_TYPES, FloorPlans, PlanColour, PlanFormat
+from twin.housing.plans.registered import PLAN_MEDIA_TYPES, FloorPlans, PlanColour, PlanFormat
 
 router = APIRouter(tags=["plans"], responses=problem_responses(400, 401, 403, 404, 422, 503))
 

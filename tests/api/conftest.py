@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from ifc_models.demo_building import generate_office_building
-from twin.allocations.demo import generate_allocations
-from twin.allocations.export import to_csv_bytes
+from twin.access.keys import KeyStore
+from twin.buildings.registry import BuildingRegistry
+from twin.demo.allocations import generate_allocations
+from twin.demo.simulator import template_rows
 from twin.devices.service import DeviceService
-from twin.devices.simulator import template_rows
-from twin.keys import KeyStore
-from twin.registry import BuildingRegistry
+from twin.housing.allocations.export import to_csv_bytes
 from twin.settings import Settings
 from twin.store.db import engine_for
 

@@ -18,7 +18,7 @@ import pytest
 
 from tests.fixtures.services import free_port
 from tests.twin.devices.test_mqtt import publisher
-from twin.devices.mqtt import topic_for
+from twin.devices.mqtt.ingest import topic_for
 from twin.devices.registry import parse_rows
 from twin.devices.store import save_registry
 from twin.store.db import engine_for
@@ -45,7 +45,7 @@ class Server:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "twin", "serve", "--port", str(self.port),
+        command = [sys.executable, "-m", "cli", "serve", "--port", str(self.port),
                    "--log-level", "warning"]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env=env)
         deadline = time.monotonic() + START_TIMEOUT_S

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from twin.devices.simulator import template_rows
-from twin.registry import BuildingRegistry
+from twin.buildings.registry import BuildingRegistry
+from twin.demo.simulator import template_rows
 
 
 def test_a_route_from_outside_to_a_room(served):

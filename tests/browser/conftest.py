@@ -3,7 +3,7 @@
 The session builds ``viewer/dist`` when it is missing (``npm ci && npm run
 build``), registers two buildings in a temporary ``TWIN_DATA_DIR`` (the
 generated demo office with a device registry, and Office_A from the sample
-models), starts ``python -m twin serve`` as a subprocess and opens pages in
+models), starts ``python -m cli serve`` as a subprocess and opens pages in
 ``/usr/bin/chromium`` through Playwright (no downloaded browser).
 """
 
@@ -55,7 +55,7 @@ def _free_port() -> int:
 
 def _twin(env: dict[str, str], *args: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "twin", *args], env=env, cwd=REPO_ROOT, check=True,
+        [sys.executable, "-m", "cli", *args], env=env, cwd=REPO_ROOT, check=True,
         capture_output=True, text=True,
     )  # fmt: skip
 
@@ -101,7 +101,7 @@ def twin_server(viewer_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     port = _free_port()
     log = (root / "serve.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "twin", "serve", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "cli", "serve", "--port", str(port), "--log-level", "warning"],
         env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

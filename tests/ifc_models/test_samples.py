@@ -15,7 +15,7 @@ import shapely
 from ifc_models.read import is_equipment
 from spatial.records import Building
 from tests.conftest import sample_dir, sample_models
-from twin.ingest import ingest
+from twin.buildings.ingest import ingest
 
 pytestmark = pytest.mark.samples
 

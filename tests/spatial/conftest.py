@@ -8,7 +8,7 @@ from tests.spatial.samples import SAMPLE_DIR
 @pytest.fixture(scope="session")
 def ingested(tmp_path_factory):
     """``ingested(model_name) -> IngestResult``, each model read once per session."""
-    from twin.ingest import ingest
+    from twin.buildings.ingest import ingest
 
     cache = tmp_path_factory.mktemp("ingest-cache")
     done = {}

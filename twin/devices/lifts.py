@@ -3,7 +3,7 @@
 The router (:mod:`spatial.routing`) takes the out-of-service links as a
 constraint; this module works out which lifts a faulty device stands for.
 Routes and rounds to alarms and work orders are resolved in
-:mod:`twin.queries`.
+:mod:`twin.buildings.queries`.
 """
 
 from __future__ import annotations

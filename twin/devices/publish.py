@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
-from twin.devices.mqtt import parse_mqtt_url, topic_for
-from twin.devices.mqtt_publisher import MqttBatchPublisher
+from twin.devices.mqtt.ingest import parse_mqtt_url, topic_for
+from twin.devices.mqtt.publisher import MqttBatchPublisher
 
 #: Readings per HTTP request.
 HTTP_BATCH = 2000

@@ -100,8 +100,8 @@ SAMPLES = Path(os.environ.get("TWIN_SAMPLE_DIR", Path(__file__).parents[3] / "..
 def test_template_devices_auto_bind_to_real_models(name, tmp_path):
     from dataclasses import replace
 
-    from twin.devices.simulator import template_rows
-    from twin.ingest import load_building
+    from twin.buildings.ingest import load_building
+    from twin.demo.simulator import template_rows
 
     path = SAMPLES / name
     if not path.is_file():

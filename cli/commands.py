@@ -1,0 +1,16 @@
+"""Imports every command module so that each registers its commands."""
+
+from cli import (  # noqa: F401
+    allocations,
+    compliance,
+    demo,
+    demo_model,
+    devices,
+    ingest,
+    keys,
+    plan,
+    route,
+    serve,
+    simulate,
+    usage,
+)

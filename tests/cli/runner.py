@@ -1,0 +1,14 @@
+"""Run ``twin`` commands in-process, as the console script would."""
+
+from __future__ import annotations
+
+import typer.main
+from click.testing import CliRunner, Result
+
+from cli import commands  # noqa: F401  (registers every command)
+from cli.app import app
+
+
+def run_twin(*args: str) -> Result:
+    """Invoke ``twin ARGS...``; stdout and stderr are kept apart."""
+    return CliRunner().invoke(typer.main.get_command(app), list(args))

@@ -1,3 +1,0 @@
-from twin.cli import main
-
-main()

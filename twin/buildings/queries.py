@@ -1,0 +1,586 @@
+"""Read queries over registered buildings: what the API and the viewer ask.
+
+:class:`BuildingQueries` answers per building id: the building list and
+summary, storeys, rooms (filtered), a room's detail with its equipment,
+devices and occupants, any element by GlobalId, search, routes and rounds.
+Indexes (router, room types, equipment per room) are built once per loaded
+version of a building (:class:`BuildingView`) and dropped when the building is
+replaced.
+
+Personal data (occupants' names and person ids) is returned only when the
+caller passes ``personal=True``; otherwise a room shows counts and
+departments. The caller (the API) decides from the key's role.
+
+References in routes and rounds are those of :meth:`spatial.routing.Router.resolve`
+(GlobalId, room number or name, equipment tag, ``outside``) plus
+``alarm:<id>`` and ``work-order:<id>``: the element or room the alarm or work
+order is about. Lifts whose devices report a fault are out of service.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from shapely.geometry import MultiPolygon, Polygon
+
+from spatial.areas import usable_area
+from spatial.records import Building, Equipment, Space
+from spatial.rounds import plan_round
+from spatial.routing import Router
+from spatial.usage import GROUP_BY, usage_report
+from twin.buildings.ingest import IngestResult, summary
+from twin.buildings.registry import UnknownBuildingError
+from twin.devices.errors import UnknownAlarmError, UnknownWorkOrderError
+from twin.devices.lifts import lifts_out_of_service
+from twin.housing.allocations.occupancy import occupancy_on
+from twin.housing.allocations.store import AllocationStore
+from twin.service import Twin
+
+log = logging.getLogger(__name__)
+
+BuildingState = Literal["ready", "loading", "failed"]
+ElementKind = Literal["storey", "space", "door", "stair", "ramp", "lift", "equipment", "zone"]
+
+#: Element kinds a route can lead to directly.
+_WALKABLE = ("space", "equipment")
+#: Largest number of search hits returned.
+MAX_SEARCH_HITS = 200
+#: Decimal places of coordinates (m) and areas (m²) in answers.
+COORD_DIGITS = 3
+AREA_DIGITS = 2
+
+
+class QueryError(Exception):
+    """Base error of twin queries."""
+
+
+class UnknownElementError(QueryError, KeyError):
+    """No element of the building has this GlobalId."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown element"
+
+
+class UnknownStoreyError(UnknownElementError):
+    """No storey of the building matches."""
+
+
+class BadQueryError(QueryError, ValueError):
+    """A query parameter that cannot be answered (e.g. an unknown grouping)."""
+
+
+class BuildingNotReadyError(QueryError):
+    """The building is registered but not loaded yet, or failed to load."""
+
+
+@dataclass(frozen=True)
+class Element:
+    """An element found by GlobalId: its kind and record."""
+
+    kind: ElementKind
+    record: Any
+
+
+class BuildingView:
+    """One loaded version of a building with the indexes queries need."""
+
+    def __init__(self, building_id: str, result: IngestResult) -> None:
+        self.building_id = building_id
+        self.result = result
+        building = result.building
+        self.building: Building = building
+        self.router = Router(result.graph)
+        self.room_types: dict[str, str] = dict(self.router.room_types)
+        self.storey_names = {s.global_id: s.name for s in building.storeys}
+        for storey in building.storeys:
+            for alias in storey.aliases:
+                self.storey_names[alias] = storey.name
+        self.spaces = {s.global_id: s for s in building.spaces}
+        self.equipment_by_space: dict[str, list[Equipment]] = defaultdict(list)
+        for item in building.equipment:
+            if item.space_id:
+                self.equipment_by_space[item.space_id].append(item)
+        self.elements: dict[str, Element] = {}
+        for storey in building.storeys:
+            self.elements[storey.global_id] = Element("storey", storey)
+        for space in building.spaces:
+            self.elements[space.global_id] = Element("space", space)
+        for door in building.doors:
+            self.elements[door.global_id] = Element("door", door)
+        for link in building.links:
+            self.elements[link.global_id] = Element(link.kind, link)
+        for item in building.equipment:
+            self.elements[item.global_id] = Element("equipment", item)
+        for zone in building.zones:
+            self.elements[zone.global_id] = Element("zone", zone)
+
+    def element(self, global_id: str) -> Element:
+        try:
+            return self.elements[global_id]
+        except KeyError:
+            raise UnknownElementError(
+                f"no element {global_id!r} in building {self.building_id!r}"
+            ) from None
+
+
+class BuildingQueries:
+    """Read queries over the twin's registered buildings."""
+
+    def __init__(self, twin: Twin) -> None:
+        self.twin = twin
+        self._views: dict[str, tuple[int, BuildingView]] = {}
+        self._failed: dict[str, str] = {}
+        self._stores: dict[str, AllocationStore] = {}
+        self._lock = threading.Lock()
+
+    # ----------------------------------------------------------- buildings
+    def preload(self) -> None:
+        """Load every registered building (the service's start-up, in the background)."""
+        for building_id in self.twin.buildings.ids():
+            with contextlib.suppress(QueryError, UnknownBuildingError):
+                self.view(building_id)
+
+    def state(self, building_id: str) -> BuildingState:
+        if building_id in self._failed:
+            return "failed"
+        return "ready" if self.twin.buildings.is_loaded(building_id) else "loading"
+
+    def view(self, building_id: str) -> BuildingView:
+        """The building's current version with its indexes (loaded on first use).
+
+        Raises
+        ------
+        UnknownBuildingError
+        BuildingNotReadyError
+            When the registered files cannot be read.
+        """
+        registry = self.twin.buildings
+        try:
+            result = registry.load(building_id)
+        except UnknownBuildingError:
+            raise
+        except Exception as exc:  # an unreadable registered model must not break the service
+            self._failed[building_id] = str(exc)
+            log.error("building %s cannot be loaded: %s", building_id, exc)
+            raise BuildingNotReadyError(f"building {building_id!r} cannot be loaded") from None
+        self._failed.pop(building_id, None)
+        version = registry.version.get(building_id, 0)
+        with self._lock:
+            cached = self._views.get(building_id)
+            if cached is not None and cached[0] == version and cached[1].result is result:
+                return cached[1]
+        built = BuildingView(building_id, result)
+        with self._lock:
+            self._views[building_id] = (version, built)
+        return built
+
+    def buildings(self, allowed: frozenset[str] | None = None) -> list[dict[str, Any]]:
+        """Registered buildings (only ``allowed`` ones when given), with load state."""
+        out = []
+        for building_id in self.twin.buildings.ids():
+            if allowed and building_id not in allowed:
+                continue
+            entry = self.twin.buildings.entry(building_id)
+            state = self.state(building_id)
+            item: dict[str, Any] = {
+                "id": building_id,
+                "files": list(entry.names),
+                "state": state,
+                "name": None,
+                "storeys": None,
+                "spaces": None,
+            }
+            if state == "ready":
+                building = self.twin.buildings.load(building_id).building
+                item.update(
+                    name=building.name, storeys=len(building.storeys), spaces=len(building.spaces)
+                )
+            out.append(item)
+        return out
+
+    def summary(self, building_id: str) -> dict[str, Any]:
+        """The ``twin ingest --json`` summary of the building, with its id."""
+        view = self.view(building_id)
+        data = summary(view.result)
+        data["id"] = building_id
+        data["files"] = list(self.twin.buildings.entry(building_id).names)
+        data["devices"] = len(self.twin.devices.devices(building_id))
+        return data
+
+    def scene(self, building_id: str) -> bytes:
+        """The building's GLB scene (one node per element named by GlobalId)."""
+        glb = self.view(building_id).result.glb
+        if glb is None:
+            raise UnknownElementError(f"building {building_id!r} has no 3D scene")
+        return glb
+
+    # ---------------------------------------------------------- structure
+    def storeys(self, building_id: str) -> list[dict[str, Any]]:
+        view = self.view(building_id)
+        counts: dict[str, int] = defaultdict(int)
+        for space in view.building.spaces:
+            counts[space.storey_id] += 1
+        return [
+            {
+                "global_id": s.global_id,
+                "name": s.name,
+                "elevation_m": round(s.elevation_m, COORD_DIGITS),
+                "spaces": counts.get(s.global_id, 0),
+            }
+            for s in view.building.storeys
+        ]
+
+    def spaces(
+        self,
+        building_id: str,
+        *,
+        storey: str | None = None,
+        room_type: str | None = None,
+        name: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Rooms, filtered by storey (GlobalId or name), room type and a name fragment."""
+        view = self.view(building_id)
+        storey_ids: set[str] | None = None
+        if storey:
+            storey_ids = {
+                gid for gid, n in view.storey_names.items() if storey in (gid, n)
+            } or set()
+            if not storey_ids:
+                raise UnknownStoreyError(f"no storey {storey!r} in building {building_id!r}")
+        needle = name.casefold() if name else None
+        out = []
+        for space in view.building.spaces:
+            if storey_ids is not None and space.storey_id not in storey_ids:
+                continue
+            if room_type and view.room_types.get(space.global_id) != room_type:
+                continue
+            if needle and needle not in space.label.casefold():
+                continue
+            out.append(self._space_row(view, space))
+        return out
+
+    def _space_row(self, view: BuildingView, space: Space) -> dict[str, Any]:
+        area = usable_area(space)
+        return {
+            "global_id": space.global_id,
+            "name": space.name,
+            "long_name": space.long_name,
+            "storey_id": space.storey_id,
+            "storey": view.storey_names.get(space.storey_id, ""),
+            "room_type": view.room_types.get(space.global_id, "other"),
+            "area_m2": None if area.area_m2 is None else round(area.area_m2, AREA_DIGITS),
+            "area_source": area.source,
+        }
+
+    def space_detail(
+        self, building_id: str, global_id: str, *, personal: bool, on_date: date | None = None
+    ) -> dict[str, Any]:
+        """A room: area, type, outline, equipment, devices with live status, occupants.
+
+        ``occupants`` lists names and person ids only with ``personal``; the
+        count and departments are always given.
+        """
+        view = self.view(building_id)
+        space = view.spaces.get(global_id)
+        if space is None:
+            raise UnknownElementError(f"no room {global_id!r} in building {building_id!r}")
+        row = self._space_row(view, space)
+        devices = [
+            d for d in self.twin.devices.devices(building_id) if d.space_id == space.global_id
+        ]
+        # Snapshot only this room's devices: a building may have thousands.
+        states = {d.device_id: self.twin.devices.state(d.device_id) for d in devices}
+        day = on_date or date.today()
+        records = [
+            a for a in self.allocations(building_id).valid_on(day) if a.room_global_id == global_id
+        ]
+        occupants = [
+            {
+                "person_id": a.person_id,
+                "name": a.name,
+                "department": a.department,
+                "rank": a.rank,
+                "valid_from": a.valid_from.isoformat(),
+                "valid_to": a.valid_to.isoformat() if a.valid_to else None,
+            }
+            for a in records
+        ]
+        row.update(
+            {
+                "zones": list(space.zones),
+                "height_m": _round(space.height_m),
+                "floor_z_m": _round(space.floor_z_m),
+                "footprint": _rings(space.footprint),
+                "model_areas": {k: round(v, AREA_DIGITS) for k, v in space.model_areas.items()},
+                "equipment": [
+                    _equipment_row(item, view) for item in view.equipment_by_space[global_id]
+                ],
+                "devices": [
+                    {
+                        "device_id": d.device_id,
+                        "global_id": d.global_id,
+                        "status": states[d.device_id].status if d.device_id in states else None,
+                    }
+                    for d in devices
+                ],
+                "occupancy": {
+                    "date": day.isoformat(),
+                    "count": len({a.person_id for a in records}),
+                    "departments": sorted({a.department for a in records}),
+                    "occupants": occupants if personal else None,
+                },
+            }
+        )
+        return row
+
+    def element(self, building_id: str, global_id: str) -> dict[str, Any]:
+        """Any element by GlobalId: kind, name, storey, properties, and its devices."""
+        view = self.view(building_id)
+        found = view.element(global_id)
+        record = found.record
+        data: dict[str, Any] = {
+            "global_id": global_id,
+            "kind": found.kind,
+            "name": getattr(record, "name", ""),
+            "storey": None,
+            "space_id": None,
+            "ifc_class": getattr(record, "ifc_class", "") or None,
+            "properties": {},
+            "devices": [],
+        }
+        if found.kind == "space":
+            data["storey"] = view.storey_names.get(record.storey_id)
+            data["properties"] = _jsonable(record.properties)
+        elif found.kind == "door":
+            data["storey"] = view.storey_names.get(record.storey_id)
+            data["properties"] = {
+                "width_m": _round(record.width_m),
+                "spaces": list(record.space_ids),
+                "exterior": record.is_exterior,
+            }
+        elif found.kind in ("stair", "ramp", "lift"):
+            data["properties"] = {"storeys": [view.storey_names.get(s) for s in record.storey_ids]}
+        elif found.kind == "equipment":
+            data.update(_equipment_row(record, view))
+            data["properties"] = _jsonable(record.properties)
+        elif found.kind == "zone":
+            data["properties"] = {"spaces": list(record.space_ids)}
+        elif found.kind == "storey":
+            data["properties"] = {"elevation_m": round(record.elevation_m, COORD_DIGITS)}
+        data["devices"] = [
+            {"device_id": d.device_id, "status": self.twin.devices.state(d.device_id).status}
+            for d in self.twin.devices.devices(building_id)
+            if d.global_id == global_id
+        ]
+        return data
+
+    def search(self, building_id: str, text: str, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Rooms, equipment, doors and storeys whose number, name, tag or GlobalId
+        contains ``text`` (case-insensitive); exact matches first."""
+        view = self.view(building_id)
+        needle = text.strip().casefold()
+        if not needle:
+            return []
+        hits: list[tuple[int, dict[str, Any]]] = []
+        for global_id, found in view.elements.items():
+            record = found.record
+            words = [global_id, getattr(record, "name", ""), getattr(record, "long_name", "")]
+            words.append(getattr(record, "tag", ""))
+            folded = [w.casefold() for w in words if w]
+            if not any(needle in w for w in folded):
+                continue
+            rank = 0 if needle in folded else 1
+            storey_id = getattr(record, "storey_id", None)
+            hits.append(
+                (
+                    rank,
+                    {
+                        "kind": found.kind,
+                        "global_id": global_id,
+                        "name": _label(record),
+                        "storey": view.storey_names.get(storey_id) if storey_id else None,
+                    },
+                )
+            )
+        hits.sort(key=lambda h: (h[0], h[1]["kind"] != "space", h[1]["name"]))
+        return [h for _, h in hits[: min(limit, MAX_SEARCH_HITS)]]
+
+    # -------------------------------------------------------------- routes
+    def resolve_ref(self, building_id: str, ref: str) -> str:
+        """A route reference with ``alarm:<id>`` / ``work-order:<id>`` replaced by
+        the element or room they are about.
+
+        Raises
+        ------
+        UnknownAlarmError, UnknownWorkOrderError
+            For an unknown id, or one of another building or with no place.
+        """
+        kind, _, ident = ref.partition(":")
+        if kind == "alarm" and ident:
+            alarm = self.twin.devices.alarm(ident)
+            if alarm.building_id != building_id:
+                raise UnknownAlarmError(f"alarm {ident!r} is not in building {building_id!r}")
+            device = self.twin.devices.device(alarm.device_id)
+            return self._place(building_id, alarm.global_id, device.space_id, f"alarm {ident!r}")
+        if kind == "work-order" and ident:
+            order = self.twin.devices.work_order(ident)
+            if order.building_id != building_id:
+                raise UnknownWorkOrderError(
+                    f"work order {ident!r} is not in building {building_id!r}"
+                )
+            return self._place(
+                building_id, order.global_id, order.space_id, f"work order {ident!r}"
+            )
+        return ref
+
+    def _place(
+        self, building_id: str, global_id: str | None, space_id: str | None, what: str
+    ) -> str:
+        """Walk to the equipment or room itself when the router knows it, else its room."""
+        elements = self.view(building_id).elements
+        if global_id and global_id in elements and elements[global_id].kind in _WALKABLE:
+            return global_id
+        if space_id:
+            return space_id
+        raise UnknownElementError(f"{what} is about no room or equipment of the model")
+
+    def route(
+        self,
+        building_id: str,
+        origin: str,
+        destination: str,
+        *,
+        no_stairs: bool = False,
+        avoid: Sequence[str] = (),
+        out_of_service: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """The quickest walking route (``twin route --json`` shape) plus the lifts
+        taken out of service by faulty devices."""
+        view = self.view(building_id)
+        broken = self.lifts_out_of_service(building_id)
+        constraints = view.router.constraints(
+            no_stairs=no_stairs,
+            avoid=[self.resolve_ref(building_id, a) for a in avoid],
+            out_of_service=[*out_of_service, *broken],
+        )
+        found = view.router.route(
+            self.resolve_ref(building_id, origin),
+            self.resolve_ref(building_id, destination),
+            constraints,
+        )
+        data = found.to_dict()
+        data["lifts_out_of_service"] = sorted(broken)
+        return data
+
+    def round(
+        self,
+        building_id: str,
+        origin: str,
+        targets: Sequence[str],
+        *,
+        no_stairs: bool = False,
+        avoid: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """A maintenance round over ``targets`` (``twin round --json`` shape)."""
+        view = self.view(building_id)
+        broken = self.lifts_out_of_service(building_id)
+        constraints = view.router.constraints(
+            no_stairs=no_stairs,
+            avoid=[self.resolve_ref(building_id, a) for a in avoid],
+            out_of_service=broken,
+        )
+        planned = plan_round(
+            view.router,
+            self.resolve_ref(building_id, origin),
+            [self.resolve_ref(building_id, t) for t in targets],
+            constraints,
+        )
+        data = planned.to_dict()
+        data["lifts_out_of_service"] = sorted(broken)
+        return data
+
+    def lifts_out_of_service(self, building_id: str) -> set[str]:
+        """Lifts whose devices (or lift controllers) report a fault now."""
+        view = self.view(building_id)
+        return lifts_out_of_service(view.building, self.twin.devices.faulty_elements(building_id))
+
+    # --------------------------------------------------------------- usage
+    def allocations(self, building_id: str) -> AllocationStore:
+        """The building's allocation store (on the twin's database), made once."""
+        with self._lock:
+            store = self._stores.get(building_id)
+            if store is None:
+                store = self._stores[building_id] = AllocationStore(
+                    self.twin.engine, building_id=building_id
+                )
+            return store
+
+    def usage(self, building_id: str, *, by: str, on_date: date | None = None) -> dict[str, Any]:
+        """Rooms and usable area grouped ``by`` storey, type, zone, department or
+        building, with occupancy from the building's allocations on the date."""
+        if by not in GROUP_BY:
+            raise BadQueryError(f"by={by!r}: use one of {', '.join(GROUP_BY)}")
+        view = self.view(building_id)
+        day = on_date or date.today()
+        occupancy = occupancy_on(self.allocations(building_id).all(), day)
+        return usage_report(
+            view.building,
+            by=by,  # type: ignore[arg-type]
+            room_types=view.room_types,
+            occupancy=occupancy,
+        )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, COORD_DIGITS)
+
+
+def _rings(footprint: Polygon | MultiPolygon | None) -> list[list[list[float]]] | None:
+    """Exterior rings of the footprint as ``[[x, y], ...]`` lists (world metres)."""
+    if footprint is None:
+        return None
+    polygons = footprint.geoms if isinstance(footprint, MultiPolygon) else [footprint]
+    return [
+        [[round(x, COORD_DIGITS), round(y, COORD_DIGITS)] for x, y, *_ in p.exterior.coords]
+        for p in polygons
+    ]
+
+
+def _label(record: Any) -> str:
+    if isinstance(record, Space):
+        return record.label
+    if isinstance(record, Equipment):
+        return " ".join(p for p in (record.tag, record.name) if p) or record.global_id
+    return str(getattr(record, "name", "") or getattr(record, "global_id", ""))
+
+
+def _equipment_row(item: Equipment, view: BuildingView) -> dict[str, Any]:
+    return {
+        "global_id": item.global_id,
+        "ifc_class": item.ifc_class,
+        "name": item.name,
+        "tag": item.tag,
+        "storey": view.storey_names.get(item.storey_id) if item.storey_id else None,
+        "space_id": item.space_id,
+        "centre": None if item.centre is None else [round(v, COORD_DIGITS) for v in item.centre],
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    """Property values as JSON types (IFC values may be tuples, sets or objects)."""
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else None
+    return str(value)

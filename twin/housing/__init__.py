@@ -1,0 +1,2 @@
+"""Housing staff's domain: office allocations, the office-space standards,
+compliance checks and reports, and floor plans."""
