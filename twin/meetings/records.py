@@ -138,9 +138,9 @@ def occurrences(
     Examples
     --------
     >>> from datetime import datetime, date, UTC
-    >>> pairs = occurrences(datetime(2025, 3, 3, 1, tzinfo=UTC), datetime(2025, 3, 3, 2, tzinfo=UTC),
-    ...                     zone=ZoneInfo("Asia/Shanghai"), until=date(2025, 3, 17),
-    ...                     except_dates=[date(2025, 3, 10)])
+    >>> monday = datetime(2025, 3, 3, 1, tzinfo=UTC)
+    >>> pairs = occurrences(monday, monday.replace(hour=2), zone=ZoneInfo("Asia/Shanghai"),
+    ...                     until=date(2025, 3, 17), except_dates=[date(2025, 3, 10)])
     >>> [s.day for s, _ in pairs]
     [3, 17]
     """

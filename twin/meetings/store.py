@@ -189,7 +189,9 @@ class BookingStore:
                     .where(bookings_table.c.id == booking_id)
                     .values(**_row(after))
                 )
-                record_audit(conn, actor, action, f"booking:{booking_id}", _row(before), _row(after))
+                record_audit(
+                    conn, actor, action, f"booking:{booking_id}", _row(before), _row(after)
+                )
         except IntegrityError as exc:
             raise self._clash_after(exc, [after]) from None
         return after
@@ -300,9 +302,7 @@ class BookingStore:
     # ------------------------------------------------------------ room settings
     def room_settings(self, building_id: str) -> dict[str, RoomSettings]:
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(rooms_table).where(rooms_table.c.building_id == building_id)
-            )
+            rows = conn.execute(select(rooms_table).where(rooms_table.c.building_id == building_id))
             return {
                 r.global_id: RoomSettings(r.global_id, r.bookable, r.capacity, r.needs_approval)
                 for r in rows

@@ -3,14 +3,15 @@ writers race (SQLite file and a real PostgreSQL server)."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from tests.twin.meetings.helpers import race
 from twin.meetings.errors import BookingClashError, BookingStateError
 from twin.meetings.records import Booking
 from twin.meetings.store import BookingStore, _row, bookings_table, new_id
@@ -92,21 +93,13 @@ def test_two_concurrent_requests_for_one_slot_never_both_win(engine: Engine) -> 
     store = BookingStore(engine)
     for round_ in range(15):
         start = T0 + timedelta(days=round_)
-        barrier = threading.Barrier(2)
-        outcomes: list[object] = []
-
-        def attempt(offset: int, start: datetime = start, barrier: threading.Barrier = barrier):
-            barrier.wait()
-            try:
-                outcomes.append(store.add([booking(start + timedelta(minutes=offset))], actor="t"))
-            except BookingClashError as exc:
-                outcomes.append(exc)
-
-        threads = [threading.Thread(target=attempt, args=(o,)) for o in (0, 20)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        outcomes = race(
+            *(
+                partial(store.add, [booking(start + timedelta(minutes=offset))], actor="t")
+                for offset in (0, 20)
+            ),
+            errors=(BookingClashError,),
+        )
         won = [o for o in outcomes if isinstance(o, list)]
         lost = [o for o in outcomes if isinstance(o, BookingClashError)]
         assert len(won) == 1 and len(lost) == 1, outcomes
