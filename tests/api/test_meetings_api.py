@@ -24,6 +24,7 @@ from twin.access.keys import KeyStore
 from twin.buildings.registry import BuildingRegistry
 from twin.demo.allocations import generate_allocations
 from twin.demo.simulator import template_rows
+from twin.devices.events import Event, EventBus
 from twin.devices.service import DeviceService
 from twin.housing.allocations.export import to_csv_bytes
 from twin.settings import Settings
@@ -39,6 +40,18 @@ KEYS = {
     "admin": ("admin", (), ()),
     "access-control": ("system", ("M",), ("meetings:read",)),
 }
+
+
+class Recorder(EventBus):
+    """The event bus, keeping what was published."""
+
+    def __init__(self, told: list[Event]) -> None:
+        super().__init__()
+        self.told = told
+
+    def publish(self, events: list[Event]) -> None:
+        self.told.extend(events)
+        super().publish(events)
 
 
 class Clock:
@@ -329,8 +342,20 @@ def test_a_booked_room_nobody_comes_to_is_released_after_15_minutes(meet: Meet) 
     twin = meet.client.app.state.twin  # type: ignore[attr-defined]
     assert twin.meetings.release_no_shows() == []  # not 15 minutes yet
     meet.clock.now = (begin + timedelta(minutes=16)).timestamp()
-    released = twin.meetings.release_no_shows()
+    told: list[Event] = []
+    twin.meetings.bus = Recorder(told)
+    try:
+        released = twin.meetings.release_no_shows()
+    finally:
+        twin.meetings.bus = twin.bus
     assert [b.id for b in released] == [empty["id"]]
+    (event,) = told
+    assert (event.kind, event.data["action"], event.data["booking_id"]) == (
+        "booking",
+        "released",
+        empty["id"],
+    )
+    assert event.data["organiser"] == empty["organiser"]
     got = meet.client.get(f"{BASE}/bookings/{empty['id']}", headers=meet.as_("staff")).json()
     assert got["state"] == "released" and got["released_at"]
     kept = meet.client.get(f"{BASE}/bookings/{used['id']}", headers=meet.as_("staff")).json()
