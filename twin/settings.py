@@ -53,13 +53,13 @@ class Settings(BaseSettings):
     #: Load every registered building in the background at start-up.
     preload: bool = True
     #: Usable area per seat of a meeting room without a modelled occupancy number, m².
-    meeting_m2_per_seat: float = Field(2.0, gt=0)
+    meeting_m2_per_seat: float = Field(default=2.0, gt=0)
     #: Minutes after its start an empty booked room is released (no-show).
-    meeting_release_after_min: float = Field(15.0, gt=0)
+    meeting_release_after_min: float = Field(default=15.0, gt=0)
     #: The buildings' local time zone (opening hours, weekly repetition, calendars).
     meeting_timezone: str = "Asia/Shanghai"
     #: Local opening hours of meeting rooms, ``HH:MM-HH:MM``.
-    meeting_hours: str = Field("07:00-22:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
+    meeting_hours: str = Field(default="07:00-22:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
 
     @property
     def effective_database_url(self) -> str:

@@ -32,7 +32,8 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """A content line folded into CRLF-separated pieces of at most 75 octets."""
-    pieces, current, size = [], "", 0
+    pieces: list[str] = []
+    current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
         limit = LINE_OCTETS if not pieces else LINE_OCTETS - 1  # continuation starts with a space
