@@ -31,6 +31,7 @@ from api.routes import (
     devices,
     events,
     keys,
+    meetings,
     plans,
     readings,
     routing,
@@ -58,7 +59,8 @@ made with `twin keys create NAME --role ROLE`) once any key exists. Roles:
 `viewer` (facility manager: buildings, rooms, equipment, devices, routes,
 alarms — read), `housing` (allocations, compliance, occupant names),
 `operator` (viewer + device readings, alarm acknowledge, work orders),
-`admin` (everything, models and keys), `system` (an integration limited to
+`staff` (book meeting rooms, see their visitors), `admin` (everything,
+models and keys), `system` (an integration limited to
 chosen buildings and permissions). Errors are RFC 9457 problem details with
 a stable `type`.
 """
@@ -75,6 +77,7 @@ TAGS = [
     {"name": "allocations", "description": "Office allocations: import, export, history."},
     {"name": "compliance", "description": "Office-space standard compliance."},
     {"name": "plans", "description": "Storey floor plans as SVG, PNG or PDF."},
+    {"name": "meetings", "description": "Meeting rooms: bookings, free rooms, access, calendars."},
     {"name": "events", "description": "Live changes as Server-Sent Events."},
     {"name": "keys", "description": "API keys (admin)."},
     {"name": "health", "description": "Readiness and metrics (no key)."},
@@ -136,7 +139,17 @@ def create_app(
     )
     errors.install(app)
     metrics.install(app)
-    for module in (buildings, spaces, routing, usage, allocations, compliance, plans, keys):
+    for module in (
+        buildings,
+        spaces,
+        routing,
+        usage,
+        allocations,
+        compliance,
+        plans,
+        keys,
+        meetings,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     domain = {
         readings: by_method("devices:read", "readings:write"),

@@ -54,6 +54,16 @@ from twin.housing.compliance.errors import ComplianceError
 from twin.housing.plans.errors import PlanError
 from twin.housing.plans.errors import UnknownStoreyError as UnknownPlanStoreyError
 from twin.housing.standards.errors import StandardError
+from twin.meetings.errors import (
+    BadBookingError,
+    BookingClashError,
+    BookingStateError,
+    MeetingError,
+    NotBookableError,
+    OutsideOpeningHoursError,
+    OverCapacityError,
+    UnknownBookingError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +113,14 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     DuplicateKeyError: (409, "duplicate-key", "Key name taken"),
     UnknownKeyError: (404, "unknown-key", "Unknown key"),
     KeyStoreError: (400, "key-error", "Key request failed"),
+    BookingClashError: (409, "booking-clash", "Room already booked"),
+    BookingStateError: (409, "booking-state", "Booking state does not allow this"),
+    OverCapacityError: (422, "over-capacity", "More attendees than seats"),
+    OutsideOpeningHoursError: (422, "outside-opening-hours", "Outside opening hours"),
+    NotBookableError: (422, "not-bookable", "Room not bookable"),
+    BadBookingError: (422, "bad-booking", "Booking request not valid"),
+    UnknownBookingError: (404, "unknown-booking", "Unknown booking"),
+    MeetingError: (400, "meeting-error", "Meeting request failed"),
 }
 
 #: Domain bases whose subclasses are mapped above (one handler each).
@@ -119,6 +137,7 @@ HANDLED: tuple[type[Exception], ...] = (
     StandardError,
     PlanError,
     KeyStoreError,
+    MeetingError,
 )
 
 
@@ -184,6 +203,8 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
             {"row": e.row, "column": e.column, "value": e.value, "message": e.reason}
             for e in exc.errors
         ]
+    if isinstance(exc, BookingClashError):
+        extra["clashing_bookings"] = list(exc.clashes)
     if isinstance(exc, UnknownPlaceError) and exc.candidates:
         extra["candidates"] = list(exc.candidates[:20])
     if status == 500:

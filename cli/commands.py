@@ -8,6 +8,7 @@ from cli import (  # noqa: F401
     devices,
     ingest,
     keys,
+    meetings,
     plan,
     route,
     serve,

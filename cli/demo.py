@@ -1,7 +1,8 @@
 """``twin demo``: the demo office building, live, with one command.
 
 Generates the demo building into ``TWIN_DATA_DIR/demo-source/`` (once),
-registers it as building ``demo``, imports demo allocations, loads a device
+registers it as building ``demo``, imports demo allocations, books its meeting
+rooms for the current week, loads a device
 registry from the building's equipment, publishes simulated readings over
 HTTP in the background and serves the API on 127.0.0.1 (open when no key
 exists; otherwise the simulator gets its own ``system`` key).
@@ -12,7 +13,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import httpx
 import typer
@@ -23,10 +26,12 @@ from ifc_models.demo_building import generate_office_building
 from twin.access.keys import KeyStore
 from twin.buildings.registry import BuildingRegistry
 from twin.demo.allocations import generate_allocations
+from twin.demo.meetings import demo_bookings, store_demo_bookings
 from twin.demo.simulator import Simulator, template_rows
 from twin.devices.registry import bind
 from twin.devices.service import DeviceService
 from twin.housing.allocations.store import AllocationStore
+from twin.meetings.store import BookingStore
 from twin.settings import get_settings
 from twin.store.db import engine_for
 
@@ -72,6 +77,10 @@ def demo_command(
         f"allocations: {len(records)} records ({len(result.created)} new, "
         f"{len(result.updated)} updated)"
     )
+    store = BookingStore(engine)
+    today = datetime.now(ZoneInfo(settings.meeting_timezone)).date()
+    booked = store_demo_bookings(store, demo_bookings(DEMO_ID, building, today=today))
+    typer.echo(f"meeting rooms: {booked} demo bookings added for this week")
     service = DeviceService(engine, buildings=registry.building)
     rows = template_rows(building)
     report = service.load_registry(DEMO_ID, rows)

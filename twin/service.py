@@ -1,4 +1,4 @@
-"""The twin as one object: registered buildings and the device service, with their threads.
+"""The twin as one object: registered buildings, the device and meeting services, threads.
 
 Entry points (the API's lifespan, ``twin serve``, tests) create one
 :class:`Twin` from settings, :meth:`~Twin.start` it and :meth:`~Twin.stop`
@@ -12,12 +12,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import time as dt_time
 
 from twin.buildings.registry import BuildingRegistry
 from twin.devices.events import EventBus
 from twin.devices.mqtt.ingest import MqttIngest
 from twin.devices.patrol import load_patrol_rules
 from twin.devices.service import DeviceService
+from twin.meetings.records import MeetingRules
+from twin.meetings.service import MeetingService
 from twin.settings import Settings
 from twin.store.db import engine_for
 
@@ -42,6 +45,20 @@ class Twin:
             clock=clock,
             bus=self.bus,
             patrol_rules=rules,
+        )
+        opens, _, closes = settings.meeting_hours.partition("-")
+        self.meetings = MeetingService(
+            self.engine,
+            devices=self.devices,
+            bus=self.bus,
+            clock=clock,
+            rules=MeetingRules(
+                m2_per_seat=settings.meeting_m2_per_seat,
+                release_after_min=settings.meeting_release_after_min,
+                timezone=settings.meeting_timezone,
+                opens=dt_time.fromisoformat(opens),
+                closes=dt_time.fromisoformat(closes),
+            ),
         )
         self.mqtt: MqttIngest | None = None
         self._stop = threading.Event()
@@ -90,6 +107,7 @@ class Twin:
                 self.devices.check_heartbeats()
                 if time.monotonic() >= next_patrol:
                     self.devices.run_patrol()
+                    self.meetings.release_no_shows()
                     next_patrol = time.monotonic() + PATROL_EVERY_S
             except Exception:
                 log.exception("periodic device checks failed")

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     that session and queues messages while the service is away.
     ``TWIN_PATROL_RULES``: a patrol rules file.
     ``TWIN_MAX_UPLOAD_MB``: the largest model upload the API accepts.
+    ``TWIN_MEETING_*``: meeting rooms' seats per m², no-show release delay,
+    time zone and opening hours.
     """
 
     model_config = SettingsConfigDict(env_prefix="TWIN_", extra="ignore")
@@ -50,6 +52,14 @@ class Settings(BaseSettings):
     max_unzip_factor: float = 20.0
     #: Load every registered building in the background at start-up.
     preload: bool = True
+    #: Usable area per seat of a meeting room without a modelled occupancy number, m².
+    meeting_m2_per_seat: float = Field(default=2.0, gt=0)
+    #: Minutes after its start an empty booked room is released (no-show).
+    meeting_release_after_min: float = Field(default=15.0, gt=0)
+    #: The buildings' local time zone (opening hours, weekly repetition, calendars).
+    meeting_timezone: str = "Asia/Shanghai"
+    #: Local opening hours of meeting rooms, ``HH:MM-HH:MM``.
+    meeting_hours: str = Field(default="07:00-22:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
 
     @property
     def effective_database_url(self) -> str:

@@ -55,6 +55,10 @@ PERMISSIONS = (
     "allocations:write",
     "compliance:read",
     "personal:read",  # occupant names and person ids in any response
+    "meetings:read",  # meeting rooms, free rooms, bookings, access grants, calendars
+    "meetings:write",  # book, change and cancel bookings
+    "meetings:manage",  # room settings, approvals, usage statistics
+    "visitors:read",  # visitors' names in bookings
     "keys:admin",
 )
 
@@ -65,11 +69,16 @@ _VIEWER = (
     "alarms:read",
     "workorders:read",
     "usage:read",
+    "meetings:read",
 )
 
 #: Role → permissions. ``system`` keys get theirs at creation (``--allow``).
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "viewer": frozenset(_VIEWER),
+    "viewer": frozenset((*_VIEWER, "meetings:manage")),
+    # Staff book meeting rooms and invite visitors (whose names they then see).
+    "staff": frozenset(
+        ("buildings:read", "routes:read", "meetings:read", "meetings:write", "visitors:read")
+    ),
     "housing": frozenset(
         (
             "buildings:read",

@@ -10,7 +10,8 @@ publishers or the other subscribers.
 
 Event kinds: ``reading`` (accepted values of a device), ``status`` (a device's
 status changed), ``alarm`` (an alarm was raised, changed, acknowledged or
-cleared), ``work_order``.
+cleared), ``work_order``, ``booking`` and ``access`` (meeting bookings and their
+door grants, :mod:`twin.meetings.service`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ _encode = json.JSONEncoder(separators=(",", ":")).encode
 
 #: Events a subscriber may hold before its oldest are dropped.
 SUBSCRIBER_QUEUE_EVENTS = 50_000
-EVENT_KINDS = frozenset({"reading", "status", "alarm", "work_order"})
+EVENT_KINDS = frozenset({"reading", "status", "alarm", "work_order", "booking", "access"})
 
 
 @dataclass(frozen=True, slots=True)
