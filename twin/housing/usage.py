@@ -23,6 +23,20 @@ class UsageQueryError(ValueError):
     department without allocations)."""
 
 
+def check_usage_query(by: str, *, with_allocations: bool) -> None:
+    """Refuse a grouping that is unknown, or by department without allocations
+    (callers check before the slow work of loading a building).
+
+    Raises
+    ------
+    UsageQueryError
+    """
+    if by not in GROUP_BY:
+        raise UsageQueryError(f"by={by!r}: use one of {', '.join(GROUP_BY)}")
+    if by == "department" and not with_allocations:
+        raise UsageQueryError("usage by department needs allocations")
+
+
 def building_usage(
     building: Building,
     *,
@@ -40,10 +54,7 @@ def building_usage(
     ------
     UsageQueryError
     """
-    if by not in GROUP_BY:
-        raise UsageQueryError(f"by={by!r}: use one of {', '.join(GROUP_BY)}")
-    if by == "department" and allocations is None:
-        raise UsageQueryError("usage by department needs allocations")
+    check_usage_query(by, with_allocations=allocations is not None)
     occupancy = None if allocations is None else occupancy_on(allocations, on_date)
     return usage_report(
         building,
