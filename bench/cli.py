@@ -5,7 +5,8 @@ root, as the console script runs), the median of ``--runs`` runs, and each
 is printed beside the floor it should approach, measured in the same run:
 
 - ``twin --help`` and every ``twin CMD --help``: ``python -c "import typer, rich"``
-  (target ≤ 2 ×);
+  (target ≤ 2 ×), and a two-command typer app's own help (what typer costs:
+  its rich help renderer and, for a command's help, pydantic);
 - ``twin ingest MODEL`` from the ingest cache: ``python -c "import numpy,
   shapely, networkx"`` (target ≤ 1.5 ×); the run also checks that a cached
   ingest does not import ifcopenshell;
@@ -35,6 +36,21 @@ DEFAULT_IFC = REPO.parent / "shared" / "ifc" / "Office_A_20110811.ifc"
 
 #: Modules no command may import just to show its help.
 HEAVY = ("sqlalchemy", "scipy", "ifcopenshell", "shapely", "numpy", "pandas", "pydantic")
+
+#: A two-command typer app: what typer itself costs to show help (its rich help
+#: renderer; since typer 0.2x, pydantic for a command's parameters).
+BARE_TYPER = """
+import sys
+import typer
+app = typer.Typer(add_completion=False)
+@app.command()
+def one(x: int = 1) -> None:
+    "One."
+@app.command()
+def two(x: int = 1) -> None:
+    "Two."
+app()
+"""
 
 BARE_ITERATION = """
 import os, sys
@@ -122,8 +138,15 @@ def main() -> None:
         typer_floor = timed([python, "-c", "import typer, rich"], env, args.runs)
         geometry_floor = timed([python, "-c", "import numpy, shapely, networkx"], env, args.runs)
         kernel_floor = timed([python, "-c", BARE_ITERATION, ifc], env, args.runs)
-        rows = [row("`twin --help`", timed([python, "-m", "cli", "--help"], env, args.runs),
-                    "typer+rich", typer_floor, 2.0)]  # fmt: skip
+        bare_help = timed([python, "-c", BARE_TYPER, "--help"], env, args.runs)
+        bare_sub_help = timed([python, "-c", BARE_TYPER, "one", "--help"], env, args.runs)
+        twin_help = timed([python, "-m", "cli", "--help"], env, args.runs)
+        rows = [
+            row("bare typer app `--help`", bare_help, "typer+rich", typer_floor, 2.0),
+            row("bare typer app `CMD --help`", bare_sub_help, "typer+rich", typer_floor, 2.0),
+            row("`twin --help`", twin_help, "typer+rich", typer_floor, 2.0),
+            row("`twin --help`", twin_help, "bare typer app", bare_help, 1.2),
+        ]
         slowest: tuple[float, str] = (0.0, "")
         heavy_in_help: dict[str, set[str]] = {}
         for command in commands(env):
@@ -133,8 +156,9 @@ def main() -> None:
             heavy = imports_of(argv[1:], env) & set(HEAVY)
             if heavy:
                 heavy_in_help[" ".join(command)] = heavy
-        rows.append(row(f"slowest `twin CMD --help` ({slowest[1]})", slowest[0],
-                        "typer+rich", typer_floor, 2.0))  # fmt: skip
+        name = f"slowest `twin CMD --help` ({slowest[1]})"
+        rows.append(row(name, slowest[0], "typer+rich", typer_floor, 2.0))
+        rows.append(row(name, slowest[0], "bare typer app", bare_sub_help, 1.2))
         cold = timed([python, "-m", "cli", "ingest", ifc, "--no-cache", "--json"], env, args.runs)
         cached = timed([python, "-m", "cli", "ingest", ifc, "--json"], env, args.runs)
         rows.append(row("`twin ingest` cached", cached, "numpy+shapely+networkx",
