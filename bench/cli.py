@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_IFC = REPO.parent / "shared" / "ifc" / "Office_A_20110811.ifc"
 
 #: Modules no command may import just to show its help.
-HEAVY = ("sqlalchemy", "scipy", "ifcopenshell", "shapely", "numpy", "pandas", "pydantic")
+HEAVY = ("sqlalchemy", "scipy", "ifcopenshell", "shapely", "numpy", "pandas", "networkx")
 
 #: A two-command typer app: what typer itself costs to show help (its rich help
 #: renderer; since typer 0.2x, pydantic for a command's parameters).
@@ -69,14 +69,19 @@ if iterator.initialize():
 """
 
 
-def timed(args: list[str], env: dict[str, str], runs: int) -> float:
-    """Median wall seconds of ``runs`` runs of the process ``args`` (output discarded)."""
-    times = []
+def measure(jobs: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median wall seconds of each job (a process, output discarded).
+
+    The jobs run in rounds, each job once per round, so that a load swing on
+    the shared machine hits the measured commands and their floors alike.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in jobs}
     for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(args, cwd=REPO, env=env, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for name, argv in jobs.items():
+            started = time.perf_counter()
+            subprocess.run(argv, cwd=REPO, env=env, check=True, capture_output=True)
+            samples[name].append(time.perf_counter() - started)
+    return {name: statistics.median(times) for name, times in samples.items()}
 
 
 def commands(env: dict[str, str]) -> list[list[str]]:
@@ -135,37 +140,45 @@ def main() -> None:
             "TWIN_DATA_DIR": str(Path(tmp) / "data"),
         }
         ifc = str(args.ifc.resolve())
-        typer_floor = timed([python, "-c", "import typer, rich"], env, args.runs)
-        geometry_floor = timed([python, "-c", "import numpy, shapely, networkx"], env, args.runs)
-        kernel_floor = timed([python, "-c", BARE_ITERATION, ifc], env, args.runs)
-        bare_help = timed([python, "-c", BARE_TYPER, "--help"], env, args.runs)
-        bare_sub_help = timed([python, "-c", BARE_TYPER, "one", "--help"], env, args.runs)
-        twin_help = timed([python, "-m", "cli", "--help"], env, args.runs)
+        twin = [python, "-m", "cli"]
+        helps = {" ".join(c): [*twin, *c, "--help"] for c in commands(env)}
+        jobs = {
+            "typer+rich": [python, "-c", "import typer, rich"],
+            "numpy+shapely+networkx": [python, "-c", "import numpy, shapely, networkx"],
+            "bare hybrid iteration": [python, "-c", BARE_ITERATION, ifc],
+            "bare typer app --help": [python, "-c", BARE_TYPER, "--help"],
+            "bare typer app CMD --help": [python, "-c", BARE_TYPER, "one", "--help"],
+            "twin --help": [*twin, "--help"],
+            **helps,
+            "cold": [*twin, "ingest", ifc, "--no-cache", "--json"],
+            # Runs after the cold one, so it always finds the cache filled.
+            "cached": [*twin, "ingest", ifc, "--json"],
+        }
+        t = measure(jobs, env, args.runs)
+        slowest = max(helps, key=lambda name: t[name])
         rows = [
-            row("bare typer app `--help`", bare_help, "typer+rich", typer_floor, 2.0),
-            row("bare typer app `CMD --help`", bare_sub_help, "typer+rich", typer_floor, 2.0),
-            row("`twin --help`", twin_help, "typer+rich", typer_floor, 2.0),
-            row("`twin --help`", twin_help, "bare typer app", bare_help, 1.2),
-        ]
-        slowest: tuple[float, str] = (0.0, "")
-        heavy_in_help: dict[str, set[str]] = {}
-        for command in commands(env):
-            argv = [python, "-m", "cli", *command, "--help"]
-            seconds = timed(argv, env, args.runs)
-            slowest = max(slowest, (seconds, " ".join(command)))
-            heavy = imports_of(argv[1:], env) & set(HEAVY)
-            if heavy:
-                heavy_in_help[" ".join(command)] = heavy
-        name = f"slowest `twin CMD --help` ({slowest[1]})"
-        rows.append(row(name, slowest[0], "typer+rich", typer_floor, 2.0))
-        rows.append(row(name, slowest[0], "bare typer app", bare_sub_help, 1.2))
-        cold = timed([python, "-m", "cli", "ingest", ifc, "--no-cache", "--json"], env, args.runs)
-        cached = timed([python, "-m", "cli", "ingest", ifc, "--json"], env, args.runs)
-        rows.append(row("`twin ingest` cached", cached, "numpy+shapely+networkx",
-                        geometry_floor, 1.5))  # fmt: skip
-        rows.append(row("`twin ingest --no-cache`", cold, "bare hybrid iteration",
-                        kernel_floor, 1.2))  # fmt: skip
-        cached_imports = imports_of(["-m", "cli", "ingest", ifc, "--json"], env)
+            row("bare typer app `--help`", t["bare typer app --help"], "typer+rich",
+                t["typer+rich"], 2.0),
+            row("bare typer app `CMD --help`", t["bare typer app CMD --help"], "typer+rich",
+                t["typer+rich"], 2.0),
+            row("`twin --help`", t["twin --help"], "typer+rich", t["typer+rich"], 2.0),
+            row("`twin --help`", t["twin --help"], "bare typer app",
+                t["bare typer app --help"], 1.2),
+            row(f"slowest `twin CMD --help` (`{slowest}`)", t[slowest], "typer+rich",
+                t["typer+rich"], 2.0),
+            row(f"slowest `twin CMD --help` (`{slowest}`)", t[slowest], "bare typer app",
+                t["bare typer app CMD --help"], 1.2),
+            row("`twin ingest` cached", t["cached"], "numpy+shapely+networkx",
+                t["numpy+shapely+networkx"], 1.5),
+            row("`twin ingest --no-cache`", t["cold"], "bare hybrid iteration",
+                t["bare hybrid iteration"], 1.2),
+        ]  # fmt: skip
+        heavy_in_help = {
+            name: heavy
+            for name, argv in helps.items()
+            if (heavy := imports_of(argv[1:], env) & set(HEAVY))
+        }
+        cached_imports = imports_of(jobs["cached"][1:], env)
     print(f"{args.ifc.name}, {args.runs} runs each, medians in seconds (whole processes)\n")
     print("| what | s | floor (s) | ratio | target | |")
     print("|---|---|---|---|---|---|")
