@@ -1,4 +1,4 @@
-"""``twin serve``: the API on http://127.0.0.1:8000 (uvicorn, app factory)."""
+"""``twin serve``: the API on http://127.0.0.1:8000 (uvicorn, the app factory)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ import typer
 
 from cli.app import app
 from cli.common import fail
-from twin.access.keys import KeyStore
-from twin.settings import get_settings
-from twin.store.db import engine_for
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -32,6 +29,10 @@ OPEN_BANNER = """
 
 def check_keys(host: str, port: int) -> None:
     """Refuse a non-local address without keys; warn loudly on a local one."""
+    from twin.access.keys import KeyStore
+    from twin.settings import get_settings
+    from twin.store.db import engine_for
+
     store = KeyStore(engine_for(get_settings().effective_database_url))
     if store.any_active():
         return
@@ -44,14 +45,16 @@ def check_keys(host: str, port: int) -> None:
 
 
 def run_server(host: str, port: int, log_level: str) -> None:
+    """Serve the API's application factory with uvicorn until interrupted."""
     import uvicorn
+
+    from api.app import create_app
 
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # The factory string keeps the CLI free of imports from ``api`` (layering).
     uvicorn.run(
-        "api.app:create_app",
+        create_app,
         factory=True,
         host=host,
         port=port,

@@ -10,14 +10,6 @@ import typer
 
 from cli.app import app
 from cli.common import fail
-from twin.buildings.registry import BuildingRegistry, RegistryError
-from twin.demo.simulator import FaultSpecError, Simulator, parse_fault, template_rows
-from twin.devices.errors import DeviceError
-from twin.devices.publish import HttpPublisher, MqttPublisher
-from twin.devices.registry import bind
-from twin.devices.store import load_registries
-from twin.settings import get_settings
-from twin.store.db import engine_for
 
 
 @app.command("simulate")
@@ -35,6 +27,15 @@ def simulate_command(
 ) -> None:
     """Simulate the building's devices (its loaded registry, else one generated from its
     equipment) and publish their readings until the duration ends."""
+    from twin.buildings.registry import BuildingRegistry, RegistryError
+    from twin.demo.simulator import FaultSpecError, Simulator, parse_fault, template_rows
+    from twin.devices.errors import DeviceError
+    from twin.devices.publish import HttpPublisher, MqttPublisher
+    from twin.devices.registry import bind
+    from twin.devices.store import load_registries
+    from twin.settings import get_settings
+    from twin.store.db import engine_for
+
     logging.basicConfig(level=logging.WARNING)
     settings = get_settings()
     if rate <= 0:

@@ -110,9 +110,8 @@ async def get_route(
       "http://127.0.0.1:8000/api/v1/buildings/demo/route?from=outside&to=0312&no_stairs=true"
     ```
     """
-    data = await run_in_threadpool(
-        lambda: queries.route(
-            building_id,
+    answer = await run_in_threadpool(
+        lambda: queries.navigator(building_id).route(
             from_,
             to,
             no_stairs=no_stairs,
@@ -120,7 +119,7 @@ async def get_route(
             out_of_service=out_of_service or (),
         )
     )
-    return RouteOut.model_validate(data)
+    return RouteOut.model_validate(answer.to_dict())
 
 
 @router.get("/buildings/{building_id}/rounds")
@@ -137,7 +136,9 @@ async def get_round(
 ) -> RoundOut:
     """A maintenance round from ``from`` over every ``to`` in the order that keeps the
     walk short (``to=alarm:<id>`` visits the alarm's equipment)."""
-    data = await run_in_threadpool(
-        lambda: queries.round(building_id, from_, to, no_stairs=no_stairs, avoid=avoid or ())
+    answer = await run_in_threadpool(
+        lambda: queries.navigator(building_id).round(
+            from_, to, no_stairs=no_stairs, avoid=avoid or ()
+        )
     )
-    return RoundOut.model_validate(data)
+    return RoundOut.model_validate(answer.to_dict())

@@ -80,7 +80,8 @@ async def plan(
     targets = [f"work-order:{ids[0]}" for ids in by_place.values()]
     if not targets:
         return {"start": start, "order": [], "legs": [], "work_orders": {}}
-    result = await run_in_threadpool(lambda: queries.round(building, start, targets))
+    answer = await run_in_threadpool(lambda: queries.navigator(building).round(start, targets))
+    result = answer.to_dict()
     result["work_orders"] = by_place
     return result
 

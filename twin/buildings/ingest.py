@@ -21,8 +21,9 @@ from typing import Any
 
 import networkx as nx
 
+# IfcModelError is what ingest raises for unreadable input; entry points catch it here.
 from ifc_models.errors import IfcFileNotFoundError
-from ifc_models.read import BuildingReader
+from ifc_models.errors import IfcModelError as IfcModelError
 from spatial.areas import AREA_AGREEMENT, model_area_for_comparison, relative_difference
 from spatial.errors import SerializationError
 from spatial.navgraph import build_nav_graph, nav_stats
@@ -89,6 +90,9 @@ def ingest(
             return IngestResult(
                 building, graph, glb, True, {"cache_s": time.perf_counter() - start}
             )
+    # ifcopenshell loads only when the files are read: a cached load never needs it.
+    from ifc_models.read import BuildingReader
+
     reader = BuildingReader(paths, include_network=include_network, progress=progress)
     building = reader.read_building()
     graph = build_nav_graph(building)

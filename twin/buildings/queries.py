@@ -10,11 +10,6 @@ replaced.
 Personal data (occupants' names and person ids) is returned only when the
 caller passes ``personal=True``; otherwise a room shows counts and
 departments. The caller (the API) decides from the key's role.
-
-References in routes and rounds are those of :meth:`spatial.routing.Router.resolve`
-(GlobalId, room number or name, equipment tag, ``outside``) plus
-``alarm:<id>`` and ``work-order:<id>``: the element or room the alarm or work
-order is about. Lifts whose devices report a fault are out of service.
 """
 
 from __future__ import annotations
@@ -23,7 +18,6 @@ import contextlib
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -32,15 +26,13 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from spatial.areas import usable_area
 from spatial.records import Building, Equipment, Space
-from spatial.rounds import plan_round
 from spatial.routing import Router
 from spatial.usage import GROUP_BY, usage_report
 from twin.buildings.ingest import IngestResult, summary
 from twin.buildings.registry import UnknownBuildingError
-from twin.devices.errors import UnknownAlarmError, UnknownWorkOrderError
-from twin.devices.lifts import lifts_out_of_service
 from twin.housing.allocations.occupancy import occupancy_on
 from twin.housing.allocations.store import AllocationStore
+from twin.navigation.navigator import Navigator
 from twin.service import Twin
 
 log = logging.getLogger(__name__)
@@ -48,8 +40,6 @@ log = logging.getLogger(__name__)
 BuildingState = Literal["ready", "loading", "failed"]
 ElementKind = Literal["storey", "space", "door", "stair", "ramp", "lift", "equipment", "zone"]
 
-#: Element kinds a route can lead to directly.
-_WALKABLE = ("space", "equipment")
 #: Largest number of search hits returned.
 MAX_SEARCH_HITS = 200
 #: Decimal places of coordinates (m) and areas (m²) in answers.
@@ -138,6 +128,7 @@ class BuildingQueries:
         self._views: dict[str, tuple[int, BuildingView]] = {}
         self._failed: dict[str, str] = {}
         self._stores: dict[str, AllocationStore] = {}
+        self._navigators: dict[str, Navigator] = {}
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------- buildings
@@ -413,103 +404,16 @@ class BuildingQueries:
         return [h for _, h in hits[: min(limit, MAX_SEARCH_HITS)]]
 
     # -------------------------------------------------------------- routes
-    def resolve_ref(self, building_id: str, ref: str) -> str:
-        """A route reference with ``alarm:<id>`` / ``work-order:<id>`` replaced by
-        the element or room they are about.
-
-        Raises
-        ------
-        UnknownAlarmError, UnknownWorkOrderError
-            For an unknown id, or one of another building or with no place.
-        """
-        kind, _, ident = ref.partition(":")
-        if kind == "alarm" and ident:
-            alarm = self.twin.devices.alarm(ident)
-            if alarm.building_id != building_id:
-                raise UnknownAlarmError(f"alarm {ident!r} is not in building {building_id!r}")
-            device = self.twin.devices.device(alarm.device_id)
-            return self._place(building_id, alarm.global_id, device.space_id, f"alarm {ident!r}")
-        if kind == "work-order" and ident:
-            order = self.twin.devices.work_order(ident)
-            if order.building_id != building_id:
-                raise UnknownWorkOrderError(
-                    f"work order {ident!r} is not in building {building_id!r}"
-                )
-            return self._place(
-                building_id, order.global_id, order.space_id, f"work order {ident!r}"
-            )
-        return ref
-
-    def _place(
-        self, building_id: str, global_id: str | None, space_id: str | None, what: str
-    ) -> str:
-        """Walk to the equipment or room itself when the router knows it, else its room."""
-        elements = self.view(building_id).elements
-        if global_id and global_id in elements and elements[global_id].kind in _WALKABLE:
-            return global_id
-        if space_id:
-            return space_id
-        raise UnknownElementError(f"{what} is about no room or equipment of the model")
-
-    def route(
-        self,
-        building_id: str,
-        origin: str,
-        destination: str,
-        *,
-        no_stairs: bool = False,
-        avoid: Sequence[str] = (),
-        out_of_service: Sequence[str] = (),
-    ) -> dict[str, Any]:
-        """The quickest walking route (``twin route --json`` shape) plus the lifts
-        taken out of service by faulty devices."""
+    def navigator(self, building_id: str) -> Navigator:
+        """Routes and rounds over the building's current version, with the twin's
+        alarms, work orders and faulty lifts (:mod:`twin.navigation`)."""
         view = self.view(building_id)
-        broken = self.lifts_out_of_service(building_id)
-        constraints = view.router.constraints(
-            no_stairs=no_stairs,
-            avoid=[self.resolve_ref(building_id, a) for a in avoid],
-            out_of_service=[*out_of_service, *broken],
-        )
-        found = view.router.route(
-            self.resolve_ref(building_id, origin),
-            self.resolve_ref(building_id, destination),
-            constraints,
-        )
-        data = found.to_dict()
-        data["lifts_out_of_service"] = sorted(broken)
-        return data
-
-    def round(
-        self,
-        building_id: str,
-        origin: str,
-        targets: Sequence[str],
-        *,
-        no_stairs: bool = False,
-        avoid: Sequence[str] = (),
-    ) -> dict[str, Any]:
-        """A maintenance round over ``targets`` (``twin round --json`` shape)."""
-        view = self.view(building_id)
-        broken = self.lifts_out_of_service(building_id)
-        constraints = view.router.constraints(
-            no_stairs=no_stairs,
-            avoid=[self.resolve_ref(building_id, a) for a in avoid],
-            out_of_service=broken,
-        )
-        planned = plan_round(
-            view.router,
-            self.resolve_ref(building_id, origin),
-            [self.resolve_ref(building_id, t) for t in targets],
-            constraints,
-        )
-        data = planned.to_dict()
-        data["lifts_out_of_service"] = sorted(broken)
-        return data
-
-    def lifts_out_of_service(self, building_id: str) -> set[str]:
-        """Lifts whose devices (or lift controllers) report a fault now."""
-        view = self.view(building_id)
-        return lifts_out_of_service(view.building, self.twin.devices.faulty_elements(building_id))
+        with self._lock:
+            found = self._navigators.get(building_id)
+            if found is None or found.router is not view.router:
+                found = Navigator(view.router, building_id=building_id, devices=self.twin.devices)
+                self._navigators[building_id] = found
+        return found
 
     # --------------------------------------------------------------- usage
     def allocations(self, building_id: str) -> AllocationStore:
