@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 #: The roles of :data:`twin.access.keys.ROLES`, named without importing the key
 #: store (``twin keys create --help`` stays quick); a test keeps them in step.
-ROLE_HELP = "One of viewer, housing, operator, admin, system."
+ROLE_HELP = "One of viewer, staff, housing, operator, admin, system."
 
 keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")

@@ -12,20 +12,15 @@ import contextlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.app import app
 from cli.common import fail, print_json
-from spatial.errors import RoutingError
-from twin.buildings.queries import BuildingQueries, QueryError
-from twin.buildings.registry import RegistryError
-from twin.meetings.errors import MeetingError
-from twin.meetings.operations import Meetings, booking_dict
-from twin.meetings.records import BookingRequest
-from twin.service import Twin
-from twin.settings import get_settings
+
+if TYPE_CHECKING:
+    from twin.meetings.operations import Meetings
 
 meetings_app = typer.Typer(help="Meeting rooms: bookable rooms, bookings, calendars (.ics).")
 app.add_typer(meetings_app, name="meetings")
@@ -36,6 +31,15 @@ JsonOutput = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 
 @contextlib.contextmanager
 def _meetings() -> Iterator[Meetings]:
+    # Imported when a command runs: ``twin --help`` loads no database or model code.
+    from twin.buildings.queries import BuildingQueries, QueryError
+    from twin.buildings.registry import RegistryError
+    from twin.meetings.errors import MeetingError
+    from twin.meetings.operations import Meetings
+    from twin.navigation.errors import RoutingError
+    from twin.service import Twin
+    from twin.settings import get_settings
+
     twin = Twin(get_settings())
     try:
         yield Meetings(BuildingQueries(twin))
@@ -78,6 +82,8 @@ def book_command(
         times = datetime.fromisoformat(start), datetime.fromisoformat(end)
     except ValueError as exc:
         fail(f"bad time: {exc}")
+    from twin.meetings.records import BookingRequest
+
     request = BookingRequest(
         room=room,
         start=times[0],
@@ -90,6 +96,8 @@ def book_command(
     with _meetings() as meetings:
         (booking,) = meetings.book(building, request, actor="cli")
     if json_output:
+        from twin.meetings.operations import booking_dict
+
         print_json(booking_dict(booking, personal=True))
         return
     typer.echo(f"{booking.id} {booking.state} {booking.room} {booking.start.isoformat()}")

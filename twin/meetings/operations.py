@@ -80,9 +80,8 @@ class Meetings:
         raise NotBookableError(f"room {ref!r} is not a bookable meeting or reception room")
 
     def _space_of(self, building_id: str, ref: str) -> str:
-        place = self.queries.view(building_id).router.resolve(
-            self.queries.resolve_ref(building_id, ref)
-        )
+        navigator = self.queries.navigator(building_id)
+        place = navigator.router.resolve(navigator.resolve(ref))
         if place.space_id is None:
             raise NotBookableError(f"{ref!r} is not a room")
         return place.space_id
@@ -139,7 +138,8 @@ class Meetings:
     # ------------------------------------------------------------ walks
     def walk(self, building_id: str, origin: str, destination: str, *, step_free: bool) -> dict:
         """The walking route (``twin route --json`` shape); the one route call here."""
-        return self.queries.route(building_id, origin, destination, no_stairs=step_free)
+        answer = self.queries.navigator(building_id).route(origin, destination, no_stairs=step_free)
+        return answer.to_dict()
 
     def step_free(self, building_id: str, room: str) -> bool:
         """Whether the room is reachable from ``outside`` without stairs."""
