@@ -31,6 +31,10 @@ import numpy.typing as npt
 import scipy.sparse
 import scipy.sparse.csgraph
 
+from spatial.constants import (
+    FREE_EDGE_S,
+    POINT_MERGE_M,
+)
 from spatial.errors import AmbiguousPlaceError, NoRouteError, UnknownPlaceError
 from spatial.navgraph import WALK_SPEED_M_S, build_nav_graph
 from spatial.records import OUTSIDE, Building, Equipment
@@ -43,13 +47,8 @@ log = logging.getLogger(__name__)
 MAX_SUGGESTIONS = 5
 #: difflib similarity (0-1) a suggestion needs.
 SUGGESTION_CUTOFF = 0.5
-#: csgraph drops zero weights from sparse matrices: free edges (the step from
-#: an exterior door to ``outside``) cost this many seconds instead.
-FREE_EDGE_S = 1e-6
 #: Masked weight matrices kept per router (constraint sets without restricted rooms).
 MATRIX_CACHE_SIZE = 16
-#: Consecutive polyline points closer than this (m) are one point.
-POINT_MERGE_M = 1e-6
 
 PlaceKind = Literal["room", "door", "equipment", "outside", "opening", "link"]
 StepKind = Literal["room", "door", "opening", "stair", "ramp", "lift", "outside", "equipment"]

@@ -23,7 +23,8 @@ import networkx as nx
 
 from ifc_models.errors import IfcFileNotFoundError
 from ifc_models.read import BuildingReader
-from spatial.areas import AREA_AGREEMENT, model_area_for_comparison, relative_difference
+from spatial.areas import model_area_for_comparison, relative_difference
+from spatial.constants import AREA_AGREEMENT
 from spatial.errors import SerializationError
 from spatial.navgraph import build_nav_graph, nav_stats
 from spatial.records import Building
