@@ -86,3 +86,12 @@ def test_equipment_gets_its_body_box_from_the_scene_pass(model: Path, tmp_path: 
     sensor = next(e for e in building.equipment if e.tag == "TS-001")
     assert sensor.bbox_min == pytest.approx((0.9, 0.9, 2.4))
     assert sensor.bbox_max == pytest.approx((1.1, 1.1, 2.5))
+
+
+def test_a_model_without_storeys_is_ingested_with_a_warning(tmp_path: Path) -> None:
+    built = build_two_rooms(tmp_path / "acad.ifc", without_storey=True)
+    data = summary(ingest([built.path], cache_dir=tmp_path / "cache"))
+    assert (data["storeys"], data["spaces"], data["doors"]) == (1, 2, 2)
+    assert data["usable_area_m2"] == pytest.approx(24.0)
+    assert data["nav"]["spaces_reachable"] == 2
+    assert any("no IfcBuildingStorey" in w for w in data["warnings"])
