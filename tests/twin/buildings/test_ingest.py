@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ifc_models.errors import TruncatedIfcFileError
 from tests.ifc_models.builders import build_two_rooms
+from twin.buildings import ingest as ingest_module
 from twin.buildings.ingest import cache_key, ingest, summary
 
 SUMMARY_KEYS = {
@@ -59,10 +62,58 @@ def test_a_changed_file_gets_a_new_cache_entry(model: Path, tmp_path: Path) -> N
     assert "Meeting hall" in {s.long_name for s in result.building.spaces}
 
 
-def test_the_cache_holds_json_and_glb_only(model: Path, tmp_path: Path) -> None:
+def test_the_cache_holds_json_npz_and_glb_only(model: Path, tmp_path: Path) -> None:
     ingest([model], cache_dir=tmp_path / "cache")
     stored = sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.is_file())
-    assert stored == ["building.json", "scene.glb"]
+    assert stored == ["building.json", "graph.json", "router.npz", "scene.glb"]
+    (entry,) = (tmp_path / "cache").iterdir()
+    with np.load(entry / "router.npz", allow_pickle=False) as arrays:
+        assert all(arrays[name].dtype != object for name in arrays.files)
+
+
+def test_a_cached_load_reads_the_graph_back_and_builds_nothing(
+    model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = ingest([model], cache_dir=tmp_path / "cache")
+
+    def no_geometry(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a cached load must not read IFC or build the graph")
+
+    monkeypatch.setattr(ingest_module, "BuildingReader", no_geometry)
+    monkeypatch.setattr(ingest_module, "build_nav_graph", no_geometry)
+    second = ingest([model], cache_dir=tmp_path / "cache")
+    assert second.from_cache
+    assert list(second.graph.nodes(data=True)) == list(first.graph.nodes(data=True))
+    assert list(second.graph.edges(data=True)) == list(first.graph.edges(data=True))
+    assert second.graph.graph["building"] == second.building == first.building
+
+
+def test_a_cached_router_gives_the_cold_routes(model: Path, tmp_path: Path) -> None:
+    cold = ingest([model], cache_dir=tmp_path / "cache").router()
+    cached = ingest([model], cache_dir=tmp_path / "cache").router()
+    for origin, destination in (("outside", "002"), ("001", "002"), ("TS-001", "outside")):
+        a, b = cold.route(origin, destination), cached.route(origin, destination)
+        assert (a.steps, a.length_m, a.polyline) == (b.steps, b.length_m, b.polyline)
+
+
+@pytest.mark.parametrize("damage", ["old graph format", "truncated router", "missing graph"])
+def test_an_old_or_damaged_cache_entry_is_read_afresh(
+    model: Path, tmp_path: Path, damage: str
+) -> None:
+    first = ingest([model], cache_dir=tmp_path / "cache")
+    (entry,) = (tmp_path / "cache").iterdir()
+    if damage == "old graph format":
+        graph = json.loads((entry / "graph.json").read_text("utf-8"))
+        graph["format_version"] = 2
+        (entry / "graph.json").write_text(json.dumps(graph), "utf-8")
+    elif damage == "truncated router":
+        (entry / "router.npz").write_bytes((entry / "router.npz").read_bytes()[:100])
+    else:
+        (entry / "graph.json").unlink()
+    again = ingest([model], cache_dir=tmp_path / "cache")
+    assert not again.from_cache
+    assert again.building == first.building
+    assert ingest([model], cache_dir=tmp_path / "cache").from_cache
 
 
 def test_bad_input_is_refused_and_nothing_is_cached(model: Path, tmp_path: Path) -> None:
