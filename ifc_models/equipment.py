@@ -74,7 +74,7 @@ def read_equipment(
             space_id = None
             if container is not None and container.is_a("IfcSpace"):
                 space_id = state.space_map.get(container.GlobalId)
-            storey = lookups.storey_of(element)
+            storey = lookups.storey_of(element, container)
             storey_id = state.storey_map.get(storey.GlobalId) if storey is not None else None
             if storey_id is None and centre is not None:
                 storey_id = storey_for_height(levels, centre[2])

@@ -89,12 +89,15 @@ class StructureLookups:
         self._matrices: dict[int, npt.NDArray[np.float64]] = {}
 
     def storey_of(
-        self, element: ifcopenshell.entity_instance
+        self,
+        element: ifcopenshell.entity_instance,
+        parent: ifcopenshell.entity_instance | None = None,
     ) -> ifcopenshell.entity_instance | None:
-        """:func:`storey_of`, memoised by the element's spatial parent."""
+        """:func:`storey_of`, memoised by the element's spatial parent (pass
+        ``parent`` when the caller has looked it up already)."""
         if element.is_a(self.level_class):
             return element
-        parent = spatial_parent(element)
+        parent = parent or spatial_parent(element)
         if parent is None:
             return None
         key = parent.id()

@@ -96,28 +96,37 @@ def compile_graph(graph: nx.Graph) -> CompiledGraph:
     index = {n: i for i, n in enumerate(nodes)}
     room_code: dict[str, int] = {}
     link_code: dict[str, int] = {}
-    src, dst, time_s, length_m, room, link, stair = [], [], [], [], [], [], []
-    for u, v, data in graph.edges(data=True):
-        r = room_code.setdefault(data["room"], len(room_code)) if "room" in data else -1
-        lk = link_code.setdefault(data["link_id"], len(link_code)) if "link_id" in data else -1
-        for a, b in ((u, v), (v, u)):
-            src.append(index[a])
-            dst.append(index[b])
-            time_s.append(max(data["time_s"], FREE_EDGE_S))
-            length_m.append(data["length_m"])
-            room.append(r)
-            link.append(lk)
-            stair.append(data["kind"] == "stair")
-    order = np.lexsort((np.asarray(dst, dtype=np.int64), np.asarray(src, dtype=np.int64)))
+    edges = list(graph.edges(data=True))
+    u = np.fromiter((index[a] for a, _, _ in edges), dtype=np.int64, count=len(edges))
+    v = np.fromiter((index[b] for _, b, _ in edges), dtype=np.int64, count=len(edges))
+    time_s = np.fromiter((d["time_s"] for _, _, d in edges), dtype=float, count=len(edges))
+    length_m = np.fromiter((d["length_m"] for _, _, d in edges), dtype=float, count=len(edges))
+    room = np.fromiter(
+        (room_code.setdefault(d["room"], len(room_code)) if "room" in d else -1 for *_, d in edges),
+        dtype=np.int64,
+        count=len(edges),
+    )
+    link = np.fromiter(
+        (
+            link_code.setdefault(d["link_id"], len(link_code)) if "link_id" in d else -1
+            for *_, d in edges
+        ),
+        dtype=np.int64,
+        count=len(edges),
+    )
+    stair = np.fromiter((d["kind"] == "stair" for *_, d in edges), dtype=bool, count=len(edges))
+    # Both directions of every edge, sorted by (source, target): CSR rows.
+    src, dst = np.concatenate((u, v)), np.concatenate((v, u))
+    order = np.lexsort((dst, src))
     return CompiledGraph(
         nodes=tuple(nodes),
-        src=np.asarray(src, dtype=np.int64)[order],
-        dst=np.asarray(dst, dtype=np.int64)[order],
-        time_s=np.asarray(time_s, dtype=float)[order],
-        length_m=np.asarray(length_m, dtype=float)[order],
-        edge_room=np.asarray(room, dtype=np.int64)[order],
-        edge_link=np.asarray(link, dtype=np.int64)[order],
-        stair_edge=np.asarray(stair, dtype=bool)[order],
+        src=src[order],
+        dst=dst[order],
+        time_s=np.maximum(np.tile(time_s, 2), FREE_EDGE_S)[order],
+        length_m=np.tile(length_m, 2)[order],
+        edge_room=np.tile(room, 2)[order],
+        edge_link=np.tile(link, 2)[order],
+        stair_edge=np.tile(stair, 2)[order],
         room_ids=tuple(room_code),
         link_ids=tuple(link_code),
     )
