@@ -27,13 +27,13 @@ import networkx as nx
 import numpy as np
 
 from ifc_models.errors import IfcFileNotFoundError
-from ifc_models.read import BuildingReader
 from spatial.areas import model_area_for_comparison, relative_difference
 from spatial.compiled import CompiledGraph, compile_graph
 from spatial.constants import AREA_AGREEMENT
 from spatial.errors import SerializationError
 from spatial.navgraph import build_nav_graph, nav_stats
 from spatial.records import Building
+from spatial.scene import build_glb
 from spatial.serialize import (
     FORMAT_VERSION,
     building_from_dict,
@@ -116,15 +116,15 @@ def ingest(
             return IngestResult(
                 building, graph, glb, True, {"cache_s": time.perf_counter() - start}, compiled
             )
+    # ifcopenshell takes more than half a second to import: only a cold
+    # ingest needs it, so a cached load (and the command line) starts fast.
+    from ifc_models.read import BuildingReader
+
     reader = BuildingReader(paths, include_network=include_network, progress=progress)
     building = reader.read_building()
     graph = build_nav_graph(building)
     compiled = compile_graph(graph)
     navigation_ready = time.perf_counter() - start
-    # trimesh (and scipy under it) takes a second to import: only a cold
-    # ingest needs it, so a cached load and the command line start fast.
-    from spatial.scene import build_glb
-
     scene_meshes = list(reader.scene_meshes())
     building = _with_equipment_boxes(building, scene_meshes)
     graph.graph["building"] = building  # the same records a cached load returns

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import ifc_models.read
 from ifc_models.errors import TruncatedIfcFileError
 from tests.ifc_models.builders import build_two_rooms
 from twin.buildings import ingest as ingest_module
 from twin.buildings.ingest import cache_key, ingest, summary
+
+ROOT = Path(__file__).resolve().parents[3]
 
 SUMMARY_KEYS = {
     "schema",
@@ -79,7 +84,7 @@ def test_a_cached_load_reads_the_graph_back_and_builds_nothing(
     def no_geometry(*args: object, **kwargs: object) -> None:
         raise AssertionError("a cached load must not read IFC or build the graph")
 
-    monkeypatch.setattr(ingest_module, "BuildingReader", no_geometry)
+    monkeypatch.setattr(ifc_models.read, "BuildingReader", no_geometry)
     monkeypatch.setattr(ingest_module, "build_nav_graph", no_geometry)
     second = ingest([model], cache_dir=tmp_path / "cache")
     assert second.from_cache
@@ -146,3 +151,17 @@ def test_a_model_without_storeys_is_ingested_with_a_warning(tmp_path: Path) -> N
     assert data["usable_area_m2"] == pytest.approx(24.0)
     assert data["nav"]["spaces_reachable"] == 2
     assert any("no IfcBuildingStorey" in w for w in data["warnings"])
+
+
+def test_a_cached_load_does_not_import_ifcopenshell(model: Path, tmp_path: Path) -> None:
+    ingest([model], cache_dir=tmp_path / "cache")
+    script = (
+        "import sys; from pathlib import Path; from twin.buildings.ingest import ingest; "
+        f"result = ingest([Path({str(model)!r})], cache_dir=Path({str(tmp_path / 'cache')!r})); "
+        "result.router(); "
+        "print(result.from_cache, 'ifcopenshell' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split() == ["True", "False"]
