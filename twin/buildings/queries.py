@@ -26,7 +26,6 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from spatial.areas import usable_area
 from spatial.records import Building, Equipment, Space
-from spatial.routing import Router
 from spatial.usage import GROUP_BY, usage_report
 from twin.buildings.ingest import IngestResult, summary
 from twin.buildings.registry import UnknownBuildingError
@@ -86,7 +85,7 @@ class BuildingView:
         self.result = result
         building = result.building
         self.building: Building = building
-        self.router = Router(result.graph)
+        self.router = result.router()
         self.room_types: dict[str, str] = dict(self.router.room_types)
         self.storey_names = {s.global_id: s.name for s in building.storeys}
         for storey in building.storeys:

@@ -225,7 +225,7 @@ def navigator_for_files(
     """
     from twin.buildings.ingest import ingest
 
-    return Navigator(Router(ingest(paths, use_cache=use_cache, progress=progress).graph))
+    return Navigator(ingest(paths, use_cache=use_cache, progress=progress).router())
 
 
 def navigator_for_registered(building_id: str, settings: Settings | None = None) -> Navigator:
@@ -251,4 +251,4 @@ def navigator_for_registered(building_id: str, settings: Settings | None = None)
         twin.devices.close()
     finally:
         twin.engine.dispose()
-    return Navigator(Router(result.graph), building_id=building_id, devices=twin.devices)
+    return Navigator(result.router(), building_id=building_id, devices=twin.devices)
