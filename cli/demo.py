@@ -24,8 +24,8 @@ from twin.access.keys import KeyStore
 from twin.buildings.registry import BuildingRegistry
 from twin.demo.allocations import generate_allocations
 from twin.demo.simulator import Simulator, template_rows
+from twin.devices.hub import DeviceService
 from twin.devices.registry import bind
-from twin.devices.service import DeviceService
 from twin.housing.allocations.store import AllocationStore
 from twin.settings import get_settings
 from twin.store.db import engine_for

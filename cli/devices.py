@@ -13,8 +13,8 @@ from cli.common import fail, print_json
 from twin.buildings.registry import BuildingRegistry, RegistryError
 from twin.demo.simulator import template_rows
 from twin.devices.errors import DeviceError
+from twin.devices.hub import DeviceService
 from twin.devices.registry import read_registry_file, write_registry_csv
-from twin.devices.service import DeviceService
 from twin.settings import get_settings
 from twin.store.db import engine_for
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from twin.buildings.registry import BuildingRegistry
 from twin.devices.events import EventBus
+from twin.devices.hub import DeviceService
 from twin.devices.mqtt.ingest import MqttIngest
 from twin.devices.patrol import load_patrol_rules
-from twin.devices.service import DeviceService
 from twin.settings import Settings
 from twin.store.db import engine_for
 
