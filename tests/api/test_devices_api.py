@@ -50,7 +50,11 @@ def test_a_batch_is_answered_with_counts_and_devices_show_state(client, clock):
         "rejected_total": 2,
         "errors": [
             {"index": 1, "reason": "unknown_device", "detail": "no device 'GHOST'"},
-            {"index": 2, "reason": "future_timestamp", "detail": "ts is ahead of the service's clock"},
+            {
+                "index": 2,
+                "reason": "future_timestamp",
+                "detail": "ts is ahead of the service's clock",
+            },
         ],
     }
     device = client.get("/api/v1/devices/TS-01").json()
