@@ -37,8 +37,10 @@ from twin.buildings.uploads import (
 )
 from twin.devices.errors import (
     AlarmTransitionError,
+    BatchTooLongError,
     DeviceError,
     MalformedPayloadError,
+    PayloadTooDeepError,
     RegistryFileError,
     UnknownAlarmError,
     UnknownDeviceError,
@@ -79,7 +81,9 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     UnknownBuildingError: (404, "unknown-building", "Unknown building"),
     AlarmTransitionError: (409, "alarm-transition", "Alarm state does not allow this"),
     WorkOrderTransitionError: (409, "work-order-transition", "Work order status step not allowed"),
+    PayloadTooDeepError: (422, "payload-too-deep", "Request body nested too deeply"),
     MalformedPayloadError: (400, "malformed-payload", "Malformed request body"),
+    BatchTooLongError: (413, "batch-too-long", "Too many readings in one batch"),
     RegistryFileError: (422, "bad-registry", "Bad device registry"),
     BadBuildingIdError: (422, "bad-building-id", "Bad building id"),
     DeviceError: (400, "device-error", "Device request failed"),

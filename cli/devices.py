@@ -12,7 +12,7 @@ from cli.common import fail, print_json
 
 if TYPE_CHECKING:
     from twin.buildings.registry import BuildingRegistry
-    from twin.devices.service import DeviceService
+    from twin.devices.hub import DeviceService
 
 devices_app = typer.Typer(help="Device registry: load, list, template, rejections.")
 app.add_typer(devices_app, name="devices")
@@ -22,7 +22,7 @@ BuildingOption = Annotated[str, typer.Option("--building", help="Registered buil
 
 def _context() -> tuple[BuildingRegistry, DeviceService]:
     from twin.buildings.registry import BuildingRegistry
-    from twin.devices.service import DeviceService
+    from twin.devices.hub import DeviceService
     from twin.settings import get_settings
     from twin.store.db import engine_for
 

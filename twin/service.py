@@ -16,9 +16,9 @@ from datetime import time as dt_time
 
 from twin.buildings.registry import BuildingRegistry
 from twin.devices.events import EventBus
+from twin.devices.hub import DeviceService
 from twin.devices.mqtt.ingest import MqttIngest
 from twin.devices.patrol import load_patrol_rules
-from twin.devices.service import DeviceService
 from twin.meetings.records import MeetingRules
 from twin.meetings.service import MeetingService
 from twin.settings import Settings

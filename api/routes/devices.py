@@ -10,7 +10,6 @@ from pydantic import BaseModel
 
 from api.deps import DevicesDep, TwinDep
 from api.security import PrincipalDep
-from twin.devices.energy import rollup
 from twin.devices.state import DeviceState, from_us
 
 router = APIRouter(tags=["devices"])
@@ -119,10 +118,7 @@ def get_energy(
     end: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Energy (kWh) per period and room/storey/building, from the meters' readings."""
-    service = twin.devices
-    meters = [d for d in service.devices(building) if any(p.is_energy for p in d.points.values())]
-    rows = service.history([d.device_id for d in meters], start=start, end=end)
-    totals = rollup(meters, rows, period=period, level=level)
+    totals = twin.devices.energy(building, period=period, level=level, start=start, end=end)
     return [
         {"key": key, "period_start": bucket.isoformat(), "kwh": round(kwh, 6)}
         for (key, bucket), kwh in sorted(totals.items())

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
+from api import sse
 from api.deps import TwinDep
 from twin.devices.events import EVENT_KINDS, Subscription
 
@@ -28,10 +29,10 @@ RETRY_MS = 2000
 
 async def _stream(subscription: Subscription) -> AsyncIterator[str]:
     try:
-        yield f"retry: {RETRY_MS}\n: connected\n\n"
+        yield sse.opening(RETRY_MS)
         async for batch in subscription.batches(heartbeat_s=KEEPALIVE_S):
             # One write per batch: thousands of events per second cost few syscalls.
-            yield "".join(event.to_sse() for event in batch) if batch else ": keep-alive\n\n"
+            yield sse.encode(batch) if batch else sse.KEEPALIVE
     finally:
         subscription.close()
 
@@ -49,6 +50,6 @@ async def events(
     subscription = twin.bus.subscribe(buildings=buildings or None, kinds=kinds or None)
     return StreamingResponse(
         _stream(subscription),
-        media_type="text/event-stream",
+        media_type=sse.MEDIA_TYPE,
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

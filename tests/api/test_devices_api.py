@@ -48,6 +48,14 @@ def test_a_batch_is_answered_with_counts_and_devices_show_state(client, clock):
         "accepted": 1,
         "rejected": {"unknown_device": 1, "future_timestamp": 1},
         "rejected_total": 2,
+        "errors": [
+            {"index": 1, "reason": "unknown_device", "detail": "no device 'GHOST'"},
+            {
+                "index": 2,
+                "reason": "future_timestamp",
+                "detail": "ts is ahead of the service's clock",
+            },
+        ],
     }
     device = client.get("/api/v1/devices/TS-01").json()
     assert device["status"] == "warning" and device["global_id"] is None

@@ -18,7 +18,7 @@ import pytest
 
 from tests.fixtures.services import free_port
 from tests.twin.devices.test_mqtt import publisher
-from twin.devices.mqtt.ingest import topic_for
+from twin.devices.mqtt.topics import topic_for
 from twin.devices.registry import parse_rows
 from twin.devices.store import save_registry
 from twin.store.db import engine_for

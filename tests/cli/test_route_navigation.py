@@ -24,7 +24,7 @@ from ifc_models.demo_building import generate_office_building
 from tests.cli.runner import run_twin
 from twin.buildings.registry import BuildingRegistry
 from twin.demo.simulator import template_rows
-from twin.devices.service import DeviceService
+from twin.devices.hub import DeviceService
 from twin.settings import Settings
 from twin.store.db import engine_for
 

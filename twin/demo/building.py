@@ -104,7 +104,7 @@ def prepare_demo(settings: Settings, *, storeys: int = 6, rooms_per_storey: int 
     from twin.demo.allocations import generate_allocations
     from twin.demo.meetings import demo_bookings, store_demo_bookings
     from twin.demo.simulator import template_rows
-    from twin.devices.service import DeviceService
+    from twin.devices.hub import DeviceService
     from twin.housing.allocations.export import export_rows
     from twin.housing.allocations.parse import RawRow
     from twin.housing.allocations.store import AllocationStore

@@ -62,3 +62,11 @@ class PatrolRulesError(DeviceError, ValueError):
 
 class MalformedPayloadError(DeviceError, ValueError):
     """A whole request body is not the expected JSON document."""
+
+
+class PayloadTooDeepError(MalformedPayloadError):
+    """A body is JSON nested deeper than the parser's bound."""
+
+
+class BatchTooLongError(DeviceError, ValueError):
+    """A batch holds more readings than :data:`twin.devices.ingestion.MAX_BATCH_READINGS`."""

@@ -40,17 +40,16 @@ class Event:
     building_id: str
     data: dict[str, Any]
     published_s: float = field(default_factory=time.monotonic)
-    _sse: str | None = field(default=None, init=False, repr=False, compare=False)
+    _json: str | None = field(default=None, init=False, repr=False, compare=False)
 
-    def to_sse(self) -> str:
-        """The event as one Server-Sent Events message.
+    def json(self) -> str:
+        """The event as one JSON object: ``{"building": ..., **data}``.
 
-        Encoded once, on first use: every subscriber's stream gets the same text.
+        Encoded once, on first use: every subscriber gets the same text.
         """
-        if self._sse is None:
-            body = _encode({"building": self.building_id, **self.data})
-            object.__setattr__(self, "_sse", f"event: {self.kind}\ndata: {body}\n\n")
-        return self._sse  # type: ignore[return-value]
+        if self._json is None:
+            object.__setattr__(self, "_json", _encode({"building": self.building_id, **self.data}))
+        return self._json  # type: ignore[return-value]
 
 
 class Subscription:

@@ -12,8 +12,9 @@ from typing import Any
 
 import httpx
 
-from twin.devices.mqtt.ingest import parse_mqtt_url, topic_for
+from twin.devices.mqtt.ingest import parse_mqtt_url
 from twin.devices.mqtt.publisher import MqttBatchPublisher
+from twin.devices.mqtt.topics import topic_for
 
 #: Readings per HTTP request.
 HTTP_BATCH = 2000
@@ -45,7 +46,7 @@ class HttpPublisher:
 
 
 class MqttPublisher:
-    """Publishes each reading to ``twin/<building>/<device>/state`` with QoS 1."""
+    """Publishes each reading to its device's state topic with QoS 1."""
 
     def __init__(self, url: str, building_id: str) -> None:
         address = parse_mqtt_url(url)

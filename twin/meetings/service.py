@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from twin.devices.events import Event, EventBus
+from twin.devices.hub import DeviceService
 from twin.devices.occupancy import utilisation
 from twin.devices.registry import OCCUPANCY_BOOL_CLASSES, OCCUPANCY_COUNT_CLASSES, Device
-from twin.devices.service import DeviceService
 from twin.meetings.records import ACTIVE_STATES, Booking, MeetingRules
 from twin.meetings.store import BookingStore
 

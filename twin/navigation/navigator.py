@@ -31,7 +31,7 @@ from twin.navigation.lifts import lifts_out_of_service
 
 if TYPE_CHECKING:
     from twin.buildings.ingest import Progress
-    from twin.devices.service import DeviceService
+    from twin.devices.hub import DeviceService
     from twin.settings import Settings
 
 #: Prefixes of references to the twin's alarms and work orders.

@@ -15,8 +15,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 from tests.fixtures.services import _wait_port, mosquitto_binary, start_mosquitto, stop
 from tests.twin.devices.conftest import ROWS, FakeClock, make_service
 from twin.devices.mqtt.client import MqttSubscriber
-from twin.devices.mqtt.ingest import MqttIngest, parse_mqtt_url, topic_for
+from twin.devices.mqtt.ingest import MqttIngest, parse_mqtt_url
 from twin.devices.mqtt.publisher import MqttBatchPublisher
+from twin.devices.mqtt.topics import topic_for
 from twin.devices.publish import MqttPublisher
 from twin.devices.registry import parse_rows
 

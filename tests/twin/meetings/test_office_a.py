@@ -76,7 +76,7 @@ def test_nearest_room_to_an_office_and_the_visitor_grant_on_office_a(meetings: M
         actor="test",
     )
     grant = meetings.grant(booking)
-    route = meetings.queries.route("OA", "outside", booking.room)
+    route = meetings.queries.navigator("OA").route("outside", booking.room).to_dict()
     assert list(grant.door_global_ids) == [
         s["global_id"] for s in route["steps"] if s["kind"] == "door"
     ]

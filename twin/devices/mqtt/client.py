@@ -123,9 +123,14 @@ class _Connection(asyncio.Protocol):
         try:
             durable = owner.handler(publishes)
         except Exception:
-            # A bug in the handler must not stop ingestion; these messages are lost.
-            log.exception("MQTT: handler failed on a batch of %d messages", len(publishes))
-            durable = None
+            # A bug, not a bad message (those the handler rejects and counts): acknowledge
+            # nothing of this read. Reconnecting makes the broker deliver it again.
+            log.exception(
+                "MQTT: handler failed on a read of %d messages; not acknowledged, reconnecting",
+                len(publishes),
+            )
+            self.abort()
+            return
         self.pending.append((durable, acks))
         self.drained.clear()
         if durable is not None and not durable.done():

@@ -1,10 +1,10 @@
 """MQTT ingestion: device states from a broker into the device service (MQTT 5, QoS 1).
 
-Topic scheme: ``twin/<building_id>/<device_id>/state`` with payload
+Topics: :mod:`twin.devices.mqtt.topics`; payload
 ``{"ts": "<ISO-8601 UTC>", "values": {"<point>": <number|bool>}}``, QoS 1.
 With ``share_group`` set the subscription is the MQTT 5 shared subscription
-``$share/<group>/twin/+/+/state``: the broker hands each message to one
-member of the group, so several service processes split the load.
+of the state topics: the broker hands each message to one member of the
+group, so several service processes split the load.
 
 The connection is our own :class:`~twin.devices.mqtt.client.MqttSubscriber`
 (paho's per-message callbacks capped ingestion near 1,700 messages/s here):
@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from twin.devices.errors import DeviceError
+from twin.devices.hub import DeviceService
 from twin.devices.mqtt.client import MqttSubscriber
 from twin.devices.mqtt.packets import Publish
-from twin.devices.service import DeviceService
+from twin.devices.mqtt.topics import subscription_filter
 
 log = logging.getLogger(__name__)
 
-#: The subscription filter of device states.
-STATE_FILTER = "twin/+/+/state"
 QOS = 1
 #: Seconds between keep-alive pings.
 KEEPALIVE_S = 30
@@ -60,11 +59,6 @@ def parse_mqtt_url(url: str) -> BrokerAddress:
     if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
         raise MqttConfigError(f"not an mqtt:// URL: {url!r}")
     return BrokerAddress(parts.hostname, parts.port or 1883, parts.username, parts.password)
-
-
-def topic_for(building_id: str, device_id: str) -> str:
-    """The state topic of a device."""
-    return f"twin/{building_id}/{device_id}/state"
 
 
 def default_client_id(share_group: str | None = None) -> str:
@@ -104,7 +98,7 @@ class MqttIngest:
     ) -> None:
         self.service = service
         self.address = parse_mqtt_url(url)
-        self.topic = f"$share/{share_group}/{STATE_FILTER}" if share_group else STATE_FILTER
+        self.topic = subscription_filter(share_group)
         self._client = MqttSubscriber(
             self.address.host,
             self.address.port,
