@@ -30,6 +30,7 @@ from api.routes import (
     compliance,
     devices,
     events,
+    exchange,
     keys,
     plans,
     readings,
@@ -76,6 +77,7 @@ TAGS = [
     {"name": "compliance", "description": "Office-space standard compliance."},
     {"name": "plans", "description": "Storey floor plans as SVG, PNG or PDF."},
     {"name": "events", "description": "Live changes as Server-Sent Events."},
+    {"name": "exchange", "description": "Brick, COBie and BCF (work orders) exports and import."},
     {"name": "keys", "description": "API keys (admin)."},
     {"name": "health", "description": "Readiness and metrics (no key)."},
 ]
@@ -136,6 +138,8 @@ def create_app(
     )
     errors.install(app)
     metrics.install(app)
+    # Before the work-order router: its /work-orders/{order_id} would take export.bcf.
+    app.include_router(exchange.router, prefix=API_PREFIX)
     for module in (buildings, spaces, routing, usage, allocations, compliance, plans, keys):
         app.include_router(module.router, prefix=API_PREFIX)
     domain = {

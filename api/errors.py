@@ -45,6 +45,7 @@ from twin.devices.errors import (
     UnknownWorkOrderError,
     WorkOrderTransitionError,
 )
+from twin.exchange.errors import BackendMissingError, BcfError, BrickValidationError, ExchangeError
 from twin.housing.allocations.errors import (
     AllocationError,
     AllocationFileError,
@@ -99,6 +100,10 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     ComplianceError: (422, "compliance-error", "Compliance cannot be checked"),
     StandardError: (400, "standard-error", "Standard or level not known"),
     PlanError: (400, "plan-error", "Plan cannot be drawn"),
+    BcfError: (422, "bad-bcf", "BCF archive cannot be read"),
+    BrickValidationError: (500, "internal", "Internal error"),
+    BackendMissingError: (500, "internal", "Internal error"),
+    ExchangeError: (400, "exchange-error", "Exchange format request failed"),
     BadKeyRequestError: (422, "bad-key-request", "Key cannot be made"),
     DuplicateKeyError: (409, "duplicate-key", "Key name taken"),
     UnknownKeyError: (404, "unknown-key", "Unknown key"),
@@ -118,6 +123,7 @@ HANDLED: tuple[type[Exception], ...] = (
     ComplianceError,
     StandardError,
     PlanError,
+    ExchangeError,
     KeyStoreError,
 )
 
@@ -184,6 +190,8 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
             {"row": e.row, "column": e.column, "value": e.value, "message": e.reason}
             for e in exc.errors
         ]
+    if isinstance(exc, BcfError) and exc.problems:
+        extra["errors"] = [{"message": m} for m in exc.problems]
     if isinstance(exc, UnknownPlaceError) and exc.candidates:
         extra["candidates"] = list(exc.candidates[:20])
     if status == 500:
