@@ -75,7 +75,7 @@ TAGS = [
     {"name": "usage", "description": "Rooms and usable area by storey, type, department."},
     {"name": "allocations", "description": "Office allocations: import, export, history."},
     {"name": "compliance", "description": "Office-space standard compliance."},
-    {"name": "plans", "description": "Storey floor plans as SVG, PNG or PDF."},
+    {"name": "plans", "description": "Storey floor plans as SVG, PNG, PDF or DXF."},
     {"name": "events", "description": "Live changes as Server-Sent Events."},
     {"name": "exchange", "description": "Brick, COBie and BCF (work orders) exports and import."},
     {"name": "keys", "description": "API keys (admin)."},

@@ -28,3 +28,35 @@ def test_brick_turtle_carries_the_devices_points_and_validates(served) -> None:
 def test_brick_needs_device_read_permission(served) -> None:
     answer = served.client.get(f"{A}/brick.ttl", headers=served.as_("housing"))
     assert answer.status_code == 403
+
+
+def test_a_storey_plan_as_dxf_has_a_polyline_per_room(served) -> None:
+    import io
+
+    import ezdxf
+
+    report = served.client.get(f"{A}/compliance", headers=served.as_("housing")).json()
+    statuses = {r["global_id"]: r["status"] for r in report["rooms"]}
+    over = next(r for r in report["rooms"] if r["status"] == "over")
+    storeys = served.client.get(f"{A}/storeys", headers=served.as_("viewer")).json()
+    storey = next(s for s in storeys if s["name"] == over["storey"])
+    answer = served.client.get(
+        f"{A}/plans/{storey['name']}.dxf",
+        params={"colour": "compliance"},
+        headers=served.as_("viewer"),
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("image/vnd.dxf")
+    doc = ezdxf.read(io.StringIO(answer.content.decode("utf-8")))
+    rooms = served.client.get(
+        f"{A}/spaces", params={"storey": storey["global_id"]}, headers=served.as_("viewer")
+    ).json()
+    layers = {
+        e.get_xdata("BIM_TWIN")[0][1]: e.dxf.layer
+        for e in doc.modelspace().query("LWPOLYLINE")
+        if e.dxf.layer.startswith("ROOM-")
+    }
+    assert set(layers) == {room["global_id"] for room in rooms}
+    assert layers[over["global_id"]].endswith("-OVER")
+    for gid, layer in layers.items():
+        assert layer.endswith("-" + statuses.get(gid, "no_data").upper())
