@@ -20,6 +20,7 @@ from cli.common import EXIT_INTERNAL, fail, load
 from spatial.records import Building
 from twin.devices.errors import DeviceError
 from twin.devices.registry import Device, bind, read_registry_file
+from twin.exchange import cobie
 from twin.exchange.errors import ExchangeError
 
 export_app = typer.Typer(help="Export a building as Brick (Turtle) or COBie (XLSX).")
@@ -91,3 +92,27 @@ def brick_command(
     points = sum(len(d.points) for d in bound)
     checked = ", SHACL-valid" if validate else ""
     typer.echo(f"wrote {out} ({len(graph)} triples, {points} points{checked})")
+
+
+@export_app.command("cobie")
+def cobie_command(
+    paths: Paths,
+    out: Annotated[Path, typer.Option("--out", help="Output workbook (.xlsx).")],
+    devices: DevicesOption = None,
+    building_id: BuildingIdOption = None,
+    contact: Annotated[
+        str, typer.Option("--contact", help="E-mail of the handover's author (CreatedBy).")
+    ] = cobie.DEFAULT_CONTACT,
+    no_cache: NoCache = False,
+) -> None:
+    """Write the COBie 2.4 handover workbook (Space per room, Component per equipment)."""
+    _suffix(out, ".xlsx")
+    if "@" not in contact:
+        fail(f"--contact {contact!r}: expected an e-mail address")
+    building = load(paths, use_cache=not no_cache).building
+    bound = _devices(_building_id(paths, building_id), building, devices)
+    _write(out, cobie.cobie_xlsx(building, devices=bound, contact=contact))
+    typer.echo(
+        f"wrote {out} ({len(building.spaces)} spaces, "
+        f"{len(building.equipment) + len(building.lifts)} components)"
+    )

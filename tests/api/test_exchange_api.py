@@ -60,3 +60,31 @@ def test_a_storey_plan_as_dxf_has_a_polyline_per_room(served) -> None:
     assert layers[over["global_id"]].endswith("-OVER")
     for gid, layer in layers.items():
         assert layer.endswith("-" + statuses.get(gid, "no_data").upper())
+
+
+def test_cobie_workbook_has_a_component_per_equipment_with_its_device(served) -> None:
+    import io
+
+    import openpyxl
+
+    answer = served.client.get(
+        f"{A}/cobie.xlsx", params={"contact": "fm@example.org"}, headers=served.as_("viewer")
+    )
+    assert answer.status_code == 200, answer.text
+    book = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
+    rows = list(book["Component"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    devices = served.client.get(
+        "/api/v1/devices", params={"building": "A"}, headers=served.as_("viewer")
+    ).json()
+    bound = {d["global_id"]: d["device_id"] for d in devices if d["global_id"]}
+    components = {
+        r[header.index("ExtIdentifier")]: r[header.index("AssetIdentifier")] for r in body
+    }
+    shared = set(bound) & set(components)
+    assert shared
+    assert all(components[gid] == bound[gid] for gid in shared)
+    bad = served.client.get(
+        f"{A}/cobie.xlsx", params={"contact": "nobody"}, headers=served.as_("viewer")
+    )
+    assert bad.status_code == 422

@@ -45,3 +45,15 @@ def test_the_format_comes_from_the_suffix(tmp_path) -> None:
     result = run_twin("export", "brick", str(MODEL), "--out", str(tmp_path / "x.json"))
     assert result.exit_code == 2
     assert ".ttl" in result.stderr
+
+
+def test_cobie_export_writes_the_workbook(tmp_path) -> None:
+    import openpyxl
+
+    building = ingest([MODEL]).building
+    out = tmp_path / "3rooms.xlsx"
+    result = run_twin("export", "cobie", str(MODEL), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert book["Space"].max_row == 1 + len(building.spaces)
+    assert book["Component"].max_row == 1 + len(building.equipment) + len(building.lifts)

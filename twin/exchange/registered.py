@@ -7,7 +7,7 @@ service's own data: the loaded building, its devices, and its work orders.
 from __future__ import annotations
 
 from twin.buildings.queries import BuildingQueries
-from twin.exchange import brick
+from twin.exchange import brick, cobie
 
 
 class Exchanges:
@@ -32,3 +32,16 @@ class Exchanges:
         if validate:
             brick.require_valid(graph)
         return graph.serialize(format="turtle", encoding="utf-8")
+
+    def cobie_xlsx(self, building_id: str, *, contact: str = cobie.DEFAULT_CONTACT) -> bytes:
+        """The COBie 2.4 handover workbook with the devices' ids, states and latest readings."""
+        view = self.queries.view(building_id)
+        service = self.queries.twin.devices
+        states = {s.device_id: s for s in service.states(building_id)}
+        return cobie.cobie_xlsx(
+            view.building,
+            devices=service.devices(building_id),
+            states=states,
+            room_types=view.room_types,
+            contact=contact,
+        )
