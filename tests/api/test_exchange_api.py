@@ -88,3 +88,116 @@ def test_cobie_workbook_has_a_component_per_equipment_with_its_device(served) ->
         f"{A}/cobie.xlsx", params={"contact": "nobody"}, headers=served.as_("viewer")
     )
     assert bad.status_code == 422
+
+
+def _two_work_orders(served) -> list[dict]:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    op = served.as_("operator")
+    devices = served.client.get("/api/v1/devices", params={"building": "A"}, headers=op).json()
+    leaks = [d for d in devices if d["device_id"].startswith("LD")][:2]
+    assert len(leaks) == 2
+    now = datetime.now(UTC).isoformat()
+    readings = [{"device_id": d["device_id"], "ts": now, "values": {"leak": True}} for d in leaks]
+    served.client.post("/api/v1/readings", json={"readings": readings}, headers=op)
+    alarms = served.client.get(
+        "/api/v1/alarms", params={"building": "A", "state": "open"}, headers=op
+    ).json()
+    wanted = {d["device_id"] for d in leaks}
+    orders = []
+    for alarm in alarms:
+        if alarm["device_id"] in wanted and alarm["point"] == "leak":
+            made = served.client.post(
+                f"/api/v1/alarms/{alarm['id']}/work-order", json={"assignee": "zhao"}, headers=op
+            )
+            assert made.status_code == 201, made.text
+            orders.append(made.json())
+    assert len(orders) == 2
+    return orders
+
+
+def test_work_orders_go_out_as_bcf_and_come_back_as_the_same_topics(served) -> None:
+    import io
+    import zipfile
+
+    from twin.exchange import bcf
+
+    op = served.as_("operator")
+    orders = _two_work_orders(served)
+    ids = {o["id"] for o in orders}
+    exported = served.client.get(
+        "/api/v1/work-orders/export.bcf", params={"building": "A"}, headers=op
+    )
+    assert exported.status_code == 200, exported.text
+    topics = {t.guid: t for t in bcf.read_bcf(exported.content).topics}
+    assert {bcf.topic_guid(i) for i in ids} <= set(topics)
+    for order in orders:
+        topic = topics[bcf.topic_guid(order["id"])]
+        assert topic.title == order["title"]
+        assert topic.selected == (order["global_id"],)
+    # Re-importing the same archive changes nothing.
+    answer = served.client.post(
+        "/api/v1/work-orders/import-bcf",
+        params={"building": "A"},
+        files={"file": ("a.bcf", exported.content, "application/octet-stream")},
+        headers=op,
+    )
+    assert answer.status_code == 200, answer.text
+    assert ids <= set(answer.json()["unchanged"])
+    assert answer.json()["created"] == answer.json()["updated"] == []
+    # A BIM tool closes one topic: the import moves that work order on to done.
+    closed = orders[0]["id"]
+    folder = bcf.topic_guid(closed)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(exported.content)) as src,
+        zipfile.ZipFile(out, "w") as dst,
+    ):
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == f"{folder}/markup.bcf":
+                data = data.replace(b'TopicStatus="Open"', b'TopicStatus="Closed"')
+            dst.writestr(item, data)
+    answer = served.client.post(
+        "/api/v1/work-orders/import-bcf",
+        params={"building": "A"},
+        files={"file": ("a.bcf", out.getvalue(), "application/octet-stream")},
+        headers=op,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["updated"] == [closed]
+    assert served.client.get(f"/api/v1/work-orders/{closed}", headers=op).json()["status"] == "done"
+
+
+def test_a_broken_bcf_is_a_422_listing_its_problems_and_changes_nothing(served) -> None:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("bcf.version", '<Version VersionId="2.1"/>')
+        archive.writestr(
+            "x/markup.bcf",
+            '<Markup><Topic Guid="not-a-guid"><Title>t</Title></Topic></Markup>',
+        )
+    op = served.as_("operator")
+    before = served.client.get("/api/v1/work-orders", params={"building": "A"}, headers=op).json()
+    answer = served.client.post(
+        "/api/v1/work-orders/import-bcf",
+        params={"building": "A"},
+        files={"file": ("x.bcf", out.getvalue(), "application/octet-stream")},
+        headers=op,
+    )
+    assert answer.status_code == 422
+    problems = [e["message"] for e in answer.json()["errors"]]
+    assert any("not a GUID" in p for p in problems)
+    assert any("CreationDate" in p for p in problems)
+    after = served.client.get("/api/v1/work-orders", params={"building": "A"}, headers=op).json()
+    assert after == before
+    viewer = served.client.post(
+        "/api/v1/work-orders/import-bcf",
+        params={"building": "A"},
+        files={"file": ("x.bcf", out.getvalue(), "application/octet-stream")},
+        headers=served.as_("viewer"),
+    )
+    assert viewer.status_code == 403

@@ -722,6 +722,11 @@ class DeviceService:
                 order = replace(order, notes=(*order.notes, Note(at, by, note)), updated_at=at)
             return order, self._store_order(order)
 
+    def put_work_order(self, order: WorkOrder) -> Future[None]:
+        """Store ``order`` as given: a work order read from elsewhere (a BCF topic)."""
+        with self._lock:
+            return self._store_order(order)
+
     def _store_order(self, order: WorkOrder) -> Future[None]:
         self._orders[order.id] = order
         future = self._writer.submit_work_order(order)
