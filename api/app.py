@@ -30,6 +30,7 @@ from api.routes import (
     compliance,
     devices,
     events,
+    exchange,
     keys,
     meetings,
     plans,
@@ -76,9 +77,10 @@ TAGS = [
     {"name": "usage", "description": "Rooms and usable area by storey, type, department."},
     {"name": "allocations", "description": "Office allocations: import, export, history."},
     {"name": "compliance", "description": "Office-space standard compliance."},
-    {"name": "plans", "description": "Storey floor plans as SVG, PNG or PDF."},
+    {"name": "plans", "description": "Storey floor plans as SVG, PNG, PDF or DXF."},
     {"name": "meetings", "description": "Meeting rooms: bookings, free rooms, access, calendars."},
     {"name": "events", "description": "Live changes as Server-Sent Events."},
+    {"name": "exchange", "description": "Brick, COBie and BCF (work orders) exports and import."},
     {"name": "keys", "description": "API keys (admin)."},
     {"name": "health", "description": "Readiness and metrics (no key)."},
 ]
@@ -139,6 +141,8 @@ def create_app(
     )
     errors.install(app)
     metrics.install(app)
+    # Before the work-order router: its /work-orders/{order_id} would take export.bcf.
+    app.include_router(exchange.router, prefix=API_PREFIX)
     for module in (
         buildings,
         spaces,

@@ -47,6 +47,7 @@ from twin.devices.errors import (
     UnknownWorkOrderError,
     WorkOrderTransitionError,
 )
+from twin.exchange.errors import BackendMissingError, BcfError, BrickValidationError, ExchangeError
 from twin.housing.allocations.errors import (
     AllocationError,
     AllocationFileError,
@@ -113,6 +114,10 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     ComplianceError: (422, "compliance-error", "Compliance cannot be checked"),
     StandardError: (400, "standard-error", "Standard or level not known"),
     PlanError: (400, "plan-error", "Plan cannot be drawn"),
+    BcfError: (422, "bad-bcf", "BCF archive cannot be read"),
+    BrickValidationError: (500, "internal", "Internal error"),
+    BackendMissingError: (500, "internal", "Internal error"),
+    ExchangeError: (400, "exchange-error", "Exchange format request failed"),
     BadKeyRequestError: (422, "bad-key-request", "Key cannot be made"),
     DuplicateKeyError: (409, "duplicate-key", "Key name taken"),
     UnknownKeyError: (404, "unknown-key", "Unknown key"),
@@ -140,6 +145,7 @@ HANDLED: tuple[type[Exception], ...] = (
     ComplianceError,
     StandardError,
     PlanError,
+    ExchangeError,
     KeyStoreError,
     MeetingError,
 )
@@ -209,6 +215,8 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
         ]
     if isinstance(exc, BookingClashError):
         extra["clashing_bookings"] = list(exc.clashes)
+    if isinstance(exc, BcfError) and exc.problems:
+        extra["errors"] = [{"message": m} for m in exc.problems]
     if isinstance(exc, UnknownPlaceError) and exc.candidates:
         extra["candidates"] = list(exc.candidates[:20])
     if status == 500:

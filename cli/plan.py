@@ -2,7 +2,7 @@
 
 Contract (README): ``twin plan PATH... --storey NAME|all [--colour
 type|compliance|occupancy|live] [--allocations FILE --level LEVEL | --report
-REPORT.json] [--live STATUS.json] --out OUT.svg|.pdf|.png [--width PX]``.
+REPORT.json] [--live STATUS.json] --out OUT.svg|.pdf|.png|.dxf [--width PX]``.
 A PDF holds a cover with the summary and one page per storey; with
 ``--storey all`` an SVG or PNG is written per storey as ``OUT-<storey>.svg``.
 Exit 0 on success, 2 for bad input (unknown storey: the storeys are listed),
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 #: Output formats, by file suffix.
-FORMATS = (".svg", ".pdf", ".png")
+FORMATS = (".svg", ".pdf", ".png", ".dxf")
 #: Characters a storey name may not bring into a file name.
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
 #: Live statuses a ``--live`` file may give.
@@ -45,7 +45,7 @@ WIDTH_HELP = "PNG width in pixels (default 2000)."
 def plan_command(
     paths: Paths,
     storey: Annotated[str, typer.Option("--storey", help="Storey name or GlobalId, or 'all'.")],
-    out: Annotated[Path, typer.Option("--out", help="Output file: .svg, .pdf or .png.")],
+    out: Annotated[Path, typer.Option("--out", help="Output file: .svg, .pdf, .png or .dxf.")],
     colour: Annotated[str, typer.Option("--colour", help=COLOUR_HELP)] = "type",
     allocations: Annotated[
         Path | None,
@@ -91,6 +91,7 @@ def plan_command(
         storey_svg,
         svg_to_png,
     )
+    from twin.housing.plans.dxf import storey_dxf
     from twin.housing.plans.layout import PAPER_SIZES_MM
     from twin.housing.plans.render import DEFAULT_PNG_WIDTH_PX
 
@@ -137,6 +138,7 @@ def plan_command(
         "on_date": day,
         "room_types": types,
     }
+    dxf_options = {k: options[k] for k in ("colour", "inputs", "room_types")}
     try:
         if suffix == ".pdf":
             _write(out, plans_pdf(building, storeys, **options))
@@ -148,6 +150,10 @@ def plan_command(
                 if len(storeys) == 1 and storey.casefold() != "all"
                 else _per_storey(out, item.name)
             )
+            if suffix == ".dxf":
+                _write(target, storey_dxf(building, item, **dxf_options))
+                typer.echo(f"wrote {target} ({item.name})")
+                continue
             svg = storey_svg(building, item, **options)
             png_width = DEFAULT_PNG_WIDTH_PX if width is None else width
             _write(target, svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg, png_width))

@@ -1,4 +1,4 @@
-"""Floor plans of a storey as SVG, PNG or PDF, coloured by type, compliance,
+"""Floor plans of a storey as SVG, PNG, PDF or DXF, coloured by type, compliance,
 occupancy or live status."""
 
 from __future__ import annotations

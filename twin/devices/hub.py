@@ -302,6 +302,10 @@ class DeviceService:
             order_id, by=by, status=status, assignee=assignee, note=note
         )
 
+    def put_work_order(self, order: WorkOrder) -> Future[None]:
+        """Store ``order`` as given: a work order read from elsewhere (a BCF topic)."""
+        return self.work_order_desk.put(order)
+
     def work_order(self, order_id: str) -> WorkOrder:
         return self.work_order_desk.get(order_id)
 

@@ -90,6 +90,11 @@ class WorkOrderDesk:
                 order = replace(order, notes=(*order.notes, Note(at, by, note)), updated_at=at)
             return order, self._store(order)
 
+    def put(self, order: WorkOrder) -> Future[None]:
+        """Store ``order`` as given: a work order read from elsewhere (a BCF topic)."""
+        with self.live.lock:
+            return self._store(order)
+
     def _store(self, order: WorkOrder) -> Future[None]:
         # Under the lock.
         self.live.orders[order.id] = order
