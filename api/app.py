@@ -20,9 +20,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from api import errors, metrics
+from api.openapi import operation_id
 from api.routes import (
     alarms,
     allocations,
@@ -38,6 +38,7 @@ from api.routes import (
     usage,
     workorders,
 )
+from api.schemas.health import Health
 from api.security import by_method
 from twin.access.keys import KeyStore
 from twin.buildings.queries import BuildingQueries
@@ -79,16 +80,6 @@ TAGS = [
     {"name": "keys", "description": "API keys (admin)."},
     {"name": "health", "description": "Readiness and metrics (no key)."},
 ]
-
-
-class Health(BaseModel):
-    """Readiness: ``ready`` once every registered building was loaded (or failed)."""
-
-    status: str = Field(description="ok")
-    ready: bool
-    buildings: dict[str, str] = Field(description="building id → ready, loading or failed")
-    mqtt: str
-    auth: str = Field(description="keys (a key is needed) or open (no key configured)")
 
 
 def create_app(
@@ -133,6 +124,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
         openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
     )
     errors.install(app)
     metrics.install(app)
@@ -154,7 +146,7 @@ def create_app(
         )
 
     @app.get("/health", tags=["health"], response_model=Health)
-    def health(request: Request) -> Any:
+    def get_health(request: Request) -> Any:
         """Readiness (no key needed): 200 while serving, ``ready`` once buildings are loaded."""
         twin: Twin = request.app.state.twin
         queries: BuildingQueries = request.app.state.queries

@@ -8,6 +8,7 @@ from cli import (  # noqa: F401
     devices,
     ingest,
     keys,
+    openapi,
     plan,
     route,
     serve,

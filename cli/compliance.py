@@ -18,6 +18,7 @@ import typer
 from cli.app import app
 from cli.common import fail, load, print_json
 from spatial.room_types import RoomTypeRules, load_rules
+from twin import today_utc
 from twin.housing.allocations.errors import AllocationFileError, AllocationImportError
 from twin.housing.allocations.parse import read_rows
 from twin.housing.allocations.records import Allocation
@@ -114,7 +115,7 @@ def _write_xlsx(xlsx: Path, building, result, report, *, with_plans: bool) -> No
 def parse_day(text: str | None) -> date:
     """``--date`` as a date (today when not given); exit 2 when malformed."""
     if text is None:
-        return date.today()
+        return today_utc()
     try:
         return date.fromisoformat(text)
     except ValueError:

@@ -27,6 +27,7 @@ from twin.housing.plans import (
     PlanError,
     PlanInputs,
     RenderBackendError,
+    UnknownStoreyError,
     find_storey,
     inputs_from_compliance_report,
     plan_storeys,
@@ -124,7 +125,7 @@ def plan_command(
     else:
         try:
             storeys = (find_storey(building, storey),)
-        except PlanError as exc:
+        except (PlanError, UnknownStoreyError) as exc:
             fail(str(exc))
     types = {s.global_id: rules.classify(s) for s in building.spaces}
     options: dict[str, Any] = {

@@ -7,34 +7,16 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DevicesDep
+from api.schemas.devices import IngestAnswer, ReadingsBatch, RejectionsOut
 from api.security import ForbiddenError, PrincipalDep
 from twin.devices.errors import MalformedPayloadError
 from twin.devices.pipeline import MALFORMED, NOT_JSON
 from twin.devices.service import DeviceService
 
 router = APIRouter(tags=["readings"])
-
-
-class ReadingIn(BaseModel):
-    """One reading (documentation of the body; items are checked one by one by the twin)."""
-
-    device_id: str
-    ts: str = Field(description="ISO-8601 time with a UTC offset, e.g. 2026-11-25T08:00:00Z")
-    values: dict[str, float | bool] = Field(description="point name → value in the point's unit")
-
-
-class ReadingsBatch(BaseModel):
-    readings: list[ReadingIn]
-
-
-class IngestAnswer(BaseModel):
-    accepted: int
-    rejected: dict[str, int] = Field(description="rejected readings per reason")
-    rejected_total: int
 
 
 def _ingest(service: DeviceService, body: bytes, building_id: str | None) -> Any:
@@ -92,6 +74,6 @@ async def post_readings(
 
 
 @router.get("/readings/rejections")
-def get_rejections(service: DevicesDep) -> dict[str, Any]:
+def get_rejections(service: DevicesDep) -> RejectionsOut:
     """Readings rejected per reason since the service started, and the accepted count."""
-    return {"accepted": service.counters.accepted, "rejected": service.rejections()}
+    return RejectionsOut(accepted=service.counters.accepted, rejected=service.rejections())

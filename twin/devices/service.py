@@ -785,8 +785,11 @@ class DeviceService:
         point: str | None = None,
         start: datetime | None = None,
         end: datetime | None = None,
+        after: tuple[str, str, int] | None = None,
+        limit: int | None = None,
     ) -> list[tuple[str, str, int, float]]:
-        """Stored readings ``(device_id, point, ts_us, value)``, after a flush."""
+        """Stored readings ``(device_id, point, ts_us, value)``, after a flush;
+        ``after``/``limit`` read one page (see :func:`store.history`)."""
         self.flush()
         return store.history(
             self.engine,
@@ -794,6 +797,8 @@ class DeviceService:
             point=point,
             start_us=None if start is None else round(start.timestamp() * US_PER_S),
             end_us=None if end is None else round(end.timestamp() * US_PER_S),
+            after=after,
+            limit=limit,
         )
 
     @property

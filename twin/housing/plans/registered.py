@@ -29,12 +29,6 @@ from twin.housing.plans import (
 PlanFormat = Literal["svg", "png", "pdf"]
 PlanColour = Literal["type", "compliance", "occupancy", "live"]
 
-#: Media type of each plan format.
-PLAN_MEDIA_TYPES: dict[str, str] = {
-    "svg": "image/svg+xml",
-    "png": "image/png",
-    "pdf": "application/pdf",
-}
 #: ``storey`` value that asks for every storey (PDF only).
 ALL_STOREYS = "all"
 #: Worse first: the status a room shows when its devices disagree.
