@@ -16,7 +16,7 @@ def test_the_scene_with_its_etag_is_a_304_and_gzip_is_at_most_a_third(served: Se
     assert plain.status_code == 200 and plain.content[:4] == b"glTF"
     assert "content-encoding" not in plain.headers
     tag = plain.headers["etag"]
-    assert tag.startswith('"') and not tag.startswith('W/')  # a strong validator
+    assert tag.startswith('"') and not tag.startswith("W/")  # a strong validator
     again = client.get(
         f"{A}/scene.glb",
         headers={**viewer, "Accept-Encoding": "identity", "If-None-Match": tag},
@@ -75,9 +75,7 @@ def _pages(served: Served, path: str, limit: int) -> list[list[dict]]:
 
 
 def test_devices_come_in_pages_that_neither_repeat_nor_skip(served: Served):
-    everything = served.client.get(
-        "/api/v1/devices?building=A", headers=served.as_("admin")
-    ).json()
+    everything = served.client.get("/api/v1/devices?building=A", headers=served.as_("admin")).json()
     assert len(everything) > 7
     pages = _pages(served, "/api/v1/devices?building=A", 7)
     assert all(len(p) == 7 for p in pages[:-1]) and 1 <= len(pages[-1]) <= 7

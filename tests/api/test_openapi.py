@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 import pytest
 
 from api.app import create_app
@@ -94,10 +94,10 @@ def test_the_main_schemas_carry_examples(document):
         assert schemas[name].get("examples"), name
 
 
-def _validator(document: dict[str, Any], schema: dict[str, Any]) -> jsonschema.Validator:
+def _validator(document: dict[str, Any], schema: dict[str, Any]) -> Any:
     # The components resolve by JSON pointer from a root holding them.
     root = {**schema, "components": document["components"]}
-    return jsonschema.Draft202012Validator(root)
+    return jsonschema_rs.Draft202012Validator(root)
 
 
 ANSWERS = [
@@ -140,7 +140,7 @@ def test_the_main_answers_match_their_schemas_exactly(served: Served, document):
         assert answer.status_code == 200, (operation_id, answer.text)
         schema = by_id[operation_id]["responses"]["200"]["content"]["application/json"]["schema"]
         errors = list(_validator(document, schema).iter_errors(answer.json()))
-        assert not errors, (operation_id, [e.message for e in errors[:3]])
+        assert not errors, (operation_id, [str(e) for e in errors[:3]])
 
 
 def test_a_field_the_schema_does_not_describe_fails_the_check(document):

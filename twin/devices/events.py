@@ -146,6 +146,7 @@ class EventBus:
         self._queue_size = subscriber_queue
         self._recent: collections.deque[Event] = collections.deque(maxlen=replay_events)
         self._seq = 0
+        self._ever_subscribed = False
         #: Part of every event id: ids of an earlier process cannot be replayed.
         self.epoch = secrets.token_hex(4)
         self.published = 0
@@ -157,6 +158,12 @@ class EventBus:
     @property
     def subscriber_count(self) -> int:
         return len(self._subscribers)
+
+    @property
+    def recording(self) -> bool:
+        """Whether publishers should make events: once anyone has subscribed, a
+        client may reconnect and ask for what it missed; before that nobody can."""
+        return self._ever_subscribed
 
     def subscribe(
         self,
@@ -187,6 +194,7 @@ class EventBus:
             subscription.after_seq = self._seq
             subscription.last_id = self._id(self._seq)
             self._subscribers.add(subscription)
+            self._ever_subscribed = True
         return subscription
 
     def _id(self, seq: int) -> str:

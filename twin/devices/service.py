@@ -296,7 +296,7 @@ class DeviceService:
         now = self.clock()
         limit_us = round(now * US_PER_S) + self._future_us
         with self._lock:
-            publish = self.bus.subscriber_count > 0
+            publish = self.bus.recording
             for item in readings:
                 try:
                     self._accept(item, building_id, limit_us, now, work, publish)
@@ -349,7 +349,7 @@ class DeviceService:
         now = self.clock()
         limit_us = round(now * US_PER_S) + self._future_us
         with self._lock:
-            publish = self.bus.subscriber_count > 0
+            publish = self.bus.recording
             accept = self._accept
             for body, building_id in bodies:
                 try:

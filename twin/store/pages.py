@@ -55,13 +55,13 @@ def encode_cursor(key: SortKey) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def decode_cursor(cursor: str, *, arity: int) -> SortKey:
+def decode_cursor(cursor: str, *, arity: int | None = None) -> SortKey:
     """The sort key of a token made by :func:`encode_cursor`.
 
     Raises
     ------
     BadCursorError
-        When the token is damaged or is the cursor of a list with other keys.
+        When the token is damaged, or has not ``arity`` parts (when given).
     """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
@@ -70,7 +70,7 @@ def decode_cursor(cursor: str, *, arity: int) -> SortKey:
         raise BadCursorError(f"cursor {cursor[:40]!r} is not one this list handed out") from None
     if (
         not isinstance(key, list)
-        or len(key) != arity
+        or (arity is not None and len(key) != arity)
         or not all(isinstance(part, str | int) and not isinstance(part, bool) for part in key)
     ):
         raise BadCursorError(f"cursor {cursor[:40]!r} is not one this list handed out")
@@ -113,8 +113,10 @@ def paginate(
     """
     check_limit(limit)
     ordered = sorted(items, key=key, reverse=descending)
-    if cursor is not None and ordered:
-        after = decode_cursor(cursor, arity=len(key(ordered[0])))
+    after = None if cursor is None else decode_cursor(cursor)
+    if after is not None and ordered:
+        if len(after) != len(key(ordered[0])):
+            raise BadCursorError(f"cursor {cursor!r:.40} is not one this list handed out")
         try:
             ordered = [
                 item for item in ordered if (key(item) < after if descending else key(item) > after)
