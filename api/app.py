@@ -20,9 +20,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from api import errors, metrics
+from api.openapi import operation_id
 from api.routes import (
     alarms,
     allocations,
@@ -40,6 +40,7 @@ from api.routes import (
     usage,
     workorders,
 )
+from api.schemas.health import Health
 from api.security import by_method
 from twin.access.keys import KeyStore
 from twin.buildings.queries import BuildingQueries
@@ -86,16 +87,6 @@ TAGS = [
 ]
 
 
-class Health(BaseModel):
-    """Readiness: ``ready`` once every registered building was loaded (or failed)."""
-
-    status: str = Field(description="ok")
-    ready: bool
-    buildings: dict[str, str] = Field(description="building id → ready, loading or failed")
-    mqtt: str
-    auth: str = Field(description="keys (a key is needed) or open (no key configured)")
-
-
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], float] | None = None
 ) -> FastAPI:
@@ -138,6 +129,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
         openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
     )
     errors.install(app)
     metrics.install(app)
@@ -171,7 +163,7 @@ def create_app(
         )
 
     @app.get("/health", tags=["health"], response_model=Health)
-    def health(request: Request) -> Any:
+    def get_health(request: Request) -> Any:
         """Readiness (no key needed): 200 while serving, ``ready`` once buildings are loaded."""
         twin: Twin = request.app.state.twin
         queries: BuildingQueries = request.app.state.queries

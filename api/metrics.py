@@ -146,8 +146,13 @@ def install(app: FastAPI) -> None:
     registry.register(TwinCollector(app))  # type: ignore[arg-type]
     app.add_middleware(ObserveMiddleware, owner=app)
 
-    @app.get("/metrics", tags=["health"], response_class=Response, include_in_schema=True)
-    def metrics(request: Request) -> Response:
+    @app.get(
+        "/metrics",
+        tags=["health"],
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    )
+    def get_metrics(request: Request) -> Response:
         """Prometheus metrics (no key): requests, latencies, readings accepted and
         rejected, open alarms, model uploads, loaded buildings."""
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -10,6 +10,7 @@ from cli import (  # noqa: F401
     ingest,
     keys,
     meetings,
+    openapi,
     plan,
     route,
     serve,

@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import DevicesDep
-from api.routes.workorders import WorkOrderOut, work_order_out
+from api.pages import PAGE_RESPONSE, PageDep, send_page
+from api.routes.workorders import work_order_out
+from api.schemas.alarms import AlarmOut, WorkOrderOut
 from api.security import PrincipalDep
 from twin.devices.alarms import Alarm
+from twin.store.pages import instant_key, paginate
 
 router = APIRouter(tags=["alarms"])
-
-
-class AlarmOut(BaseModel):
-    id: str
-    building_id: str
-    device_id: str
-    global_id: str | None
-    point: str
-    kind: str
-    severity: str
-    state: str
-    reason: str
-    active: bool
-    raised_at: datetime
-    acknowledged_at: datetime | None = None
-    acknowledged_by: str | None = None
-    cleared_at: datetime | None = None
-    cleared_by: str | None = None
 
 
 class Actor(BaseModel):
@@ -50,17 +34,32 @@ def alarm_out(alarm: Alarm) -> AlarmOut:
     return AlarmOut.model_validate(alarm, from_attributes=True)
 
 
-@router.get("/alarms")
+@router.get("/alarms", responses={200: PAGE_RESPONSE})
 def list_alarms(
+    request: Request,
+    response: Response,
     service: DevicesDep,
     principal: PrincipalDep,
+    page: PageDep,
     building: str | None = None,
     state: Literal["open", "raised", "acknowledged", "cleared"] | None = None,
     device_id: str | None = None,
 ) -> list[AlarmOut]:
-    """Alarms, newest first; ``state=open`` means raised or acknowledged."""
-    found = service.alarms(building_id=building, state=state, device_id=device_id)
-    return [alarm_out(a) for a in found if principal.covers(a.building_id)]
+    """Alarms, newest first (by time raised, then id); ``state=open`` means raised or
+    acknowledged. Paginated (``limit``, ``cursor``; see the ``Link`` header)."""
+    found = [
+        a
+        for a in service.alarms(building_id=building, state=state, device_id=device_id)
+        if principal.covers(a.building_id)
+    ]
+    chosen = paginate(
+        found,
+        key=lambda a: (instant_key(a.raised_at), a.id),
+        limit=page.limit,
+        cursor=page.cursor,
+        descending=True,
+    )
+    return [alarm_out(a) for a in send_page(chosen, request, response)]
 
 
 @router.get("/alarms/{alarm_id}")
@@ -71,7 +70,7 @@ def get_alarm(alarm_id: str, service: DevicesDep, principal: PrincipalDep) -> Al
 
 
 @router.post("/alarms/{alarm_id}/acknowledge")
-async def acknowledge(
+async def acknowledge_alarm(
     alarm_id: str, service: DevicesDep, principal: PrincipalDep, body: Actor | None = None
 ) -> AlarmOut:
     """Acknowledge a raised alarm (answered once stored)."""
@@ -82,7 +81,7 @@ async def acknowledge(
 
 
 @router.post("/alarms/{alarm_id}/clear")
-async def clear(
+async def clear_alarm(
     alarm_id: str, service: DevicesDep, principal: PrincipalDep, body: Actor | None = None
 ) -> AlarmOut:
     """Clear an open alarm by hand (answered once stored)."""
@@ -93,7 +92,7 @@ async def clear(
 
 
 @router.post("/alarms/{alarm_id}/work-order", status_code=201)
-async def to_work_order(
+async def create_work_order_from_alarm(
     alarm_id: str,
     service: DevicesDep,
     principal: PrincipalDep,

@@ -6,53 +6,20 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import QueriesDep
 from api.errors import problem_responses
+from api.schemas.housing import AllocationOut, ImportOut
+from api.schemas.media import EXPORT_MEDIA_TYPES
 from api.security import AllocationsRead, AllocationsWrite
 from twin.housing.allocations.errors import AllocationFileError
-from twin.housing.operations import MEDIA_TYPES, Housing
+from twin.housing.operations import Housing
 
 router = APIRouter(tags=["allocations"], responses=problem_responses(400, 401, 403, 404, 422, 503))
 
 #: Largest allocation file accepted, bytes.
 MAX_ALLOCATION_FILE = 20 * 1024 * 1024
-
-
-class AllocationOut(BaseModel):
-    """One person in one room for a period. ``name`` and ``person_id`` are empty for
-    keys that may not see personal data."""
-
-    organisation: str
-    organ_level: str
-    department: str
-    person_id: str
-    name: str
-    rank_code: str
-    rank: str
-    room_global_id: str
-    room: str
-    posts: list[str]
-    valid_from: date
-    valid_to: date | None
-    approved_extra_office: bool
-
-
-class UpdatedOut(BaseModel):
-    before: AllocationOut
-    after: AllocationOut
-
-
-class ImportOut(BaseModel):
-    """What an import changed (or, with ``dry_run``, would change)."""
-
-    dry_run: bool
-    applied: bool
-    created: list[AllocationOut]
-    updated: list[UpdatedOut]
-    unchanged: int
 
 
 def _housing(queries: QueriesDep) -> Housing:
@@ -90,7 +57,7 @@ async def import_allocations(
             building_id, content, actor=principal.name, level=level, dry_run=dry_run
         )
     )
-    return ImportOut.model_validate(result.as_dict())
+    return ImportOut.model_validate(result)
 
 
 @router.get(
@@ -100,7 +67,7 @@ async def import_allocations(
             "content": {
                 "application/json": {},
                 "text/csv": {},
-                MEDIA_TYPES["xlsx"]: {},
+                EXPORT_MEDIA_TYPES["xlsx"]: {},
             },
             "description": "the records as JSON, CSV or XLSX",
         }
@@ -122,7 +89,7 @@ async def export_allocations(
     )
     return Response(
         body,
-        media_type=MEDIA_TYPES[format],
+        media_type=EXPORT_MEDIA_TYPES[format],
         headers={
             "Content-Disposition": f'attachment; filename="allocations-{building_id}.{format}"'
         },
@@ -130,7 +97,7 @@ async def export_allocations(
 
 
 @router.get("/buildings/{building_id}/allocations/history")
-async def allocation_history(
+async def get_allocation_history(
     building_id: str,
     queries: QueriesDep,
     principal: AllocationsRead,
@@ -144,4 +111,4 @@ async def allocation_history(
             building_id, person_id=person_id, room=room, personal=principal.personal
         )
     )
-    return [AllocationOut.model_validate(a.as_dict()) for a in found]
+    return [AllocationOut.model_validate(a) for a in found]

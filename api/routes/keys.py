@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Response
@@ -11,19 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import KeysDep
 from api.errors import problem_responses
+from api.schemas.keys import KeyCreated, KeyOut
 from api.security import KeysAdmin
 from twin.access.keys import ROLES
 
 router = APIRouter(tags=["keys"], responses=problem_responses(400, 401, 403, 422))
-
-
-class KeyOut(BaseModel):
-    name: str
-    role: str
-    permissions: list[str]
-    buildings: list[str] = Field(description="empty: every building")
-    created_at: datetime
-    revoked_at: datetime | None
 
 
 class KeyIn(BaseModel):
@@ -31,10 +22,6 @@ class KeyIn(BaseModel):
     role: Annotated[str, Field(description=f"one of {', '.join(ROLES)}")]
     buildings: list[str] = Field(default_factory=list, max_length=100)
     allow: list[str] = Field(default_factory=list, description="system keys: permissions")
-
-
-class KeyCreated(KeyOut):
-    token: str = Field(description="the key itself: shown once, stored only hashed")
 
 
 @router.get("/keys")

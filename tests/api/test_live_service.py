@@ -24,7 +24,7 @@ from twin.devices.store import save_registry
 from twin.store.db import engine_for
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 20.0
+START_TIMEOUT_S = 60.0
 WAIT_S = 10.0
 
 REGISTRY = [

@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Column, DateTime, Engine, String, Table, select
 
+from twin.errors import TwinError
 from twin.store.audit import record_audit
 from twin.store.db import metadata
 
@@ -121,7 +122,7 @@ keys_table = Table(
 )
 
 
-class KeyStoreError(Exception):
+class KeyStoreError(TwinError):
     """Base error of API keys."""
 
 

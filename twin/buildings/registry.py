@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ifc_models.errors import IfcModelError
 from spatial.records import Building
+from twin.buildings.errors import BuildingError
 from twin.buildings.ingest import IngestResult, Progress, ingest
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ BUILDING_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 ALLOWED_SUFFIXES = (".ifc", ".ifczip")
 
 
-class RegistryError(Exception):
+class RegistryError(BuildingError):
     """Base class of building-registry errors."""
 
 

@@ -34,6 +34,7 @@ from typing import Literal
 
 from ifc_models.errors import IfcModelError, NotAnIfcFileError
 from ifc_models.source import MAX_ZIP_RATIO, check_step_text
+from twin.buildings.errors import BuildingError
 from twin.buildings.registry import BuildingRegistry, check_building_id
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ MAX_FINISHED_JOBS = 200
 SAFE_NAME = re.compile(r"[^\w.\- ]+")
 
 
-class UploadError(Exception):
+class UploadError(BuildingError):
     """Base error of model uploads."""
 
 

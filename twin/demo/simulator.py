@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from spatial.records import Building, Equipment
 from twin.devices.registry import Device, PointSpec, RegistryRow
+from twin.errors import TwinError
 
 #: Temperature drift of a ``drift`` fault, °C per second.
 DRIFT_DEGC_PER_S = 0.02
@@ -29,7 +30,7 @@ FAULT_KINDS = ("leak", "fault", "offline", "drift")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_$.-]")
 
 
-class FaultSpecError(ValueError):
+class FaultSpecError(TwinError, ValueError):
     """A ``--fault`` is not ``KIND:DEVICE`` with a known kind."""
 
 

@@ -41,12 +41,21 @@ class History:
         point: str | None = None,
         start: datetime | None = None,
         end: datetime | None = None,
+        after: tuple[str, str, int] | None = None,
+        limit: int | None = None,
     ) -> list[tuple[str, str, int, float]]:
         """Stored readings ``(device_id, point, ts_us, value)`` in ``[start, end)``,
-        oldest first per device and point."""
+        oldest first per device and point; ``after``/``limit`` read one page
+        (see :func:`store.history`)."""
         self.flush()
         return store.history(
-            self.live.engine, device_ids, point=point, start_us=_us(start), end_us=_us(end)
+            self.live.engine,
+            device_ids,
+            point=point,
+            start_us=_us(start),
+            end_us=_us(end),
+            after=after,
+            limit=limit,
         )
 
     def energy(

@@ -348,9 +348,14 @@ class DeviceService:
         point: str | None = None,
         start: datetime | None = None,
         end: datetime | None = None,
+        after: tuple[str, str, int] | None = None,
+        limit: int | None = None,
     ) -> list[tuple[str, str, int, float]]:
-        """Stored readings ``(device_id, point, ts_us, value)``, after a flush."""
-        return self.stored.readings(device_ids, point=point, start=start, end=end)
+        """Stored readings ``(device_id, point, ts_us, value)``, after a flush;
+        ``after``/``limit`` read one page."""
+        return self.stored.readings(
+            device_ids, point=point, start=start, end=end, after=after, limit=limit
+        )
 
     def energy(
         self,

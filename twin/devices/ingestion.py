@@ -218,7 +218,7 @@ class Ingestion:
         accept = self._accept
         changes = Changes()
         with live.lock:
-            publish = live.bus.subscriber_count > 0
+            publish = live.bus.recording
             try:
                 for index, item, building_id in chunk:
                     try:

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Literal
 from urllib.parse import quote
 
+from twin import today_utc
 from twin.buildings.queries import BuildingQueries
 from twin.housing.allocations.errors import AllocationFileError
 from twin.housing.allocations.export import to_csv_bytes, to_json_bytes, to_xlsx_bytes
@@ -26,13 +27,6 @@ from twin.housing.compliance import to_xlsx_bytes as compliance_xlsx
 from twin.housing.standards import default_standard
 
 ExportFormat = Literal["csv", "xlsx", "json"]
-
-#: Media type of each export format.
-MEDIA_TYPES: dict[str, str] = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 
 
 def rows_from_upload(content: bytes) -> list[RawRow]:
@@ -156,7 +150,7 @@ class Housing:
             view.building,
             records,
             default_standard(),
-            on_date=on_date or date.today(),
+            on_date=on_date or today_utc(),
             room_types=view.room_types,
         )
 
