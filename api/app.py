@@ -22,7 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api import errors, metrics
+from api import errors, guard, metrics
 from api.routes import (
     alarms,
     allocations,
@@ -38,7 +38,7 @@ from api.routes import (
     usage,
     workorders,
 )
-from api.security import by_method
+from api.security import Gate, by_method
 from twin.access.keys import KeyStore
 from twin.buildings.queries import BuildingQueries
 from twin.buildings.uploads import Job, UploadJobs
@@ -54,7 +54,8 @@ DESCRIPTION = """
 A live digital twin of government office buildings for facility management.
 
 Every endpoint under `/api/v1` needs an API key (`Authorization: Bearer <key>`,
-made with `twin keys create NAME --role ROLE`) once any key exists. Roles:
+made with `twin keys create NAME --role ROLE`), except on a local service
+where no key was ever made (open mode, decided at start-up). Roles:
 `viewer` (facility manager: buildings, rooms, equipment, devices, routes,
 alarms — read), `housing` (allocations, compliance, occupant names),
 `operator` (viewer + device readings, alarm acknowledge, work orders),
@@ -104,6 +105,10 @@ def create_app(
         await asyncio.to_thread(twin.start)
         app.state.twin = twin
         app.state.keys = KeyStore(twin.engine)
+        app.state.gate = await asyncio.to_thread(
+            Gate, app.state.keys, listen_host=config.listen_host
+        )
+        app.state.body_limits = guard.body_limits(config)
         app.state.queries = BuildingQueries(twin)
         app.state.jobs = UploadJobs(
             twin.buildings,
@@ -116,8 +121,6 @@ def create_app(
             loader.start()
         else:
             app.state.ready.set()
-        if not await asyncio.to_thread(app.state.keys.any_active):
-            log.warning("NO API KEYS: the API is OPEN to anyone who can reach it")
         try:
             yield
         finally:
@@ -135,6 +138,7 @@ def create_app(
         openapi_tags=TAGS,
     )
     errors.install(app)
+    app.add_middleware(guard.RequestGuard, owner=app)
     metrics.install(app)
     for module in (buildings, spaces, routing, usage, allocations, compliance, plans, keys):
         app.include_router(module.router, prefix=API_PREFIX)
@@ -159,7 +163,7 @@ def create_app(
         twin: Twin = request.app.state.twin
         queries: BuildingQueries = request.app.state.queries
         states = {b: queries.state(b) for b in twin.buildings.ids()}
-        open_mode = not request.app.state.keys.any_active()
+        open_mode = request.app.state.gate.open_mode
         body = Health(
             status="ok",
             ready=request.app.state.ready.is_set(),

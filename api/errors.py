@@ -19,7 +19,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.security import AccessError, ForbiddenError, NotAuthenticatedError
 from ifc_models.errors import IfcModelError
 from spatial.errors import AmbiguousPlaceError, NoRouteError, RoutingError, UnknownPlaceError
-from twin.access.keys import BadKeyRequestError, DuplicateKeyError, KeyStoreError, UnknownKeyError
+from twin.access.keys import (
+    BadKeyRequestError,
+    DuplicateKeyError,
+    KeyScopeError,
+    KeyStoreError,
+    UnknownKeyError,
+)
 from twin.buildings.queries import (
     BadQueryError,
     BuildingNotReadyError,
@@ -100,6 +106,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     StandardError: (400, "standard-error", "Standard or level not known"),
     PlanError: (400, "plan-error", "Plan cannot be drawn"),
     BadKeyRequestError: (422, "bad-key-request", "Key cannot be made"),
+    KeyScopeError: (403, "key-beyond-grant", "Key would exceed its maker's grant"),
     DuplicateKeyError: (409, "duplicate-key", "Key name taken"),
     UnknownKeyError: (404, "unknown-key", "Unknown key"),
     KeyStoreError: (400, "key-error", "Key request failed"),

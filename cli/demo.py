@@ -107,9 +107,9 @@ def _standard():  # type: ignore[no-untyped-def]
 
 
 def _simulator_key(engine) -> str | None:  # type: ignore[no-untyped-def]
-    """A ``system`` key for the simulator when the service has keys (else it runs open)."""
+    """A ``system`` key for the simulator once keys were ever made (else it runs open)."""
     store = KeyStore(engine)
-    if not store.any_active():
+    if not store.ever_configured():
         return None
     for key in store.list():
         if key.name.startswith(SIMULATOR_KEY) and key.revoked_at is None:

@@ -6,8 +6,8 @@ import asyncio
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import DevicesDep
 from api.routes.workorders import WorkOrderOut, work_order_out
@@ -35,15 +35,26 @@ class AlarmOut(BaseModel):
     cleared_by: str | None = None
 
 
-class Actor(BaseModel):
-    by: str | None = Field(
-        None, min_length=1, max_length=128, description="who does this (default: the key's name)"
-    )
+class AlarmAction(BaseModel):
+    """The actor is always the key's name; ``note`` is free text kept beside it in the
+    audit log (e.g. who at the desk did it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(None, max_length=1000)
 
 
-class WorkOrderFromAlarm(Actor):
-    assignee: str | None = None
-    title: str | None = None
+class WorkOrderFromAlarm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignee: str | None = Field(None, max_length=128)
+    title: str | None = Field(None, max_length=400)
+
+
+def keep_note(request: Request, body: AlarmAction | None) -> None:
+    """Hand the caller's note to the audit of this request (``api.metrics``)."""
+    if body is not None and body.note:
+        request.state.audit_note = body.note
 
 
 def alarm_out(alarm: Alarm) -> AlarmOut:
@@ -72,22 +83,32 @@ def get_alarm(alarm_id: str, service: DevicesDep, principal: PrincipalDep) -> Al
 
 @router.post("/alarms/{alarm_id}/acknowledge")
 async def acknowledge(
-    alarm_id: str, service: DevicesDep, principal: PrincipalDep, body: Actor | None = None
+    alarm_id: str,
+    request: Request,
+    service: DevicesDep,
+    principal: PrincipalDep,
+    body: AlarmAction | None = None,
 ) -> AlarmOut:
-    """Acknowledge a raised alarm (answered once stored)."""
+    """Acknowledge a raised alarm as the key (answered once stored)."""
     principal.check_building(service.alarm(alarm_id).building_id)
-    alarm, stored = service.acknowledge(alarm_id, (body and body.by) or principal.name)
+    keep_note(request, body)
+    alarm, stored = service.acknowledge(alarm_id, principal.name)
     await asyncio.wrap_future(stored)
     return alarm_out(alarm)
 
 
 @router.post("/alarms/{alarm_id}/clear")
 async def clear(
-    alarm_id: str, service: DevicesDep, principal: PrincipalDep, body: Actor | None = None
+    alarm_id: str,
+    request: Request,
+    service: DevicesDep,
+    principal: PrincipalDep,
+    body: AlarmAction | None = None,
 ) -> AlarmOut:
-    """Clear an open alarm by hand (answered once stored)."""
+    """Clear an open alarm by hand, as the key (answered once stored)."""
     principal.check_building(service.alarm(alarm_id).building_id)
-    alarm, stored = service.clear(alarm_id, (body and body.by) or principal.name)
+    keep_note(request, body)
+    alarm, stored = service.clear(alarm_id, principal.name)
     await asyncio.wrap_future(stored)
     return alarm_out(alarm)
 
@@ -103,7 +124,7 @@ async def to_work_order(
     body = body or WorkOrderFromAlarm()
     principal.check_building(service.alarm(alarm_id).building_id)
     order, stored = service.create_work_order(
-        alarm_id, by=body.by or principal.name, assignee=body.assignee, title=body.title
+        alarm_id, by=principal.name, assignee=body.assignee, title=body.title
     )
     await asyncio.wrap_future(stored)
     return work_order_out(order)

@@ -55,6 +55,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "valid_to": ("终止日期", "结束日期", "to"),
     "approved_extra_office": ("批准兼用", "approved"),
 }
+#: Largest allocation file accepted, bytes.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 REQUIRED_COLUMNS = ("organisation", "department", "person_id", "name", "rank", "room")
 #: Separators between several posts in one cell.
 POST_SEPARATORS = re.compile(r"[;；、,，]")
