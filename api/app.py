@@ -22,7 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api import errors, guard, metrics
+from api import access_log, errors, guard, metrics
 from api.routes import (
     alarms,
     allocations,
@@ -41,10 +41,9 @@ from api.routes import (
 from api.security import Gate, by_method
 from twin.access.keys import KeyStore
 from twin.buildings.queries import BuildingQueries
-from twin.buildings.uploads import Job, UploadJobs
+from twin.buildings.uploads import UploadJobs
 from twin.service import Twin
 from twin.settings import Settings, get_settings
-from twin.store.audit import record_audit
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +111,11 @@ def create_app(
         app.state.queries = BuildingQueries(twin)
         app.state.jobs = UploadJobs(
             twin.buildings,
+            twin.engine,
+            spool_dir=config.data_dir / "uploads",
             max_unzipped_bytes=int(config.max_upload_mb * config.max_unzip_factor * 1024**2),
-            on_finished=lambda job: _audit_job(twin, job),
         )
+        await asyncio.to_thread(app.state.jobs.recover)
         app.state.ready = threading.Event()
         loader = threading.Thread(target=_preload, args=(app,), name="twin-preload", daemon=True)
         if config.preload:
@@ -138,6 +139,7 @@ def create_app(
         openapi_tags=TAGS,
     )
     errors.install(app)
+    access_log.install()
     app.add_middleware(guard.RequestGuard, owner=app)
     metrics.install(app)
     for module in (buildings, spaces, routing, usage, allocations, compliance, plans, keys):
@@ -202,15 +204,3 @@ def _preload(app: FastAPI) -> None:
     finally:
         app.state.ready.set()
     log.info("buildings loaded in %.1f s", time.perf_counter() - started)
-
-
-def _audit_job(twin: Twin, job: Job) -> None:
-    with twin.engine.begin() as conn:
-        record_audit(
-            conn,
-            job.actor,
-            "upload" if job.state == "done" else "upload-failed",
-            f"building:{job.building_id}",
-            None,
-            {"job": job.id, "files": list(job.files), "state": job.state, "error": job.error},
-        )

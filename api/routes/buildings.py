@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -240,7 +239,7 @@ async def upload_building(
     form = await request.form(max_files=20, max_fields=10, max_part_size=1024 * 1024)
     building_id = form.get("id")
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
-    folder = Path(tempfile.mkdtemp(prefix="twin-upload-"))
+    folder = jobs.new_folder()
     try:
         if not isinstance(building_id, str):
             raise _missing("id", "the building id (form field 'id') is required")
