@@ -11,9 +11,11 @@ One pure-ASGI middleware does both, in this order, for every request under
    authenticated key without the permission is refused before its body is
    read too.
 2. **Limit the body** by the route's entry in :class:`BodyLimits` (every
-   other request: :data:`DEFAULT_BODY_BYTES`): a declared ``Content-Length``
-   beyond the limit is a 413 before reading; a body without one (chunked) is
-   counted while it streams in and reading stops with a 413 at the limit.
+   other request: :data:`DEFAULT_BODY_BYTES`): when the route first asks for
+   the body, a declared ``Content-Length`` beyond the limit is a 413 before
+   one byte is read; a body without one (chunked) is counted while it streams
+   in and reading stops with a 413 at the limit. The 413 is raised from
+   ``receive`` as an HTTP exception, so the app's problem handler answers it.
 """
 
 from __future__ import annotations
@@ -131,15 +133,14 @@ class RequestGuard:
         scope.setdefault("state", {})["principal"] = principal
         max_bytes, source = state.body_limits.for_request(scope["method"], scope["path"])
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
-            too_large = BodyTooLargeError(max_bytes, source)
-            response = problem(413, "upload-too-large", "Request too large", too_large.detail)
-            await response(scope, receive, send)
-            return
         received = 0
 
         async def limited() -> Message:
+            # Checked when the route first asks for the body, i.e. after its own
+            # permission checks: a key without the permission gets its 403 first.
             nonlocal received
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise BodyTooLargeError(max_bytes, source)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
