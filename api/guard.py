@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import problem
+from api.errors import PROBLEMS, problem
 from api.security import NotAuthenticatedError
 from twin.housing.allocations.parse import MAX_FILE_BYTES as MAX_ALLOCATION_FILE_BYTES
 from twin.settings import Settings
@@ -126,7 +126,8 @@ class RequestGuard:
                 gate.principal, headers.get("authorization"), server[0] if server else None
             )
         except NotAuthenticatedError as exc:
-            response = problem(401, "unauthenticated", "API key missing or not valid", str(exc))
+            status, slug, title = PROBLEMS[NotAuthenticatedError]
+            response = problem(status, slug, title, str(exc))
             response.headers["WWW-Authenticate"] = "Bearer"
             await response(scope, receive, send)
             return
