@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api import errors, metrics
+from api import access_log, errors, guard, metrics
 from api.openapi import operation_id
 from api.routes import (
     alarms,
@@ -41,13 +41,12 @@ from api.routes import (
     workorders,
 )
 from api.schemas.health import Health
-from api.security import by_method
+from api.security import Gate, by_method
 from twin.access.keys import KeyStore
 from twin.buildings.queries import BuildingQueries
-from twin.buildings.uploads import Job, UploadJobs
+from twin.buildings.uploads import UploadJobs
 from twin.service import Twin
 from twin.settings import Settings, get_settings
-from twin.store.audit import record_audit
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,8 @@ DESCRIPTION = """
 A live digital twin of government office buildings for facility management.
 
 Every endpoint under `/api/v1` needs an API key (`Authorization: Bearer <key>`,
-made with `twin keys create NAME --role ROLE`) once any key exists. Roles:
+made with `twin keys create NAME --role ROLE`), except on a local service
+where no key was ever made (open mode, decided at start-up). Roles:
 `viewer` (facility manager: buildings, rooms, equipment, devices, routes,
 alarms — read), `housing` (allocations, compliance, occupant names),
 `operator` (viewer + device readings, alarm acknowledge, work orders),
@@ -100,20 +100,24 @@ def create_app(
         await asyncio.to_thread(twin.start)
         app.state.twin = twin
         app.state.keys = KeyStore(twin.engine)
+        app.state.gate = await asyncio.to_thread(
+            Gate, app.state.keys, listen_host=config.listen_host
+        )
+        app.state.body_limits = guard.body_limits(config)
         app.state.queries = BuildingQueries(twin)
         app.state.jobs = UploadJobs(
             twin.buildings,
+            twin.engine,
+            spool_dir=config.data_dir / "uploads",
             max_unzipped_bytes=int(config.max_upload_mb * config.max_unzip_factor * 1024**2),
-            on_finished=lambda job: _audit_job(twin, job),
         )
+        await asyncio.to_thread(app.state.jobs.recover)
         app.state.ready = threading.Event()
         loader = threading.Thread(target=_preload, args=(app,), name="twin-preload", daemon=True)
         if config.preload:
             loader.start()
         else:
             app.state.ready.set()
-        if not await asyncio.to_thread(app.state.keys.any_active):
-            log.warning("NO API KEYS: the API is OPEN to anyone who can reach it")
         try:
             yield
         finally:
@@ -132,6 +136,8 @@ def create_app(
         generate_unique_id_function=operation_id,
     )
     errors.install(app)
+    access_log.install()
+    app.add_middleware(guard.RequestGuard, owner=app)
     metrics.install(app)
     # Before the work-order router: its /work-orders/{order_id} would take export.bcf.
     app.include_router(exchange.router, prefix=API_PREFIX)
@@ -168,7 +174,7 @@ def create_app(
         twin: Twin = request.app.state.twin
         queries: BuildingQueries = request.app.state.queries
         states = {b: queries.state(b) for b in twin.buildings.ids()}
-        open_mode = not request.app.state.keys.any_active()
+        open_mode = request.app.state.gate.open_mode
         body = Health(
             status="ok",
             ready=request.app.state.ready.is_set(),
@@ -207,15 +213,3 @@ def _preload(app: FastAPI) -> None:
     finally:
         app.state.ready.set()
     log.info("buildings loaded in %.1f s", time.perf_counter() - started)
-
-
-def _audit_job(twin: Twin, job: Job) -> None:
-    with twin.engine.begin() as conn:
-        record_audit(
-            conn,
-            job.actor,
-            "upload" if job.state == "done" else "upload-failed",
-            f"building:{job.building_id}",
-            None,
-            {"job": job.id, "files": list(job.files), "state": job.state, "error": job.error},
-        )

@@ -25,7 +25,13 @@ from spatial.errors import (
     SpatialError,
     UnknownPlaceError,
 )
-from twin.access.keys import BadKeyRequestError, DuplicateKeyError, KeyStoreError, UnknownKeyError
+from twin.access.keys import (
+    BadKeyRequestError,
+    DuplicateKeyError,
+    KeyScopeError,
+    KeyStoreError,
+    UnknownKeyError,
+)
 from twin.buildings.errors import (
     BadQueryError,
     BuildingError,
@@ -127,6 +133,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     BackendMissingError: (500, "internal", "Internal error"),
     ExchangeError: (400, "exchange-error", "Exchange format request failed"),
     BadKeyRequestError: (422, "bad-key-request", "Key cannot be made"),
+    KeyScopeError: (403, "key-beyond-grant", "Key would exceed its maker's grant"),
     DuplicateKeyError: (409, "duplicate-key", "Key name taken"),
     UnknownKeyError: (404, "unknown-key", "Unknown key"),
     KeyStoreError: (400, "key-error", "Key request failed"),

@@ -70,12 +70,12 @@ def demo_command(
 
 
 def _simulator_key(settings, building_id: str) -> str | None:  # type: ignore[no-untyped-def]
-    """A ``system`` key for the simulator when the service has keys (else it runs open)."""
+    """A ``system`` key for the simulator once keys were ever made (else it runs open)."""
     from twin.access.keys import KeyStore
     from twin.store.db import engine_for
 
     store = KeyStore(engine_for(settings.effective_database_url))
-    if not store.any_active():
+    if not store.ever_configured():
         return None
     for key in store.list():
         if key.name.startswith(SIMULATOR_KEY) and key.revoked_at is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Annotated
 
 import typer
@@ -25,16 +26,29 @@ OPEN_BANNER = """
 *    twin keys create NAME --role viewer|housing|operator|admin    *
 ********************************************************************
 """
+NO_ACTIVE_KEY = (
+    "no active API key: every request will be refused (401) until one is made with "
+    "`twin keys create NAME --role admin`"
+)
 
 
 def check_keys(host: str, port: int) -> None:
-    """Refuse a non-local address without keys; warn loudly on a local one."""
+    """Refuse a non-local address without keys; warn loudly on a local one.
+
+    The service itself decides open mode from the same facts at start-up
+    (``TWIN_LISTEN_HOST``, set here, and whether a key was ever made): keys
+    that existed once and were all revoked never make it open again.
+    """
+    os.environ["TWIN_LISTEN_HOST"] = host
     from twin.access.keys import KeyStore
     from twin.settings import get_settings
     from twin.store.db import engine_for
 
     store = KeyStore(engine_for(get_settings().effective_database_url))
     if store.any_active():
+        return
+    if store.ever_configured():
+        typer.echo(NO_ACTIVE_KEY, err=True)
         return
     if host not in LOCAL_HOSTS:
         fail(
@@ -72,6 +86,6 @@ def serve_command(
 ) -> None:
     """Serve every registered building's HTTP API (and live events) until interrupted.
 
-    Without API keys it runs open, only on 127.0.0.1; docs at /docs."""
+    Without any API key ever made it runs open, only on 127.0.0.1; docs at /docs."""
     check_keys(host, port)
     run_server(host, port, log_level)

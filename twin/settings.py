@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     ``TWIN_MAX_UPLOAD_MB``: the largest model upload the API accepts.
     ``TWIN_MEETING_*``: meeting rooms' seats per m², no-show release delay,
     time zone and opening hours.
+    ``TWIN_MAX_READINGS_MB``: the largest ``POST /readings`` body.
+    ``TWIN_LISTEN_HOST``: the address the API listens on (``twin serve --host``
+    sets it); the API runs open (no key) only on a loopback address.
     """
 
     model_config = SettingsConfigDict(env_prefix="TWIN_", extra="ignore")
@@ -48,6 +51,11 @@ class Settings(BaseSettings):
     tick_s: float = 1.0
     #: Largest model upload accepted by the API, MB (``TWIN_MAX_UPLOAD_MB``), per request.
     max_upload_mb: float = 200.0
+    #: Largest body of ``POST /readings``, MB (``TWIN_MAX_READINGS_MB``).
+    max_readings_mb: float = 16.0
+    #: The address the API listens on (``twin serve --host`` sets it): open mode
+    #: (no key needed) is possible only on a loopback address.
+    listen_host: str = "127.0.0.1"
     #: Largest IFC text an uploaded ``.ifczip`` may inflate to, as a multiple of the upload cap.
     max_unzip_factor: float = 20.0
     #: Load every registered building in the background at start-up.

@@ -6,10 +6,12 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
 from api import sse
 from api.deps import TwinDep
+from api.security import PrincipalDep
 from twin.devices.events import EVENT_KINDS, Subscription
 
 router = APIRouter(tags=["events"])
@@ -23,6 +25,7 @@ KindFilter = Annotated[
 
 #: Seconds of silence after which a comment line keeps proxies from closing the stream.
 KEEPALIVE_S = 15.0
+KIND_NAMES = ", ".join(sorted(EVENT_KINDS))
 #: Reconnection delay the browser is told to use, milliseconds.
 RETRY_MS = 2000
 #: Data of the ``reset`` event: the events since the client's id are lost.
@@ -55,6 +58,7 @@ async def _stream(subscription: Subscription) -> AsyncIterator[str]:
 )
 async def stream_events(
     twin: TwinDep,
+    principal: PrincipalDep,
     building: BuildingFilter = None,
     kind: KindFilter = None,
     last_event_id_header: Annotated[
@@ -76,11 +80,26 @@ async def stream_events(
     Reconnecting with ``Last-Event-ID`` replays the events missed since that id (the
     last 20,000 events are kept). When they are no longer kept, or the service was
     restarted, the stream starts with a ``reset`` event instead: refetch the state
-    (devices, alarms), then follow the stream."""
-    kinds = {k for value in kind or () for k in value.split(",") if k}
-    buildings = {b for value in building or () for b in value.split(",") if b}
+    (devices, alarms), then follow the stream.
+
+    Without ``building``, the key's own buildings (every building for an unscoped
+    key); an unknown ``kind`` is a 422."""
+    kinds = {k.strip() for value in kind or () for k in value.split(",") if k.strip()}
+    unknown = sorted(kinds - EVENT_KINDS)
+    if unknown:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("query", "kind"),
+                    "msg": f"unknown kind {', '.join(unknown)}: use {KIND_NAMES}",
+                    "type": "enum",
+                    "input": unknown,
+                }
+            ]
+        )
+    requested = {b.strip() for value in building or () for b in value.split(",") if b.strip()}
     subscription = twin.bus.subscribe(
-        buildings=buildings or None,
+        buildings=principal.scoped(requested),
         kinds=kinds or None,
         last_event_id=last_event_id_header or last_event_id,
     )

@@ -6,7 +6,7 @@ import asyncio
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DevicesDep, QueriesDep
@@ -21,9 +21,12 @@ router = APIRouter(tags=["work orders"])
 
 
 class WorkOrderUpdate(BaseModel):
-    by: str | None = Field(None, min_length=1, max_length=128, description="default: key name")
+    """The actor (and a note's author) is always the key's name."""
+
+    model_config = ConfigDict(extra="forbid")
+
     status: Literal["open", "in_progress", "done"] | None = None
-    assignee: str | None = None
+    assignee: str | None = Field(None, max_length=128)
     note: str | None = Field(None, max_length=4000)
 
 
@@ -103,7 +106,7 @@ async def update_work_order(
     principal.check_building(service.work_order(order_id).building_id)
     order, stored = service.update_work_order(
         order_id,
-        by=body.by or principal.name,
+        by=principal.name,
         status=body.status,
         assignee=body.assignee,
         note=body.note,

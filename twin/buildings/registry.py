@@ -152,6 +152,23 @@ class BuildingRegistry:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
 
+    def remove_orphans(self) -> list[str]:
+        """Remove model folders no record names and half-written records (what a kill
+        during :meth:`register` leaves); their names. Call only while no registration
+        runs (at start-up, see ``twin.buildings.uploads``)."""
+        if not self.root.is_dir():
+            return []
+        referenced = {self._folder_of(record) for record in self.root.glob("*.json")}
+        removed = []
+        for path in self.root.iterdir():
+            if path.is_dir() and path not in referenced:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+            elif path.is_file() and path.suffix == ".tmp":
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+        return removed
+
     def is_loaded(self, building_id: str) -> bool:
         """Whether the building is in memory (queries answer without reading files)."""
         with self._lock:

@@ -47,8 +47,10 @@ def rows_from_upload(content: bytes) -> list[RawRow]:
 
 
 def redact(records: Iterable[Allocation]) -> list[Allocation]:
-    """Records without names and person ids (departments and rooms kept)."""
-    return [dataclasses.replace(a, name="", person_id="") for a in records]
+    """Records without what identifies a person: name, person id and posts (a post
+    with its room names a leader in a single office). Organisation, department,
+    rank and room are kept for space planning."""
+    return [dataclasses.replace(a, name="", person_id="", posts=()) for a in records]
 
 
 class Housing:
