@@ -36,10 +36,9 @@ def check_keys(host: str, port: int) -> None:
     """Refuse a non-local address without keys; warn loudly on a local one.
 
     The service itself decides open mode from the same facts at start-up
-    (``TWIN_LISTEN_HOST``, set here, and whether a key was ever made): keys
-    that existed once and were all revoked never make it open again.
+    (``TWIN_LISTEN_HOST``, set by :func:`run_server`, and whether a key was ever
+    made): keys that existed once and were all revoked never make it open again.
     """
-    os.environ["TWIN_LISTEN_HOST"] = host
     from twin.access.keys import KeyStore
     from twin.settings import get_settings
     from twin.store.db import engine_for
@@ -64,6 +63,8 @@ def run_server(host: str, port: int, log_level: str) -> None:
 
     from api.app import create_app
 
+    # The app decides open mode from the address it serves (api.security.Gate).
+    os.environ["TWIN_LISTEN_HOST"] = host
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from api import sse
 from twin.devices.events import Event, EventBus
 
 
@@ -25,7 +26,7 @@ def test_events_get_consecutive_ids_of_the_bus_epoch():
     events = [reading(n) for n in range(3)]
     bus.publish(events)
     assert [e.id for e in events] == [f"{bus.epoch}-{n}" for n in (1, 2, 3)]
-    assert events[0].to_sse().startswith(f"id: {bus.epoch}-1\nevent: reading\n")
+    assert sse.message(events[0]).startswith(f"id: {bus.epoch}-1\nevent: reading\n")
 
 
 def test_a_subscriber_gets_what_it_missed_then_live_events_with_no_repeat():
