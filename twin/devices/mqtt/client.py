@@ -72,6 +72,7 @@ class _Connection(asyncio.Protocol):
         self.buffer = b""
         self.connack: asyncio.Future[wire.Connack] = self.loop.create_future()
         self.suback: asyncio.Future[wire.Suback] = self.loop.create_future()
+        self.subscribing = False
         self.closed: asyncio.Future[None] = self.loop.create_future()
         self.last_heard = time.monotonic()
         # (durable future or None, PUBACK bytes) in arrival order.
@@ -95,7 +96,10 @@ class _Connection(asyncio.Protocol):
                 else closed_before_connack(self.owner.label, tls=self.owner.tls is not None)
             )
         if not self.suback.done():
-            self.suback.set_exception(MqttConnectionError(f"connection lost: {exc}"))
+            if self.subscribing:
+                self.suback.set_exception(MqttConnectionError(f"connection lost: {exc}"))
+            else:  # nobody waits for a SUBACK that was never asked for
+                self.suback.cancel()
         # Unacknowledged messages stay with the broker and come again on reconnect.
         self.pending.clear()
         self.drained.set()
@@ -382,6 +386,7 @@ class MqttSubscriber:
             self.connections += 1
             self.session_present = connack.session_present
             keepalive = connack.properties.get(wire.SERVER_KEEP_ALIVE, self.keepalive_s)
+            conn.subscribing = True
             conn.write(wire.encode_subscribe(SUBSCRIBE_PACKET_ID, self.topic_filter, self.qos))
             suback = await asyncio.wait_for(conn.suback, HANDSHAKE_TIMEOUT_S)
             if not suback.reason_codes or any(code >= 0x80 for code in suback.reason_codes):

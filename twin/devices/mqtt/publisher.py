@@ -91,17 +91,16 @@ class MqttBatchPublisher:
         self.acknowledged = 0
         #: Acknowledgements with a failure reason (e.g. not authorised).
         self.refused = 0
-        self._sock.sendall(
-            wire.encode_connect(
-                client_id or f"twin-pub-{uuid.uuid4().hex[:10]}",
-                keepalive_s=keepalive_s,
-                clean_start=True,
-                username=username,
-                password=password,
-            )
+        connect = wire.encode_connect(
+            client_id or f"twin-pub-{uuid.uuid4().hex[:10]}",
+            keepalive_s=keepalive_s,
+            clean_start=True,
+            username=username,
+            password=password,
         )
         connack = None
         try:
+            self._sock.sendall(connect)
             while connack is None:
                 for packet in self._read(block=True):
                     if packet.type == wire.CONNACK:
@@ -109,7 +108,7 @@ class MqttBatchPublisher:
         except ssl.SSLError as exc:  # TLS 1.3: a refused client certificate shows here
             self._sock.close()
             raise tls_error(self.label, exc) from None
-        except (MqttConnectionError, ConnectionResetError):
+        except ConnectionError:  # reset, broken pipe, or closed (MqttConnectionError)
             self._sock.close()
             raise closed_before_connack(self.label, tls=tls is not None) from None
         except TimeoutError:
