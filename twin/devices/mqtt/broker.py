@@ -219,8 +219,9 @@ def connack_error(broker: str, connack: wire.Connack) -> MqttRefusedError | None
     return MqttRefusedError(broker, connack.reason_code, connack.properties.get(wire.REASON_STRING))
 
 
-def tls_error(broker: str, exc: ssl.SSLError) -> MqttTlsError:
-    """What a failed TLS handshake means, in words."""
+def tls_error(broker: str, exc: OSError) -> MqttTlsError:
+    """What a failed TLS handshake means, in words (``exc``: an :class:`ssl.SSLError`, or
+    the reset of a peer that hung up on our hello)."""
     if isinstance(exc, ssl.SSLCertVerificationError):
         why = str(exc.verify_message).rstrip(".")
         hint = (
@@ -229,6 +230,10 @@ def tls_error(broker: str, exc: ssl.SSLError) -> MqttTlsError:
             else "TWIN_MQTT_CA_FILE must hold the CA that signed it"
         )
         return MqttTlsError(f"{broker}: the broker's certificate was refused ({why}); {hint}")
+    if not isinstance(exc, ssl.SSLError):
+        return MqttTlsError(
+            f"{broker} hung up on the TLS handshake; if that port is plain TCP, use mqtt://"
+        )
     return MqttTlsError(
         f"{broker}: TLS handshake failed ({_reason(exc)}); "
         "is it a TLS port, and does the broker accept our client certificate?"

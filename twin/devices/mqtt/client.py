@@ -378,6 +378,10 @@ class MqttSubscriber:
             )
         except ssl.SSLError as exc:
             raise tls_error(self.label, exc) from None
+        except ConnectionResetError as exc:
+            if self.tls is None:
+                raise
+            raise tls_error(self.label, exc) from None
         try:
             connack = await asyncio.wait_for(conn.connack, HANDSHAKE_TIMEOUT_S)
             refused = connack_error(self.label, connack)

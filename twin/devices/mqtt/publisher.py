@@ -76,7 +76,7 @@ class MqttBatchPublisher:
         if tls is not None:
             try:
                 sock = tls.wrap_socket(sock, server_hostname=host)
-            except ssl.SSLError as exc:
+            except (ssl.SSLError, ConnectionResetError) as exc:
                 sock.close()
                 raise tls_error(self.label, exc) from None
             except OSError as exc:

@@ -271,3 +271,17 @@ def test_health_reports_a_refused_login_without_the_password(mosquitto_tls):
     assert mqtt.startswith(f"failing: mqtts://twin-ingest:***@localhost:{mosquitto_tls.port}")
     assert "refused the connection" in mqtt and mqtt.endswith("; retrying")
     assert_no_secret(mqtt)
+
+
+def test_tls_to_a_plain_port_fails_clearly(mosquitto):
+    broker = parse_mqtt_url(mosquitto.url.replace("mqtt://", "mqtts://"))
+    with pytest.raises(MqttTlsError, match="use mqtt://") as failed:
+        check_broker(broker)
+    assert failed.value.permanent
+    subscriber = MqttIngest(make_service("sqlite://", FakeClock()), broker, client_id=client_id())
+    subscriber.start()
+    try:
+        assert subscriber.status.startswith("failing:") and "use mqtt://" in subscriber.status
+    finally:
+        subscriber.stop()
+        subscriber.service.close()
