@@ -57,6 +57,25 @@ def check_keys(host: str, port: int) -> None:
     typer.echo(OPEN_BANNER.format(url=f"http://{host}:{port}"), err=True)
 
 
+def check_mqtt() -> None:
+    """Refuse to start when the broker turns our login or TLS set-up down (exit 2);
+    a broker that is only unreachable gets a warning, and the service keeps trying."""
+    from twin.devices.mqtt.broker import MqttConfigError, MqttConnectionError, broker_from_settings
+    from twin.devices.mqtt.ingest import check_broker
+    from twin.settings import get_settings
+
+    try:
+        broker = broker_from_settings(get_settings())
+        if broker is not None:
+            check_broker(broker)
+    except MqttConfigError as exc:
+        fail(str(exc))
+    except MqttConnectionError as exc:
+        if exc.permanent:
+            fail(f"MQTT: {exc}")
+        typer.echo(f"twin: warning: MQTT: {exc}; the service keeps trying", err=True)
+
+
 def run_server(host: str, port: int, log_level: str) -> None:
     """Serve the API's application factory with uvicorn until interrupted."""
     import uvicorn
@@ -68,6 +87,7 @@ def run_server(host: str, port: int, log_level: str) -> None:
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    check_mqtt()
     uvicorn.run(
         create_app,
         factory=True,
