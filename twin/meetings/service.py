@@ -38,6 +38,7 @@ from twin.meetings.records import (
     OrganisationUse,
     PeakHour,
     RoomState,
+    RoomStatus,
     RoomUse,
 )
 from twin.meetings.store import BookingStore
@@ -251,7 +252,7 @@ class MeetingService:
         for room in rooms:
             booking = current.get(room)
             occupied = live[room].occupied if room in live else None
-            status = "in_use" if occupied else ("booked" if booking else "free")
+            status: RoomStatus = "in_use" if occupied else ("booked" if booking else "free")
             out[room] = RoomState(
                 status=status,
                 booking_id=booking.id if booking else None,
