@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 #: Media type of each allocation export format.
 EXPORT_MEDIA_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
@@ -20,3 +22,15 @@ PLAN_MEDIA_TYPES: dict[str, str] = {
 
 #: The 3D scene.
 GLB = "model/gltf-binary"
+
+#: Calendars (RFC 5545), Brick graphs, BCF archives.
+ICS = "text/calendar; charset=utf-8"
+TURTLE = "text/turtle"
+BCF_ZIP = "application/octet-stream"
+PDF = PLAN_MEDIA_TYPES["pdf"]
+
+
+def file_responses(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` entry of a route answering a file of ``media_type``."""
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {200: {"content": content, "description": description}}
