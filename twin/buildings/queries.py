@@ -10,6 +10,9 @@ replaced.
 Personal data (occupants' names and person ids) is returned only when the
 caller passes ``personal=True``; otherwise a room shows counts and
 departments. The caller (the API) decides from the key's role.
+
+Over 400 lines: one method per question the API asks of a building, each short;
+records live in :mod:`twin.buildings.results`, routes in :mod:`twin.navigation`.
 """
 
 from __future__ import annotations

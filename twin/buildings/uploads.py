@@ -24,6 +24,10 @@ when a service on the same host starts (its pid is gone) or when anyone reads
 it after its heartbeat is older than :data:`JOB_LEASE_S`. At start-up,
 once no job runs anywhere, the folders a killed job left behind (spooled
 uploads, half-copied model folders) are removed.
+
+Over 400 lines: the content sniffing, the job table (kept in the database so
+another process sees it) and the worker thread belong to one life cycle of an
+upload; splitting the sniffing out is the obvious next cut.
 """
 
 from __future__ import annotations

@@ -20,6 +20,10 @@ cannot cure (a wrong password, an untrusted certificate: ``permanent`` in
 waits the longest backoff, and stays in :attr:`MqttSubscriber.status` until a
 connection succeeds; entry points that want it fatal check the broker first
 (:func:`twin.devices.mqtt.ingest.check_broker`).
+
+Over 400 lines: the connection's life cycle (connect, subscribe, keep-alive,
+reconnect with backoff, TLS, ordered PUBACKs) is one state machine and reads
+best in one place.
 """
 
 from __future__ import annotations

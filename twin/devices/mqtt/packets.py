@@ -9,6 +9,10 @@ network lives in :mod:`twin.devices.mqtt.client`.
 receive buffer in one call and returns the PUBLISH packets as plain tuples,
 so ten thousand messages cost one Python call, not ten thousand callbacks.
 Reference: MQTT Version 5.0, OASIS Standard (2019), sections 1.5 and 3.
+
+One module on purpose (over 400 lines): the codec of each packet kind shares the
+variable-length integers and property tables, and splitting it would scatter one
+wire format over several files.
 """
 
 from __future__ import annotations
