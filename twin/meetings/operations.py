@@ -3,7 +3,7 @@
 :class:`Meetings` joins the model (rooms, seats, equipment, routes, through
 :class:`~twin.buildings.queries.BuildingQueries`) with the bookings of the
 twin's :class:`~twin.meetings.service.MeetingService`. Every walk goes
-through :meth:`Meetings.walk`, one call of ``BuildingQueries.route``, so
+through :meth:`Meetings.walk`, one call of the building's navigator, so
 lifts out of service and step-free constraints apply as in any route.
 
 Answers are frozen records (:class:`~twin.meetings.records.Booking`,
