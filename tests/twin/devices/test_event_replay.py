@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from api import sse
 from twin.devices.events import Event, EventBus
+
+
+def run_apart(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run ``main`` in an event loop of its own thread: the browser tests' Playwright
+    keeps a loop running in this one for the whole session."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 def reading(n: int, building: str = "B1") -> Event:
@@ -42,7 +63,7 @@ def test_a_subscriber_gets_what_it_missed_then_live_events_with_no_repeat():
         assert [e.data["n"] for e in got] == [1, 2, 3, 4, 5, 6]
         assert not back.reset
 
-    asyncio.run(run())
+    run_apart(run)
 
 
 def test_a_subscriber_whose_events_left_the_buffer_is_told_to_reset():
@@ -55,4 +76,4 @@ def test_a_subscriber_whose_events_left_the_buffer_is_told_to_reset():
         assert bus.subscribe(last_event_id=f"{bus.epoch}-999").reset
         assert not bus.subscribe(last_event_id=f"{bus.epoch}-15").reset
 
-    asyncio.run(run())
+    run_apart(run)
