@@ -30,18 +30,23 @@ from api.routes import (
     compliance,
     devices,
     events,
+    heatmaps,
     keys,
     plans,
+    properties,
     readings,
     routing,
     spaces,
     usage,
+    viewpoints,
     workorders,
 )
 from api.security import by_method
 from twin.access.keys import KeyStore
+from twin.buildings.properties import ElementProperties
 from twin.buildings.queries import BuildingQueries
 from twin.buildings.uploads import Job, UploadJobs
+from twin.devices.viewpoints import ViewpointStore
 from twin.service import Twin
 from twin.settings import Settings, get_settings
 from twin.store.audit import record_audit
@@ -105,6 +110,8 @@ def create_app(
         app.state.twin = twin
         app.state.keys = KeyStore(twin.engine)
         app.state.queries = BuildingQueries(twin)
+        app.state.properties = ElementProperties(twin.buildings)
+        app.state.viewpoints = ViewpointStore(twin.engine, twin.devices)
         app.state.jobs = UploadJobs(
             twin.buildings,
             max_unzipped_bytes=int(config.max_upload_mb * config.max_unzip_factor * 1024**2),
@@ -136,13 +143,17 @@ def create_app(
     )
     errors.install(app)
     metrics.install(app)
-    for module in (buildings, spaces, routing, usage, allocations, compliance, plans, keys):
+    for module in (
+        buildings, spaces, properties, routing, usage, allocations, compliance, plans, keys
+    ):  # fmt: skip
         app.include_router(module.router, prefix=API_PREFIX)
     domain = {
         readings: by_method("devices:read", "readings:write"),
         devices: by_method("devices:read", "devices:write"),
         alarms: by_method("alarms:read", "alarms:write"),
         workorders: by_method("workorders:read", "workorders:write"),
+        viewpoints: by_method("workorders:read", "workorders:write"),
+        heatmaps: by_method("devices:read", "devices:write"),
         events: by_method("devices:read", "devices:write"),
     }
     for module, dependency in domain.items():

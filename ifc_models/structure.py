@@ -142,6 +142,13 @@ def plain_properties(element: ifcopenshell.entity_instance) -> dict[str, dict[st
 _DROP = object()
 
 
+def plain_value(value: Any) -> Any:
+    """An IFC value as a JSON-ready value; ``None`` for what JSON cannot hold
+    (entity references, NaN)."""
+    plain = _plain(value)
+    return None if plain is _DROP else plain
+
+
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, (str, bool, int)):
         return value
