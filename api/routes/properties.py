@@ -53,6 +53,23 @@ class ElementPropertiesOut(BaseModel):
     classifications: list[str] = Field(description='"code name" of each reference')
 
 
+class ElementName(BaseModel):
+    global_id: str
+    ifc_class: str
+    name: str
+    storey: str | None = Field(description="storey name")
+
+
+@router.get("/buildings/{building_id}/element-names")
+async def list_element_names(
+    building_id: str, properties: PropertiesDep, _: BuildingsRead
+) -> list[ElementName]:
+    """GlobalId, class, name and storey of every product of the model (the labels of a
+    model tree); read with the full properties, so the first call for a building waits."""
+    rows = await run_in_threadpool(properties.names, building_id)
+    return [ElementName.model_validate(row) for row in rows]
+
+
 @router.get("/buildings/{building_id}/elements/{global_id}/properties")
 async def get_element_properties(
     building_id: str, global_id: str, properties: PropertiesDep, _: BuildingsRead

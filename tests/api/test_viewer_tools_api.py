@@ -32,6 +32,15 @@ def test_a_door_has_its_property_sets_and_type(served: Served) -> None:
     assert isinstance(body["property_sets"], dict) and isinstance(body["quantities"], dict)
 
 
+def test_element_names_label_every_product(served: Served) -> None:
+    answer = served.client.get(f"{API}/buildings/A/element-names", headers=served.as_("viewer"))
+    assert answer.status_code == 200, answer.text
+    rows = answer.json()
+    spaces = served.client.get(f"{API}/buildings/A/spaces", headers=served.as_("viewer")).json()
+    names = {r["global_id"]: r["name"] for r in rows if r["ifc_class"] == "IfcSpace"}
+    assert names == {s["global_id"]: s["name"] for s in spaces}
+
+
 def test_properties_of_an_unknown_element_are_a_404_problem(served: Served) -> None:
     answer = served.client.get(
         f"{API}/buildings/A/elements/NOPE/properties", headers=served.as_("viewer")

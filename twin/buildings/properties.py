@@ -56,6 +56,18 @@ class ElementProperties:
         except KeyError:
             raise UnknownElementError(f"no element {global_id!r} in {building_id!r}") from None
 
+    def names(self, building_id: str) -> list[dict[str, Any]]:
+        """Every product's GlobalId, class, name and storey (a model tree's labels).
+
+        Raises
+        ------
+        twin.buildings.registry.UnknownBuildingError, ifc_models.errors.IfcModelError
+        """
+        return [
+            {key: record[key] for key in ("global_id", "ifc_class", "name", "storey")}
+            for record in self._table(building_id).values()
+        ]
+
     def _table(self, building_id: str) -> dict[str, dict[str, Any]]:
         entry = self.registry.entry(building_id)
         key = (building_id, self.registry.version.get(building_id, 0))
