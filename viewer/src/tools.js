@@ -83,7 +83,7 @@ export class Tools {
       return `<span data-field="distance">${h(t('measureResult', { m: fmtNumber(this.distance, 3) }))}</span>`;
     }
     if (this.measureMode === 'area' && this.area) {
-      return `<span data-field="area">${h(t('measureAreaResult', { room: this.area.room, a: fmtNumber(this.area.m2, 2) }))}</span>`;
+      return `<span data-field="room-area">${h(t('measureAreaResult', { room: this.area.room, a: fmtNumber(this.area.m2, 2) }))}</span>`;
     }
     return '';
   }
@@ -232,8 +232,9 @@ export class Tools {
   }
 
   async measureRoom(x, y) {
-    const record = this.picker.pick(x, y);
-    if (!record || record.kind !== 'room') return;
+    // The room under the pointer, even where equipment stands in it.
+    const record = this.picker.hits(x, y).map((hit) => hit.record).find((r) => r.kind === 'room');
+    if (!record) return;
     this.clearMeasure(false);
     const room = await api.space(this.buildingId, record.global_id);
     this.area = { gid: room.global_id, room: [room.name, room.long_name].filter(Boolean).join(' '), m2: room.area_m2 };
@@ -279,7 +280,7 @@ export class Tools {
       ['right', 'rotateY(90deg)'], ['left', 'rotateY(-90deg)'],
     ];
     this.cube.innerHTML = `<div class="cube">${faces.map(([name, turn]) => `<button type="button" class="face face-${name}" data-view="${name}" style="transform:${turn} translateZ(30px)">${h(t(`view${name[0].toUpperCase()}${name.slice(1)}`))}</button>`).join('')}</div>
-      <button type="button" class="view-iso" data-view="iso">${h(t('viewIso'))}</button>`;
+      <div class="views">${['top', 'front', 'iso'].map((name) => `<button type="button" data-view="${name}">${h(t(`view${name[0].toUpperCase()}${name.slice(1)}`))}</button>`).join('')}</div>`;
     this.cube.querySelectorAll('[data-view]').forEach((b) => b.addEventListener('click', () => this.viewer.setView(b.dataset.view)));
   }
 
