@@ -153,6 +153,9 @@ async function waitUntilReady(id) {
 
 async function openBuilding(id) {
   state?.stopLive?.();
+  state?.tools?.removeSection();
+  state?.tools?.setMeasure(null);
+  state?.plan?.close();
   hook.ready = false;
   hook.buildingId = id;
   hook.firstRenderMs = null;
@@ -175,11 +178,16 @@ async function openBuilding(id) {
     await viewer.load(buffer);
     hook.timings.parseMs = performance.now() - t1;
     Object.assign(hook.timings, viewer.timings);
+    const t2 = performance.now();
     buildParts(id, storeys, spaces);
     colours.apply();
+    hook.timings.partsMs = performance.now() - t2;
     viewer.requestRender();
+    const t3 = performance.now();
     await firstRender;
     hook.firstRenderMs = performance.now();
+    hook.timings.frameMs = hook.firstRenderMs - t3;
+    buildTools(id);
     hook.timings.firstRenderSinceOpenMs = performance.now() - t0;
     progress(null);
     hook.roomCount = viewer.rooms.length;
@@ -220,6 +228,7 @@ function planStorey() {
 }
 
 function togglePlan() {
+  if (!state?.plan) return;
   if (state.plan.visible) state.plan.close();
   else showPlan();
 }
@@ -243,9 +252,9 @@ function alarmMarks() {
 
 async function setColourMode(mode) {
   colours.mode = mode;
-  await state.heat.setQuantity(HEAT_SCALES[mode] ? mode : null);
+  await state?.heat?.setQuantity(HEAT_SCALES[mode] ? mode : null);
   colours.apply();
-  if (state.plan.visible && state.plan.storey) state.plan.show(state.plan.storey, PLAN_COLOURS[mode] || 'type');
+  if (state?.plan?.visible && state.plan.storey) state.plan.show(state.plan.storey, PLAN_COLOURS[mode] || 'type');
 }
 
 async function loadTreeNames(id) {
@@ -283,7 +292,7 @@ function buildParts(id, storeys, spaces) {
   const storeyList = new StoreyList($('storeys'), viewer, {
     onChange: () => {
       updateHook();
-      if (state?.plan.visible) showPlan();
+      if (state?.plan?.visible) showPlan();
     },
     onPlan: (gid) => openPlan(id, gid),
   });
@@ -315,7 +324,7 @@ function buildParts(id, storeys, spaces) {
     selection: () => hook.selected,
     onRoute: () => {
       updateHook();
-      state?.plan.setRoutes(state.routes.polylines);
+      state?.plan?.setRoutes(state.routes.polylines);
     },
     onWalk: (polyline) => {
       hook.walking = true;
@@ -326,6 +335,15 @@ function buildParts(id, storeys, spaces) {
     buildingId: id,
     onSelect: (gid) => select(gid, { frame: true }),
   });
+  state = { id, storeyList, alarms, panel, routes, search, spaces, storeys, outline: null, highlight: null };
+  colours.mode = $('colour-mode').value;
+  alarms.render();
+  updateHook();
+}
+
+/** The tools, the model tree, the 2D plan, heat maps and work orders: made once the
+ * model is drawn, so the first picture waits for none of them. */
+function buildTools(id) {
   const tree = new ModelTree($('tree'), viewer, {
     onSelect: (gid) => select(gid, { frame: true }),
     onIsolate: (gids, storey) => {
@@ -341,12 +359,8 @@ function buildParts(id, storeys, spaces) {
     },
     onVisibility: () => updateHook(),
   });
-  const building = buildingNames.get(id) || id;
-  tree.build(building, storeys, spaces);
   const plan = new PlanView($('plan2d'), { buildingId: id, onSelect: (gid) => select(gid) });
   plan.close();
-  state?.tools?.removeSection();
-  state?.tools?.setMeasure(null);
   const tools = new Tools({
     bar: $('toolbar'), cube: $('navcube'), viewer, picker, buildingId: id,
     selection: () => hook.selected,
@@ -354,10 +368,8 @@ function buildParts(id, storeys, spaces) {
   });
   const heat = new HeatTimeline($('timeline'), colours, { buildingId: id });
   const workOrders = new WorkOrderList($('work-orders'), { buildingId: id, currentView: () => currentView(), openView });
-  state = { id, storeyList, alarms, panel, routes, search, spaces, storeys, tree, plan, tools, heat, workOrders, outline: null, highlight: null };
-  colours.mode = $('colour-mode').value;
-  alarms.render();
-  updateHook();
+  Object.assign(state, { tree, plan, tools, heat, workOrders });
+  tree.build(buildingNames.get(id) || id, state.storeys, state.spaces);
 }
 
 async function loadLiveData(id) {
@@ -436,9 +448,9 @@ function select(gid, { frame = false } = {}) {
     if (frame) frameSelection();
   }
   if (viewer.xray) viewer.setXray(true, object ? [gid] : []);
-  state.tree.select(hook.selected);
-  state.plan.highlight(object?.kind === 'room' ? gid : null);
-  if (state.plan.visible && object && state.storeyList.current === null) showPlan();
+  state.tree?.select(hook.selected);
+  state.plan?.highlight(object?.kind === 'room' ? gid : null);
+  if (state.plan?.visible && object && state.storeyList.current === null) showPlan();
   state.panel.show(object);
   viewer.requestRender();
 }

@@ -104,7 +104,7 @@ export class Viewer3D {
     this.model = null; // the building's root group
     this.storeys = new Map(); // storey gid -> Group
     this.objects = new Map(); // gid -> pickable record (rooms and equipment)
-    this.elements = new Map(); // gid -> record of every element (rooms, equipment, structure)
+    this._elements = null; // gid -> record of every element, built on first use
     this.hidden = new Set(); // gids hidden by the user (model tree)
     this.structure = []; // merged structure meshes (one per storey and material)
     this.xray = false;
@@ -206,10 +206,7 @@ export class Viewer3D {
         mesh.userData.records = items;
         mesh.userData.starts = Uint32Array.from(items, (item) => item.start);
         mesh.userData.material = mesh.material;
-        for (const item of items) {
-          item.mesh = mesh;
-          this.elements.set(item.global_id, item);
-        }
+        for (const item of items) item.mesh = mesh;
         this.structure.push(mesh);
         part.group.add(mesh);
       }
@@ -223,10 +220,7 @@ export class Viewer3D {
     this.model = root;
     this.scene.add(root);
     root.updateMatrixWorld(true);
-    for (const record of [...this.rooms, ...this.equipment]) {
-      this.objects.set(record.global_id, record);
-      this.elements.set(record.global_id, record);
-    }
+    for (const record of [...this.rooms, ...this.equipment]) this.objects.set(record.global_id, record);
     this._roomOfEquipment();
     this.timings.buildMs = performance.now() - t0 - this.timings.glbReadMs;
     this.fit();
@@ -267,9 +261,18 @@ export class Viewer3D {
     record.batch.setColorAt(record.instanceId, this._colour.set(hex));
   }
 
-  /** Any element's record by GlobalId (rooms, equipment and structure), or null. */
+  /** Every element's record by GlobalId (rooms, equipment and structure), made when first asked. */
+  get elements() {
+    if (!this._elements) {
+      this._elements = new Map(this.objects);
+      for (const mesh of this.structure) for (const item of mesh.userData.records) this._elements.set(item.global_id, item);
+    }
+    return this._elements;
+  }
+
+  /** Any element's record by GlobalId, or null. */
   element(gid) {
-    return (gid && this.elements.get(gid)) || null;
+    return (gid && (this.objects.get(gid) || this.elements.get(gid))) || null;
   }
 
   /** An element's bounding box (scene frame); structure boxes are computed on first use. */
@@ -462,7 +465,7 @@ export class Viewer3D {
     this.model = null;
     this.storeys.clear();
     this.objects.clear();
-    this.elements.clear();
+    this._elements = null;
     this.structure = [];
     this.hidden.clear();
     this.xrayKeep.clear();

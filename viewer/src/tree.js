@@ -8,6 +8,8 @@ import { fmtNumber, t } from './strings.js';
 
 /** Most leaves listed for a filter. */
 const MAX_MATCHES = 300;
+/** Room numbers in natural order (0102 before 0110); one collator, not one per comparison. */
+const NATURAL = new Intl.Collator(undefined, { numeric: true });
 
 export class ModelTree {
   constructor(element, viewer, { onSelect, onIsolate, onVisibility }) {
@@ -46,14 +48,14 @@ export class ModelTree {
     const leaf = (record) => ({ id: record.global_id, gid: record.global_id, record, children: null });
     const group = (id, label, children) => ({ id, label, children, gids: children.flatMap((c) => c.gids || [c.gid]) });
     const storeyNodes = [...byStorey.values()].reverse().filter((p) => p.rooms.length || p.classes.size).map(({ storey, rooms, classes }) => {
-      rooms.sort((a, b) => this.label(a).localeCompare(this.label(b), undefined, { numeric: true }));
+      rooms.sort((a, b) => NATURAL.compare(this.label(a), this.label(b)));
       const roomNodes = rooms.map((room) => {
         const inside = (roomOf.get(room.global_id) || []).map(leaf);
         return { ...leaf(room), children: inside.length ? inside : null, gids: [room.global_id, ...inside.map((c) => c.gid)] };
       });
       const children = [];
       if (roomNodes.length) children.push(group(`rooms:${storey.global_id}`, t('treeRooms'), roomNodes));
-      for (const [cls, records] of [...classes].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [cls, records] of [...classes].sort(([a], [b]) => NATURAL.compare(a, b))) {
         children.push(group(`class:${storey.global_id}:${cls}`, cls, records.map(leaf)));
       }
       const node = group(`storey:${storey.global_id}`, storey.name, children);
@@ -76,6 +78,7 @@ export class ModelTree {
 
   select(gid) {
     this.selected = gid;
+    if (!this.root) return;
     const path = gid ? this.pathTo(this.root, gid) : null;
     if (path) for (const node of path.slice(0, -1)) this.open.add(node.id);
     this.render();
