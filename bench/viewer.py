@@ -217,6 +217,10 @@ def main() -> None:
                 f"| {m('fr'):.0f} ({min(r['fr'] for r in runs):.0f}) | {m('downloadMs'):.0f} "
                 f"| {m('glbReadMs'):.0f} | {m('buildMs'):.0f} |"
             )
+    for name in buildings:
+        for served in trees:
+            runs = ", ".join(f"{r['fr']:.0f}" for r in served.runs[name])
+            print(f"{served.label} {name} first render ms by run: {runs}")
     if len(trees) == 2:
         for name in buildings:
             before, after = (statistics.median(r["fr"] for r in s.runs[name]) for s in trees)

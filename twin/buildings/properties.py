@@ -5,7 +5,10 @@ They are read from the IFC files by :func:`ifc_models.properties.read_element_pr
 the first time any element of a building is asked for, and cached as
 ``properties.json`` in the building's ingest cache folder (beside
 ``building.json``), so cold ingest and navigation never wait for them and a
-restart reads JSON, not IFC. The last few buildings' tables stay in memory.
+restart reads JSON, not IFC. The last few buildings' tables stay in memory,
+each element's record as its JSON text: strings are invisible to Python's
+cyclic garbage collector, whereas a large model's records as dicts (hundreds
+of thousands of objects) made every full collection pause the whole service.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +40,7 @@ class ElementProperties:
 
     def __init__(self, registry: BuildingRegistry) -> None:
         self.registry = registry
-        self._tables: OrderedDict[tuple[str, int], dict[str, dict[str, Any]]] = OrderedDict()
+        self._tables: OrderedDict[tuple[str, int], _Table] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, building_id: str, global_id: str) -> dict[str, Any]:
@@ -52,9 +56,11 @@ class ElementProperties:
         """
         table = self._table(building_id)
         try:
-            return table[global_id]
+            text = table.records[global_id]
         except KeyError:
             raise UnknownElementError(f"no element {global_id!r} in {building_id!r}") from None
+        record: dict[str, Any] = json.loads(text)
+        return record
 
     def names(self, building_id: str) -> list[dict[str, Any]]:
         """Every product's GlobalId, class, name and storey (a model tree's labels).
@@ -64,18 +70,18 @@ class ElementProperties:
         twin.buildings.registry.UnknownBuildingError, ifc_models.errors.IfcModelError
         """
         return [
-            {key: record[key] for key in ("global_id", "ifc_class", "name", "storey")}
-            for record in self._table(building_id).values()
+            {"global_id": gid, "ifc_class": cls, "name": name, "storey": storey}
+            for gid, cls, name, storey in self._table(building_id).names
         ]
 
-    def _table(self, building_id: str) -> dict[str, dict[str, Any]]:
+    def _table(self, building_id: str) -> _Table:
         entry = self.registry.entry(building_id)
         key = (building_id, self.registry.version.get(building_id, 0))
         # One reader at a time: two first clicks must not read the IFC twice.
         with self._lock:
             table = self._tables.get(key)
             if table is None:
-                table = self._load(list(entry.paths))
+                table = _Table.of(self._load(list(entry.paths)))
                 self._tables[key] = table
                 while len(self._tables) > KEEP_IN_MEMORY:
                     self._tables.popitem(last=False)
@@ -95,3 +101,21 @@ class ElementProperties:
         text = json.dumps(table, ensure_ascii=False, separators=(",", ":"))
         atomic_write(target, text.encode("utf-8"))
         return table
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One building's records as JSON text by GlobalId, and the tree's labels."""
+
+    records: dict[str, str]
+    names: tuple[tuple[str, str, str, str | None], ...]
+
+    @classmethod
+    def of(cls, table: dict[str, dict[str, Any]]) -> _Table:
+        return cls(
+            records={
+                gid: json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+                for gid, record in table.items()
+            },
+            names=tuple((gid, r["ifc_class"], r["name"], r["storey"]) for gid, r in table.items()),
+        )
