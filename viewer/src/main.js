@@ -438,9 +438,7 @@ function select(gid, { frame = false } = {}) {
     viewer.overlay.add(state.outline);
     if (object.kind === 'element') {
       // Structure is merged: draw the selected element again, highlighted.
-      const geometry = new THREE.BufferGeometry();
-      geometry.setAttribute('position', new THREE.BufferAttribute(object.positions, 3));
-      geometry.setIndex(new THREE.BufferAttribute(object.indices, 1));
+      const geometry = viewer.recordGeometry(object);
       state.highlight = new THREE.Mesh(geometry, new THREE.MeshBasicMaterial({ color: 0xffc400, transparent: true, opacity: 0.6, depthWrite: false }));
       state.highlight.renderOrder = 12;
       viewer.overlay.add(state.highlight);

@@ -206,7 +206,12 @@ export class Viewer3D {
         mesh.userData.records = items;
         mesh.userData.starts = Uint32Array.from(items, (item) => item.start);
         mesh.userData.material = mesh.material;
-        for (const item of items) item.mesh = mesh;
+        for (const item of items) {
+          // The merged geometry holds the triangles now: let the file's buffer go.
+          item.mesh = mesh;
+          item.positions = null;
+          item.indices = null;
+        }
         this.structure.push(mesh);
         part.group.add(mesh);
       }
@@ -251,6 +256,8 @@ export class Viewer3D {
       batch.setColorAt(r.instanceId, white);
       r.batch = batch;
       batch.userData.records[r.instanceId] = r;
+      delete r.positions;
+      delete r.indices;
     }
     group.add(batch);
   }
@@ -280,12 +287,35 @@ export class Viewer3D {
     if (record.box) return record.box;
     if (!record._box) {
       const box = new THREE.Box3();
-      const p = record.positions;
+      const { index, attributes } = record.mesh.geometry;
+      const source = record.mesh.userData.original || index.array;
       const v = new THREE.Vector3();
-      for (let i = 0; i < p.length; i += 3) box.expandByPoint(v.set(p[i], p[i + 1], p[i + 2]));
+      for (let i = record.start; i < record.start + record.count; i++) box.expandByPoint(v.fromBufferAttribute(attributes.position, source[i]));
       record._box = box;
     }
     return record._box;
+  }
+
+  /** A structure element's own triangles, copied out of its merged mesh. */
+  recordGeometry(record) {
+    const { index, attributes } = record.mesh.geometry;
+    const source = record.mesh.userData.original || index.array;
+    const from = attributes.position.array;
+    const remap = new Map();
+    const positions = [];
+    const indices = new Uint32Array(record.count);
+    for (let i = 0; i < record.count; i++) {
+      const old = source[record.start + i];
+      if (!remap.has(old)) {
+        remap.set(old, remap.size);
+        positions.push(from[old * 3], from[old * 3 + 1], from[old * 3 + 2]);
+      }
+      indices[i] = remap.get(old);
+    }
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute('position', new THREE.Float32BufferAttribute(positions, 3));
+    geometry.setIndex(new THREE.BufferAttribute(indices, 1));
+    return geometry;
   }
 
   /** The structure element a triangle of a merged mesh belongs to. */
