@@ -1,31 +1,47 @@
-"""Every product's full properties: property sets, quantities, type, classification.
+"""Property sets, quantities, types and classifications of IFC elements, read once.
 
-What a BIM viewer's properties panel shows for a picked element. Read once per
-building from its IFC files (the twin caches the result next to its other
-artifacts), not while navigating: a model's relationships are walked once,
-so a property set shared by many elements (a door type's) is converted once.
+Two readers share one walk of a file's relations:
 
-Property values are plain JSON values in the file's own units, as the
-authoring tool wrote them (a property's unit is rarely declared). Quantities
-are converted to SI at this boundary — length in m, area in m², volume in
-m³ — and carry their unit.
+* :class:`PropertyIndex` answers the twin's readers (spaces, equipment,
+  doors) element by element. ``ifcopenshell.util.element.get_psets`` climbs
+  each element's relations and re-reads its type's property sets for every
+  occurrence; on the 2,000-room demo building (9,000 equipment sharing a few
+  dozen types) that was most of the equipment pass. The index walks each
+  relation class once, on first use, and converts each property definition
+  once, however many elements share it. Values are in the file's units.
+* :func:`read_element_properties` gives every product's full record for a BIM
+  viewer's properties panel: property sets, quantities, type, classification.
+  It is read once per building (the twin caches the result next to its other
+  artifacts), not while navigating. Property values are plain JSON values in
+  the file's own units, as the authoring tool wrote them (a property's unit is
+  rarely declared). Quantities are converted to SI at this boundary — length
+  in m, area in m², volume in m³ — and carry their unit.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator, Sequence
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import ifcopenshell
+import ifcopenshell.util.classification as classification
 import ifcopenshell.util.element
 import ifcopenshell.util.unit
 
 from ifc_models.source import OpenedModel, open_model
-from ifc_models.structure import classification_codes, plain_value, storey_of
+from ifc_models.structure import IMPLICIT_LEVEL_CLASS, STOREY_CLASS, storey_of
 
-log = logging.getLogger(__name__)
+#: Property and quantity names that carry a room's floor area in the tools we
+#: meet: IFC's own quantity sets, Revit's dimensions and the GSA area set.
+AREA_PROPERTY_NAMES = frozenset(
+    {"NetFloorArea", "GrossFloorArea", "Area", "GSA BIM Area", "NetArea", "GrossArea"}
+)
+
+Properties = dict[str, dict[str, Any]]
+_DROP = object()
 
 #: Quantity entities → (unit type whose scale converts them, SI unit written out).
 QUANTITY_UNITS: dict[str, tuple[str | None, str]] = {
@@ -37,6 +53,125 @@ QUANTITY_UNITS: dict[str, tuple[str | None, str]] = {
     "IfcQuantityCount": (None, ""),
     "IfcQuantityTime": (None, "s"),
 }
+
+
+class PropertyIndex:
+    """Types, property sets and classifications of one model's elements.
+
+    The relations are read on the first question (a file nobody asks about
+    costs nothing); each property definition is converted to plain values
+    once. Values are in the file's units, as the model wrote them.
+
+    Examples
+    --------
+    >>> index = PropertyIndex(model)  # doctest: +SKIP
+    >>> index.properties(space)["Qto_SpaceBaseQuantities"]["NetFloorArea"]  # doctest: +SKIP
+    12.0
+    """
+
+    def __init__(self, model: ifcopenshell.file) -> None:
+        self._model = model
+        self._types: dict[int, ifcopenshell.entity_instance] | None = None
+        self._definitions: dict[int, list[ifcopenshell.entity_instance]] = {}
+        self._classified: set[int] = set()
+        self._converted: dict[int, tuple[str, dict[str, Any]]] = {}
+
+    def _read_relations(self) -> dict[int, ifcopenshell.entity_instance]:
+        if self._types is None:
+            types: dict[int, ifcopenshell.entity_instance] = {}
+            for rel in self._model.by_type("IfcRelDefinesByType"):
+                for obj in rel.RelatedObjects or ():
+                    types[obj.id()] = rel.RelatingType
+            definitions: dict[int, list[ifcopenshell.entity_instance]] = defaultdict(list)
+            for rel in self._model.by_type("IfcRelDefinesByProperties"):
+                definition = rel.RelatingPropertyDefinition
+                # IFC4's IfcPropertySetDefinitionSet wraps a list of definitions.
+                members = (
+                    definition.wrappedValue
+                    if definition.is_a("IfcPropertySetDefinitionSet")
+                    else (definition,)
+                )
+                for obj in rel.RelatedObjects or ():
+                    definitions[obj.id()].extend(members)
+            for rel in self._model.by_type("IfcRelAssociatesClassification"):
+                self._classified.update(obj.id() for obj in rel.RelatedObjects or ())
+            self._definitions = definitions
+            self._types = types
+        return self._types
+
+    def type_of(self, element: ifcopenshell.entity_instance) -> ifcopenshell.entity_instance | None:
+        """The element's type object (IfcRelDefinesByType), or ``None``."""
+        return self._read_relations().get(element.id())
+
+    def definitions(
+        self, element: ifcopenshell.entity_instance
+    ) -> list[ifcopenshell.entity_instance]:
+        """The element's property definitions: its type's first, then its own
+        (so that, merged in this order, the occurrence's values override)."""
+        element_type = self.type_of(element)
+        inherited = list(element_type.HasPropertySets or ()) if element_type is not None else []
+        return inherited + self._definitions.get(element.id(), [])
+
+    def properties(self, element: ifcopenshell.entity_instance) -> Properties:
+        """Property and quantity sets as plain JSON-ready values (in the file's units).
+
+        Type values are inherited, the occurrence's own override them. Entity
+        references, non-finite numbers and ifcopenshell's internal ``id`` keys
+        are dropped, and so are sets left empty.
+        """
+        merged: dict[str, dict[str, Any]] = {}
+        for definition in self.definitions(element):
+            self._merge(merged, definition)
+        result: Properties = {}
+        for set_name, values in merged.items():
+            plain = {k: v for k, v in values.items() if v is not _DROP}
+            if plain:
+                result[set_name] = plain
+        return result
+
+    def _merge(self, merged: dict[str, dict[str, Any]], definition: Any) -> None:
+        key = definition.id()
+        if key not in self._converted:
+            values = ifcopenshell.util.element.get_property_definition(definition)
+            self._converted[key] = (
+                definition.Name,
+                {k: _plain(v) for k, v in values.items() if k != "id"},
+            )
+        name, values = self._converted[key]
+        merged.setdefault(name, {}).update(values)
+
+    def predefined_type(self, element: ifcopenshell.entity_instance) -> str:
+        """The predefined type, the type object's first, a user-defined one by its name."""
+        for source in (self.type_of(element), element):
+            if source is None:
+                continue
+            value = getattr(source, "PredefinedType", None)
+            if value == "USERDEFINED" or not value:
+                value = (
+                    getattr(source, "ElementType", None) or getattr(source, "ProcessType", None)
+                    if source is not element
+                    else getattr(source, "ObjectType", None)
+                )
+            if source is element or (value and value != "NOTDEFINED"):
+                return str(value or "")
+        return ""
+
+    def classifications(self, element: ifcopenshell.entity_instance) -> tuple[str, ...]:
+        """Classification references of an element (and its type), as ``"code name"`` strings."""
+        element_type = self.type_of(element)
+        if element.id() not in self._classified and (
+            element_type is None or element_type.id() not in self._classified
+        ):
+            return ()
+        codes = []
+        for reference in classification.get_references(element):
+            code = getattr(reference, "Identification", None) or getattr(
+                reference, "ItemReference", None
+            )
+            text = " ".join(str(part) for part in (code, reference.Name) if part)
+            if text:
+                codes.append(text)
+        return tuple(sorted(set(codes)))
 
 
 def read_element_properties(paths: Sequence[Path]) -> dict[str, dict[str, Any]]:
@@ -70,6 +205,12 @@ def read_element_properties(paths: Sequence[Path]) -> dict[str, dict[str, Any]]:
 
 def _file_properties(opened: OpenedModel) -> Iterator[tuple[str, dict[str, Any]]]:
     model = opened.model
+    index = PropertyIndex(model)
+    level_class = (
+        IMPLICIT_LEVEL_CLASS
+        if not model.by_type(STOREY_CLASS) and model.by_type(IMPLICIT_LEVEL_CLASS)
+        else STOREY_CLASS
+    )
     scales = {
         unit: _unit_scale(model, unit) for unit, _ in QUANTITY_UNITS.values() if unit is not None
     }
@@ -82,31 +223,21 @@ def _file_properties(opened: OpenedModel) -> Iterator[tuple[str, dict[str, Any]]
             converted[key] = _definition(item, scales)
         return converted[key]
 
-    by_object: dict[int, list[tuple[str, str, dict[str, Any]]]] = {}
-    for rel in model.by_type("IfcRelDefinesByProperties"):
-        found = definition(rel.RelatingPropertyDefinition)
-        if found is None:
-            continue
-        name = rel.RelatingPropertyDefinition.Name or ""
-        for related in rel.RelatedObjects or ():
-            by_object.setdefault(related.id(), []).append((name, *found))
     for product in model.by_type("IfcProduct"):
         if product.is_a("IfcOpeningElement") or product.is_a("IfcVirtualElement"):
             continue
-        type_entity = ifcopenshell.util.element.get_type(product)
+        type_entity = index.type_of(product)
         property_sets: dict[str, dict[str, Any]] = {}
         quantities: dict[str, dict[str, Any]] = {}
         # The type's sets first, so the occurrence's own values override them.
-        sets = [
-            (item.Name or "", *found)
-            for item in (getattr(type_entity, "HasPropertySets", None) or ())
-            if (found := definition(item)) is not None
-        ]
-        sets += by_object.get(product.id(), [])
-        for name, kind, values in sets:
+        for item in index.definitions(product):
+            found = definition(item)
+            if found is None:
+                continue
+            kind, values = found
             target = property_sets if kind == "pset" else quantities
-            target.setdefault(name, {}).update(values)
-        storey = storey_of(product)
+            target.setdefault(item.Name or "", {}).update(values)
+        storey = storey_of(product, level_class)
         yield (
             product.GlobalId,
             {
@@ -116,9 +247,7 @@ def _file_properties(opened: OpenedModel) -> Iterator[tuple[str, dict[str, Any]]
                 "description": getattr(product, "Description", None) or "",
                 "object_type": getattr(product, "ObjectType", None) or "",
                 "tag": getattr(product, "Tag", None) or "",
-                "predefined_type": str(
-                    ifcopenshell.util.element.get_predefined_type(product) or ""
-                ),
+                "predefined_type": index.predefined_type(product),
                 "storey": None if storey is None else (storey.Name or storey.GlobalId),
                 "type": None
                 if type_entity is None
@@ -129,7 +258,7 @@ def _file_properties(opened: OpenedModel) -> Iterator[tuple[str, dict[str, Any]]
                 },
                 "property_sets": property_sets,
                 "quantities": quantities,
-                "classifications": list(classification_codes(product)),
+                "classifications": list(index.classifications(product)),
             },
         )
 
@@ -144,9 +273,9 @@ def _definition(
         for prop in item.HasProperties or ():
             if prop.is_a("IfcPropertySingleValue"):
                 nominal = prop.NominalValue
-                value = plain_value(None if nominal is None else nominal.wrappedValue)
+                value = _plain_value(None if nominal is None else nominal.wrappedValue)
             elif prop.is_a("IfcPropertyEnumeratedValue"):
-                value = plain_value([v.wrappedValue for v in prop.EnumerationValues or ()])
+                value = _plain_value([v.wrappedValue for v in prop.EnumerationValues or ()])
             else:
                 continue
             if value is not None:
@@ -158,7 +287,7 @@ def _definition(
             unit = next((u for cls, u in QUANTITY_UNITS.items() if quantity.is_a(cls)), None)
             if unit is None:
                 continue
-            raw = plain_value(quantity[3])
+            raw = _plain_value(quantity[3])
             if not isinstance(raw, (int, float)) or isinstance(raw, bool):
                 continue
             scale = scales.get(unit[0], 1.0) if unit[0] else 1.0
@@ -176,3 +305,35 @@ def _unit_scale(model: ifcopenshell.file, unit_type: str) -> float:
             return float(ifcopenshell.util.unit.calculate_unit_scale(model, "LENGTHUNIT")) ** 3
         return 1.0
     return float(ifcopenshell.util.unit.calculate_unit_scale(model, unit_type))
+
+
+def _plain_value(value: Any) -> Any:
+    """An IFC value as a JSON-ready value; ``None`` for what JSON cannot hold
+    (entity references, NaN)."""
+    plain = _plain(value)
+    return None if plain is _DROP else plain
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else _DROP
+    if isinstance(value, (list, tuple)):
+        items = [_plain(item) for item in value]
+        return [item for item in items if item is not _DROP]
+    return _DROP
+
+
+def model_areas(
+    properties: Mapping[str, Mapping[str, Any]], area_scale_m2: float
+) -> dict[str, float]:
+    """Floor-area values the authoring tool wrote, as ``{"Set.Property": m²}``."""
+    return {
+        f"{set_name}.{name}": float(value) * area_scale_m2
+        for set_name, values in properties.items()
+        for name, value in values.items()
+        if name in AREA_PROPERTY_NAMES
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+    }

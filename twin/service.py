@@ -1,4 +1,4 @@
-"""The twin as one object: registered buildings and the device service, with their threads.
+"""The twin as one object: registered buildings, the device and meeting services, threads.
 
 Entry points (the API's lifespan, ``twin serve``, tests) create one
 :class:`Twin` from settings, :meth:`~Twin.start` it and :meth:`~Twin.stop`
@@ -12,12 +12,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import time as dt_time
 
 from twin.buildings.registry import BuildingRegistry
 from twin.devices.events import EventBus
+from twin.devices.hub import DeviceService
+from twin.devices.mqtt.broker import broker_from_settings
 from twin.devices.mqtt.ingest import MqttIngest
 from twin.devices.patrol import load_patrol_rules
-from twin.devices.service import DeviceService
+from twin.meetings.records import MeetingRules
+from twin.meetings.service import MeetingService
 from twin.settings import Settings
 from twin.store.db import engine_for
 
@@ -43,6 +47,20 @@ class Twin:
             bus=self.bus,
             patrol_rules=rules,
         )
+        opens, _, closes = settings.meeting_hours.partition("-")
+        self.meetings = MeetingService(
+            self.engine,
+            devices=self.devices,
+            bus=self.bus,
+            clock=clock,
+            rules=MeetingRules(
+                m2_per_seat=settings.meeting_m2_per_seat,
+                release_after_min=settings.meeting_release_after_min,
+                timezone=settings.meeting_timezone,
+                opens=dt_time.fromisoformat(opens),
+                closes=dt_time.fromisoformat(closes),
+            ),
+        )
         self.mqtt: MqttIngest | None = None
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick, name="twin-ticker", daemon=True)
@@ -56,10 +74,11 @@ class Twin:
         # the p99 of publish-to-SSE latency.
         gc.freeze()
         self._ticker.start()
-        if self.settings.mqtt_url:
+        broker = broker_from_settings(self.settings)
+        if broker is not None:
             self.mqtt = MqttIngest(
                 self.devices,
-                self.settings.mqtt_url,
+                broker,
                 share_group=self.settings.mqtt_share_group,
                 client_id=self.settings.mqtt_client_id,
                 session_expiry_s=self.settings.mqtt_session_expiry_s,
@@ -81,7 +100,7 @@ class Twin:
     def mqtt_status(self) -> str:
         if self.mqtt is None:
             return "off (TWIN_MQTT_URL not set)"
-        return f"subscribed to {self.mqtt.topic}" if self.mqtt.subscribed else "connecting"
+        return self.mqtt.status
 
     def _tick(self) -> None:
         next_patrol = 0.0
@@ -90,6 +109,7 @@ class Twin:
                 self.devices.check_heartbeats()
                 if time.monotonic() >= next_patrol:
                     self.devices.run_patrol()
+                    self.meetings.release_no_shows()
                     next_patrol = time.monotonic() + PATROL_EVERY_S
             except Exception:
                 log.exception("periodic device checks failed")

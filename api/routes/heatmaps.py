@@ -6,37 +6,19 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DevicesDep
+from api.schemas.viewer import HeatMapOut, RoomValueOut
 from api.security import PrincipalDep
-from twin.buildings.queries import BadQueryError
+from twin.buildings.errors import BadQueryError
 from twin.devices.heatmap import DEFAULT_MAX_AGE_S, Quantity, room_heat_map
 
 router = APIRouter(tags=["devices"])
 
 #: The longest a reading may count as current, seconds (one day).
 MAX_AGE_LIMIT_S = 86_400
-
-
-class RoomValueOut(BaseModel):
-    global_id: str = Field(description="the room")
-    value: float | None = Field(description="mean of its sensors; null: no recent reading")
-    ts: datetime | None = Field(description="the newest reading used")
-    devices: list[str]
-
-
-class HeatMapOut(BaseModel):
-    """Rooms that have a sensor of ``quantity``; rooms not listed have none."""
-
-    quantity: str
-    unit: str
-    at: datetime
-    max_age_s: float
-    rooms: list[RoomValueOut]
-    history_start: datetime | None = Field(description="oldest stored reading of these sensors")
-    history_end: datetime | None = Field(description="newest stored reading of these sensors")
 
 
 @router.get("/buildings/{building_id}/heatmap")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import problem_responses
+from api.schemas.viewer import ElementName, ElementPropertiesOut
 from api.security import BuildingsRead
 from twin.buildings.properties import ElementProperties
 
@@ -20,44 +20,6 @@ def get_properties(request: Request) -> ElementProperties:
 
 
 PropertiesDep = Annotated[ElementProperties, Depends(get_properties)]
-
-
-class TypeRef(BaseModel):
-    global_id: str
-    ifc_class: str
-    name: str
-
-
-class QuantityOut(BaseModel):
-    value: float = Field(description="in SI units: m, m², m³ (kg, s as written)")
-    unit: str
-
-
-class ElementPropertiesOut(BaseModel):
-    """Everything the model says about one element, for a properties panel."""
-
-    global_id: str
-    ifc_class: str
-    name: str
-    description: str
-    object_type: str
-    tag: str
-    predefined_type: str
-    storey: str | None
-    type: TypeRef | None
-    property_sets: dict[str, dict[str, Any]] = Field(
-        description="set → property → value, in the file's units; the type's values "
-        "are inherited, the element's own override them"
-    )
-    quantities: dict[str, dict[str, QuantityOut]]
-    classifications: list[str] = Field(description='"code name" of each reference')
-
-
-class ElementName(BaseModel):
-    global_id: str
-    ifc_class: str
-    name: str
-    storey: str | None = Field(description="storey name")
 
 
 @router.get("/buildings/{building_id}/element-names")

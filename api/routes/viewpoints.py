@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import DevicesDep
+from api.schemas.viewer import ViewpointOut
 from api.security import PrincipalDep
 from twin.devices.viewpoints import Viewpoint, ViewpointStore
 
@@ -24,8 +24,22 @@ def get_viewpoints(request: Request) -> ViewpointStore:
 ViewpointsDep = Annotated[ViewpointStore, Depends(get_viewpoints)]
 
 
+class ClippingPlaneIn(BaseModel):
+    """A section plane: a point on it and its normal (world metres, Z up)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    location: Vector = Field(description="a point on the plane [x, y, z], m")
+    direction: Vector = Field(description="its normal [x, y, z], towards the cut-away side")
+    axis: Literal["x", "y", "z"] | None = Field(None, description="the model axis it cuts across")
+    flipped: bool = Field(False, description="the kept side is reversed")
+
+
 class ViewpointIn(BaseModel):
-    """A view in the building's world frame (metres, Z up)."""
+    """A view in the building's world frame (metres, Z up). Its author is always the
+    key's name."""
+
+    model_config = ConfigDict(extra="forbid")
 
     camera_view_point: Vector = Field(description="camera position [x, y, z], m")
     camera_direction: Vector = Field(
@@ -37,28 +51,10 @@ class ViewpointIn(BaseModel):
         default_factory=list, max_length=1000, description="selected GlobalIds"
     )
     storey_id: str | None = Field(None, max_length=64, description="the isolated storey")
-    clipping_planes: list[dict[str, Any]] = Field(
-        default_factory=list,
-        max_length=6,
-        description="section planes: {location: [x, y, z], direction: [x, y, z]}",
+    clipping_planes: list[ClippingPlaneIn] = Field(
+        default_factory=list, max_length=6, description="section planes"
     )
     title: str = Field("", max_length=200)
-    by: str | None = Field(None, min_length=1, max_length=128, description="default: key name")
-
-
-class ViewpointOut(BaseModel):
-    id: str
-    work_order_id: str
-    created_at: datetime
-    created_by: str
-    camera_view_point: list[float]
-    camera_direction: list[float]
-    camera_up_vector: list[float]
-    field_of_view_deg: float
-    selection: list[str]
-    storey_id: str | None
-    clipping_planes: list[dict[str, Any]]
-    title: str
 
 
 def _out(viewpoint: Viewpoint) -> ViewpointOut:
@@ -86,14 +82,14 @@ def add_viewpoint(
     principal.check_building(service.work_order(order_id).building_id)
     viewpoint = store.add(
         order_id,
-        by=body.by or principal.name,
+        by=principal.name,
         camera_view_point=tuple(body.camera_view_point),  # type: ignore[arg-type]
         camera_direction=tuple(body.camera_direction),  # type: ignore[arg-type]
         camera_up_vector=tuple(body.camera_up_vector),  # type: ignore[arg-type]
         field_of_view_deg=body.field_of_view_deg,
         selection=body.selection,
         storey_id=body.storey_id,
-        clipping_planes=body.clipping_planes,
+        clipping_planes=[plane.model_dump() for plane in body.clipping_planes],
         title=body.title,
     )
     return _out(viewpoint)

@@ -133,7 +133,9 @@ def test_a_viewpoint_saved_on_a_work_order_comes_back_the_same(served: Served) -
         "field_of_view_deg": 45.0,
         "selection": [spaces[0]["global_id"]],
         "storey_id": spaces[0]["storey_id"],
-        "clipping_planes": [{"location": [0, 0, 1.5], "direction": [0, 0, 1]}],
+        "clipping_planes": [
+            {"location": [0, 0, 1.5], "direction": [0, 0, 1], "axis": "z", "flipped": False}
+        ],
         "title": "冷凝水 near the window",
     }
     answer = client.post(

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ifc_models.properties import read_element_properties
+from twin.buildings.errors import UnknownElementError
 from twin.buildings.ingest import atomic_write, cache_folder
-from twin.buildings.queries import UnknownElementError
 from twin.buildings.registry import BuildingRegistry
 
 log = logging.getLogger(__name__)

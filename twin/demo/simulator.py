@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from spatial.records import Building, Equipment
 from twin.devices.registry import Device, PointSpec, RegistryRow
+from twin.errors import TwinError
 
 #: Temperature drift of a ``drift`` fault, °C per second.
 DRIFT_DEGC_PER_S = 0.02
@@ -29,7 +30,7 @@ FAULT_KINDS = ("leak", "fault", "offline", "drift")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_$.-]")
 
 
-class FaultSpecError(ValueError):
+class FaultSpecError(TwinError, ValueError):
     """A ``--fault`` is not ``KIND:DEVICE`` with a known kind."""
 
 
@@ -47,8 +48,8 @@ TEMP = _p(
 )  # fmt: skip
 CO2 = _p("co2", "CO2_Sensor", "ppm", min=0.0, max=10000.0, warn_above=1000.0, alarm_above=1500.0)
 OCCUPANCY = _p("occupancy", "Occupancy_Count_Sensor", "count", min=0.0, max=500.0)
-LEAK = _p("leak", "Leak_Detector_Equipment", "bool", alarm_when=True)
-ENERGY = _p("energy", "Electrical_Meter", "kWh", min=0.0, accumulation="cumulative")
+LEAK = _p("leak", "Leak_Alarm", "bool", alarm_when=True)
+ENERGY = _p("energy", "Electric_Energy_Sensor", "kWh", min=0.0, accumulation="cumulative")
 FLOOR = _p("floor", "Position_Sensor", "", min=-10.0, max=200.0)
 WATER = _p("water_temp", "Water_Temperature_Sensor", "degC", min=0.0, max=110.0, alarm_above=95.0)
 
@@ -231,7 +232,7 @@ class Simulator:
             return busy
         if brick == "Fault_Status":
             return "fault" in faults
-        if brick == "Leak_Detector_Equipment":
+        if brick == "Leak_Alarm":
             return "leak" in faults
         if brick == "Fan_Speed_Command":
             return float(rnd.randint(1, 3)) if busy else 0.0
@@ -243,7 +244,7 @@ class Simulator:
             return round(420.0 + people * 90.0 + rnd.gauss(0, 10), 1)
         if brick == "Occupancy_Count_Sensor":
             return float(people)
-        if brick == "Electrical_Meter":
+        if brick == "Electric_Energy_Sensor":
             return round(sim.energy, 4)
         if brick == "Position_Sensor":
             sim.floor = float(rnd.randint(0, 5)) if rnd.random() < 0.05 else sim.floor

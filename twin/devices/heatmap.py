@@ -18,9 +18,9 @@ from typing import Literal
 
 from sqlalchemy import and_, func, select
 
+from twin.devices.hub import DeviceService
 from twin.devices.pipeline import US_PER_S
 from twin.devices.registry import OCCUPANCY_COUNT_CLASSES
-from twin.devices.service import DeviceService
 from twin.devices.state import from_us
 from twin.devices.store import readings
 

@@ -9,7 +9,9 @@ The registry file (the contract other systems rely on) is CSV, or JSON with
 the same fields: ``device_id, global_id, point, brick_class, unit, min, max,
 warn_above, alarm_above, warn_below, alarm_below, alarm_when, heartbeat_s``
 (and, optionally, ``accumulation``: ``cumulative`` or ``interval`` for energy
-points). An empty ``global_id`` asks for auto-binding: the device id is matched
+points). ``brick_class`` must be a Brick point class and ``unit`` one with a
+QUDT unit (:mod:`twin.exchange.brick`); either wrong is a row error naming
+the closest real ones. An empty ``global_id`` asks for auto-binding: the device id is matched
 to an element's ``Tag``, then to its Name (equipment first, then rooms).
 """
 
@@ -26,6 +28,7 @@ from typing import Any, Literal
 
 from spatial.records import Building
 from twin.devices.errors import RegistryFileError
+from twin.exchange.brick import check_point_class, check_unit
 
 #: Fields of one registry row, in file order (the contract).
 REGISTRY_FIELDS = (
@@ -48,9 +51,7 @@ OPTIONAL_FIELDS = ("accumulation",)
 #: Heartbeat timeout when the file gives none, seconds.
 DEFAULT_HEARTBEAT_S = 300.0
 #: Brick classes whose readings are energy in kWh (roll-ups read these).
-ENERGY_CLASSES = frozenset(
-    {"Electrical_Meter", "Electrical_Energy_Sensor", "Energy_Sensor", "Energy_Meter"}
-)
+ENERGY_CLASSES = frozenset({"Electric_Energy_Sensor", "Energy_Sensor", "Energy_Usage_Sensor"})
 #: Brick classes that count people in a room.
 OCCUPANCY_COUNT_CLASSES = frozenset({"Occupancy_Count_Sensor"})
 #: Brick classes that say whether a room is occupied (boolean).
@@ -259,8 +260,8 @@ def _parse_row(record: Mapping[str, Any]) -> RegistryRow:
         raise ValueError(f"accumulation must be cumulative or interval, not {accumulation!r}")
     point = PointSpec(
         name=name,
-        brick_class=_text(record, "brick_class") or "Point",
-        unit=_text(record, "unit"),
+        brick_class=check_point_class(_text(record, "brick_class") or "Point"),
+        unit=check_unit(_text(record, "unit")),
         min=_number(record, "min"),
         max=_number(record, "max"),
         warn_above=_number(record, "warn_above"),

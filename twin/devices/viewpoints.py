@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Column, DateTime, Engine, String, Table, Text, select
 
-from twin.devices.service import DeviceService
+from twin.devices.hub import DeviceService
 from twin.store.db import metadata
 
 Vector3 = tuple[float, float, float]

@@ -409,14 +409,28 @@ function onLiveEvent(kind, data) {
   } else if (kind === 'alarm') {
     state.alarms.update(data);
     if (data.global_id) state.panel.refreshIf(data.global_id);
-    if (state.plan.visible) state.plan.setAlarms(alarmMarks());
+    if (state.plan?.visible) state.plan.setAlarms(alarmMarks());
   } else if (kind === 'reading') {
     if (data.global_id) state.panel.refreshIf(data.global_id);
-    state.heat.onReading();
+    state.heat?.onReading();
   } else if (kind === 'work_order') {
     clearTimeout(state.workOrderTimer);
-    state.workOrderTimer = setTimeout(() => state.workOrders.load(), 300);
+    state.workOrderTimer = setTimeout(() => state.workOrders?.load(), 300);
+  } else if (kind === 'reset') {
+    // Events were lost while disconnected: refetch the live state.
+    refetchLiveState(state.id);
   }
+}
+
+async function refetchLiveState(id) {
+  const [devices] = await Promise.allSettled([api.devices(id), state.alarms.load()]);
+  if (state?.id !== id || devices.status !== 'fulfilled') return;
+  for (const d of devices.value) if (d.global_id) colours.setStatus(d.global_id, d.status);
+  state.alarms.render();
+  // The tools' live parts too: plan alarm marks, the heat map, work orders.
+  if (state.plan?.visible) state.plan.setAlarms(alarmMarks());
+  state.heat?.onReading();
+  state.workOrders?.load();
 }
 
 /** Select an element by GlobalId: outline it, show its panel, optionally frame it. */

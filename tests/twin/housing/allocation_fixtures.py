@@ -6,17 +6,13 @@ test modules wrap these in their own fixtures.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from shapely.geometry import box
 
 from spatial.records import Building, Space, Storey
+from tests.conftest import sample_dir
 
-SAMPLE_DIR = Path(
-    os.environ.get("TWIN_SAMPLE_DIR", Path(__file__).resolve().parents[2] / ".." / "shared" / "ifc")
-)
+SAMPLE_DIR = sample_dir()
 OFFICE_A = SAMPLE_DIR / "Office_A_20110811.ifc"
 
 #: (number, long name, object type, width m, depth m) of the small building's rooms.

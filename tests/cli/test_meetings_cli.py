@@ -1,0 +1,36 @@
+"""``twin meetings``: rooms, booking and the iCalendar export on a registered building."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import icalendar
+
+from ifc_models.demo_building import generate_office_building
+from tests.cli.runner import run_twin
+from twin.buildings.registry import BuildingRegistry
+from twin.settings import get_settings
+
+
+def test_book_a_room_then_export_its_calendar_and_refuse_a_clash(tmp_path: Path) -> None:
+    path = tmp_path / "office.ifc"
+    generate_office_building(path, storeys=2, rooms_per_storey=20)
+    settings = get_settings()
+    BuildingRegistry(settings.data_dir, cache_dir=settings.cache_dir).register("M", [path])
+    rooms = run_twin("meetings", "rooms", "M", "--json")
+    assert rooms.exit_code == 0, rooms.output
+    assert "0117" in {r["number"] for r in json.loads(rooms.stdout)}
+    times = ["--start", "2030-01-07T10:00+08:00", "--end", "2030-01-07T11:00+08:00"]
+    booked = run_twin("meetings", "book", "M", "--room", "0117", *times, "--attendees", "3",
+                      "--title", "周例会", "--json")  # fmt: skip
+    assert booked.exit_code == 0, booked.output
+    booking = json.loads(booked.stdout)
+    clash = run_twin("meetings", "book", "M", "--room", "0117", *times, "--attendees", "2")
+    assert clash.exit_code == 2 and booking["id"] in clash.stderr
+    out = tmp_path / "0117.ics"
+    exported = run_twin("meetings", "ics", "M", "--room", "0117", "--out", str(out))
+    assert exported.exit_code == 0, exported.output
+    (event,) = icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "周例会"
+    assert run_twin("meetings", "ics", "M").exit_code == 2
