@@ -31,20 +31,25 @@ from api.routes import (
     devices,
     events,
     exchange,
+    heatmaps,
     keys,
     meetings,
     plans,
+    properties,
     readings,
     routing,
     spaces,
     usage,
+    viewpoints,
     workorders,
 )
 from api.schemas.health import Health
 from api.security import Gate, by_method
 from twin.access.keys import KeyStore
+from twin.buildings.properties import ElementProperties
 from twin.buildings.queries import BuildingQueries
 from twin.buildings.uploads import UploadJobs
+from twin.devices.viewpoints import ViewpointStore
 from twin.service import Twin
 from twin.settings import Settings, get_settings
 
@@ -105,6 +110,8 @@ def create_app(
         )
         app.state.body_limits = guard.body_limits(config)
         app.state.queries = BuildingQueries(twin)
+        app.state.properties = ElementProperties(twin.buildings)
+        app.state.viewpoints = ViewpointStore(twin.engine, twin.devices)
         app.state.jobs = UploadJobs(
             twin.buildings,
             twin.engine,
@@ -144,6 +151,7 @@ def create_app(
     for module in (
         buildings,
         spaces,
+        properties,
         routing,
         usage,
         allocations,
@@ -158,6 +166,8 @@ def create_app(
         devices: by_method("devices:read", "devices:write"),
         alarms: by_method("alarms:read", "alarms:write"),
         workorders: by_method("workorders:read", "workorders:write"),
+        viewpoints: by_method("workorders:read", "workorders:write"),
+        heatmaps: by_method("devices:read", "devices:write"),
         events: by_method("devices:read", "devices:write"),
     }
     for module, dependency in domain.items():

@@ -41,6 +41,8 @@ DEFAULT_BODY_BYTES = 64 * 1024
 #: Room for multipart headers and small form fields beside the files, bytes.
 MULTIPART_SLACK_BYTES = 64 * 1024
 MIB = 1024 * 1024
+#: A viewpoint: up to 1,000 selected GlobalIds beside its camera and planes, bytes.
+MAX_VIEWPOINT_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,12 @@ def body_limits(settings: Settings) -> BodyLimits:
                 f"{API_PREFIX}/readings",
                 int(settings.max_readings_mb * MIB),
                 "TWIN_MAX_READINGS_MB",
+            ),
+            BodyLimit(
+                "POST",
+                f"{API_PREFIX}/work-orders/{{order_id}}/viewpoints",
+                MAX_VIEWPOINT_BYTES,
+                "the viewpoint limit",
             ),
         ],
         default_bytes=DEFAULT_BODY_BYTES,

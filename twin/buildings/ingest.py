@@ -93,6 +93,15 @@ def cache_key(paths: Sequence[Path], *, include_network: bool = False) -> str:
     return digest.hexdigest()
 
 
+def cache_folder(
+    paths: Sequence[Path], *, include_network: bool = False, cache_dir: Path | None = None
+) -> Path:
+    """The cache folder of a building's files: ``TWIN_CACHE_DIR/<cache key>/``."""
+    return (cache_dir or get_settings().cache_dir) / cache_key(
+        paths, include_network=include_network
+    )
+
+
 def ingest(
     paths: Sequence[Path],
     *,
@@ -108,9 +117,7 @@ def ingest(
     """
     start = time.perf_counter()
     paths = [Path(p) for p in paths]
-    folder = (cache_dir or get_settings().cache_dir) / cache_key(
-        paths, include_network=include_network
-    )
+    folder = cache_folder(paths, include_network=include_network, cache_dir=cache_dir)
     if use_cache:
         cached = _load_cached(folder)
         if cached is not None:
@@ -191,19 +198,20 @@ def _store(
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if glb is not None:
-        _atomic_write(folder / "scene.glb", glb)
-    _atomic_write(folder / "graph.json", _json_bytes(graph_to_dict(graph)))
+        atomic_write(folder / "scene.glb", glb)
+    atomic_write(folder / "graph.json", _json_bytes(graph_to_dict(graph)))
     arrays = io.BytesIO()
     np.savez(arrays, allow_pickle=False, **compiled.to_arrays())
-    _atomic_write(folder / "router.npz", arrays.getvalue())
-    _atomic_write(folder / "building.json", _json_bytes(building_to_dict(building)))
+    atomic_write(folder / "router.npz", arrays.getvalue())
+    atomic_write(folder / "building.json", _json_bytes(building_to_dict(building)))
 
 
 def _json_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so that readers see the old file or the new, never half."""
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
     with os.fdopen(handle, "wb") as stream:
         stream.write(data)

@@ -143,6 +143,12 @@ export const api = {
       { type: { svg: 'image/svg+xml', png: 'image/png', pdf: 'application/pdf' }[fmt] },
     ),
   sceneGlb: (id, onProgress) => download(`/buildings/${enc(id)}/scene.glb`, onProgress),
+  properties: (id, gid) => request(`/buildings/${enc(id)}/elements/${enc(gid)}/properties`),
+  elementNames: (id) => request(`/buildings/${enc(id)}/element-names`),
+  heatMap: (id, quantity, at) => request(`/buildings/${enc(id)}/heatmap`, { query: { quantity, at } }),
+  workOrders: (id) => request('/work-orders', { query: { building: id, status: 'active' } }),
+  viewpoints: (orderId) => request(`/work-orders/${enc(orderId)}/viewpoints`),
+  saveViewpoint: (orderId, body) => request(`/work-orders/${enc(orderId)}/viewpoints`, { method: 'POST', body }),
 };
 
 function enc(value) {

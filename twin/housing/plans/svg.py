@@ -217,7 +217,13 @@ def _storey_document(
     out.append(
         f'<g id="plan" data-storey={quoteattr(layout.storey.name)} '
         f"data-storey-id={quoteattr(layout.storey.global_id)} "
-        f'data-scale="{layout.transform.scale}">'
+        f'data-scale="{layout.transform.scale}" '
+        # World (m) → paper (mm): what a client needs to draw on the plan.
+        f'data-world-origin="{_f(layout.transform.world_origin[0])} '
+        f'{_f(layout.transform.world_origin[1])}" '
+        f'data-paper-origin="{_f(layout.transform.paper_origin[0])} '
+        f'{_f(layout.transform.paper_origin[1])}" '
+        f'data-mm-per-m="{layout.transform.mm_per_m:g}">'
     )
     out.append('<g id="rooms">')
     for room in layout.rooms:
