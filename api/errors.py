@@ -45,6 +45,7 @@ from twin.devices.errors import (
     UnknownWorkOrderError,
     WorkOrderTransitionError,
 )
+from twin.energy.errors import EnergyError, EnergyQueryError, MeterConfigError
 from twin.housing.allocations.errors import (
     AllocationError,
     AllocationFileError,
@@ -121,6 +122,9 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     BadBookingError: (422, "bad-booking", "Booking request not valid"),
     UnknownBookingError: (404, "unknown-booking", "Unknown booking"),
     MeetingError: (400, "meeting-error", "Meeting request failed"),
+    MeterConfigError: (422, "meter-config", "Meters cannot be resolved"),
+    EnergyQueryError: (400, "bad-energy-query", "Energy query cannot be answered"),
+    EnergyError: (400, "energy-error", "Energy request failed"),
 }
 
 #: Domain bases whose subclasses are mapped above (one handler each).
@@ -138,6 +142,7 @@ HANDLED: tuple[type[Exception], ...] = (
     PlanError,
     KeyStoreError,
     MeetingError,
+    EnergyError,
 )
 
 

@@ -1,16 +1,15 @@
-"""Devices: live state, history, binding, occupancy and energy."""
+"""Devices: live state, history, binding and occupancy (energy: ``api.routes.energy``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import DevicesDep, TwinDep
+from api.deps import DevicesDep
 from api.security import PrincipalDep
-from twin.devices.energy import rollup
 from twin.devices.state import DeviceState, from_us
 
 router = APIRouter(tags=["devices"])
@@ -106,26 +105,6 @@ def get_occupancy(building: str, service: DevicesDep) -> list[dict[str, Any]]:
     return [
         {"space_id": o.space_id, "count": o.count, "occupied": o.occupied, "ts": o.ts.isoformat()}
         for o in service.occupancy(building).values()
-    ]
-
-
-@router.get("/energy")
-def get_energy(
-    building: str,
-    twin: TwinDep,
-    period: Literal["hour", "day", "month"] = "day",
-    level: Literal["device", "room", "storey", "building"] = "building",
-    start: datetime | None = None,
-    end: datetime | None = None,
-) -> list[dict[str, Any]]:
-    """Energy (kWh) per period and room/storey/building, from the meters' readings."""
-    service = twin.devices
-    meters = [d for d in service.devices(building) if any(p.is_energy for p in d.points.values())]
-    rows = service.history([d.device_id for d in meters], start=start, end=end)
-    totals = rollup(meters, rows, period=period, level=level)
-    return [
-        {"key": key, "period_start": bucket.isoformat(), "kwh": round(kwh, 6)}
-        for (key, bucket), kwh in sorted(totals.items())
     ]
 
 

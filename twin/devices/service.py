@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 from spatial.records import Building
 from spatial.room_types import RoomTypeRules
 from twin.devices import store
-from twin.devices.alarms import OPEN_STATES, Alarm, AlarmBook
+from twin.devices.alarms import OPEN_STATES, Alarm, AlarmBook, Severity
 from twin.devices.errors import (
     RegistryFileError,
     UnknownDeviceError,
@@ -613,6 +613,49 @@ class DeviceService:
                 self._status_changed(runtime, work)
             self._commit(work)
         return work.alarms
+
+    def report_condition(
+        self,
+        device_id: str,
+        condition: str,
+        *,
+        holds: bool,
+        reason: str = "",
+        severity: Severity = "warning",
+        global_id: str | None = None,
+    ) -> Alarm | None:
+        """Raise (``holds``) or end the alarm of a condition another domain detects
+        on a device (e.g. ``energy:night``), stored and published like every alarm.
+
+        Returns the alarm raised, changed or ended, ``None`` when nothing changed.
+        ``global_id``: the element the alarm is about (default: the device's).
+
+        Raises
+        ------
+        UnknownDeviceError
+        """
+        at = datetime.fromtimestamp(self.clock(), UTC)
+        work = _Ingested()
+        with self._lock:
+            device = self._runtime(device_id).device
+            if holds:
+                alarm = self._alarms.raise_or_update(
+                    building_id=device.building_id,
+                    device_id=device_id,
+                    global_id=global_id or device.global_id,
+                    point=condition,
+                    kind="energy",
+                    severity=severity,
+                    reason=reason,
+                    at=at,
+                )
+            else:
+                alarm = self._alarms.condition_ended(device_id, condition, at)
+            if alarm is not None:
+                work.alarms.append(alarm)
+                work.events.append(Event("alarm", device.building_id, alarm_json(alarm)))
+            self._commit(work, urgent=True)
+        return alarm
 
     # ------------------------------------------------------------------ alarms
     def alarms(

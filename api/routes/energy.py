@@ -1,0 +1,193 @@
+"""Energy (数字节能): consumption by building, storey, zone, department,
+organisation, room type or room; the building over time; intensity per room
+for the viewer's heat map; quotas; anomalies; the monthly XLSX report.
+
+Permissions: ``devices:read`` for everything but raising anomaly alarms
+(``alarms:write``). Figures are in the medium's unit over ``[from, to)``;
+``from``/``to`` are ISO 8601 with an offset, on whole hours.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field
+
+from api.deps import QueriesDep, TwinDep
+from api.errors import problem_responses
+from api.security import Principal, require
+from twin.energy.analysis import GROUP_BY, Site
+from twin.energy.service import EnergyService
+
+router = APIRouter(tags=["energy"], responses=problem_responses(400, 401, 403, 404, 422, 503))
+
+EnergyRead = Annotated[Principal, Depends(require("devices:read"))]
+AlarmsWrite = Annotated[Principal, Depends(require("alarms:write"))]
+FROM = Query(alias="from", description="ISO 8601 with offset, a whole hour")
+TO = Query(alias="to", description="ISO 8601 with offset, a whole hour (exclusive)")
+Medium = Literal["electricity", "water", "gas", "heat"]
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class EnergyRow(BaseModel):
+    """One group: consumption in the medium's unit, per m² of usable area, per
+    person allocated on the range's last day, in and out of working hours."""
+
+    key: str
+    consumption: float
+    per_m2: float | None
+    per_person: float | None
+    working_hours: float
+    non_working_hours: float
+    area_m2: float
+    persons: int
+    kgce: float
+    co2_kg: float
+    cost: float | None
+    label: str | None = Field(None, description="by=room: the room's number and name")
+    storey: str | None = Field(None, description="by=room: the room's storey")
+
+
+class MeterLoss(BaseModel):
+    meter: str
+    consumption: float
+    sub_meters: float
+    loss: float
+    loss_share: float | None
+
+
+class EnergyOut(BaseModel):
+    """Consumption of ``medium`` over ``[from, to)`` grouped ``by``; ``total`` is what
+    the top-level meters counted, ``unmetered`` parents less their sub-meters."""
+
+    model_config = {"populate_by_name": True}
+
+    building: str
+    by: str
+    from_: str = Field(alias="from")
+    to: str
+    medium: str
+    unit: str
+    rows: list[EnergyRow]
+    total: float
+    unmetered: float
+    unmetered_by_meter: list[MeterLoss]
+    working_hours: float
+    non_working_hours: float
+    per_m2: float | None
+    per_person: float | None
+    kgce: float
+    co2_kg: float
+    cost: float | None
+    currency: str
+    persons_on: str
+    meters: int
+    warnings: list[str]
+
+
+def _energy(twin: TwinDep) -> EnergyService:
+    return twin.energy
+
+
+EnergyDep = Annotated[EnergyService, Depends(_energy)]
+
+
+def _site(building_id: str, queries: QueriesDep, energy: EnergyDep) -> Site:
+    return energy.site(building_id, queries.view(building_id).building)
+
+
+SiteDep = Annotated[Site, Depends(_site)]
+
+
+@router.get(
+    "/buildings/{building_id}/energy",
+    response_model=EnergyOut,
+    response_model_by_alias=True,
+)
+def get_energy(
+    _: EnergyRead,
+    site: SiteDep,
+    energy: EnergyDep,
+    start: Annotated[datetime, FROM],
+    end: Annotated[datetime, TO],
+    by: Annotated[str, Query(description=", ".join(GROUP_BY))] = "building",
+    medium: Medium = "electricity",
+) -> Any:
+    """Consumption by building, storey, zone, department, organisation, room type or room."""
+    return energy.consumption(site, by=by, start=start, end=end, medium=medium)  # type: ignore[arg-type]
+
+
+@router.get("/buildings/{building_id}/energy/series")
+def get_series(
+    _: EnergyRead,
+    site: SiteDep,
+    energy: EnergyDep,
+    start: Annotated[datetime, FROM],
+    end: Annotated[datetime, TO],
+    medium: Medium = "electricity",
+    period: Literal["hour", "day", "month"] = "day",
+) -> dict[str, Any]:
+    """The building's consumption per hour, local day or month (for a chart)."""
+    return energy.series(site, start=start, end=end, medium=medium, period=period)
+
+
+@router.get("/buildings/{building_id}/energy/intensity")
+def get_intensity(
+    _: EnergyRead,
+    site: SiteDep,
+    energy: EnergyDep,
+    start: Annotated[datetime, FROM],
+    end: Annotated[datetime, TO],
+    medium: Medium = "electricity",
+) -> dict[str, Any]:
+    """Consumption per m² of every metered room (GlobalId → value) for the heat map."""
+    return energy.intensity(site, start=start, end=end, medium=medium)
+
+
+@router.get("/buildings/{building_id}/energy/quotas")
+def get_quotas(
+    _: EnergyRead, site: SiteDep, energy: EnergyDep, as_of: datetime | None = None
+) -> dict[str, Any]:
+    """Each organisation's annual quotas against the year to date and its projection."""
+    return energy.quotas(site, as_of=as_of)
+
+
+@router.get("/buildings/{building_id}/energy/anomalies")
+def get_anomalies(
+    _: EnergyRead, site: SiteDep, energy: EnergyDep, day: date
+) -> list[dict[str, Any]]:
+    """Anomalies of a local day: night/holiday use, jumps, sub-meters above their parent."""
+    labels = {s.global_id: s.label for s in site.building.spaces}
+    return [a.to_dict(labels) for a in energy.anomalies(site, day)]
+
+
+@router.post("/buildings/{building_id}/energy/anomalies/raise")
+def raise_anomalies(
+    _: AlarmsWrite, site: SiteDep, energy: EnergyDep, day: date
+) -> list[dict[str, Any]]:
+    """Raise the day's anomalies as alarms now (the twin does this every night)."""
+    labels = {s.global_id: s.label for s in site.building.spaces}
+    return [a.to_dict(labels) for a in energy.raise_anomalies(site, day)]
+
+
+@router.get(
+    "/buildings/{building_id}/energy/report.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+def get_report(
+    _: EnergyRead,
+    site: SiteDep,
+    energy: EnergyDep,
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
+) -> Response:
+    """The monthly report (per organisation and department, with charts) as XLSX."""
+    body = energy.report(site, month)
+    name = f"energy-{site.building_id}-{month}.xlsx"
+    return Response(
+        body,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
