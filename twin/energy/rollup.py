@@ -22,8 +22,10 @@ are a ``GROUP BY`` over the daily rollup.
 A meter's watermark (``energy_rollup_state``) is the time of the last
 reading rolled up; a refresh recomputes from :data:`LATE_WINDOW_US` before
 it, so readings that arrive late (another worker, a backfill) within that
-window are counted. :func:`refresh` with an explicit start rebuilds any
-window.
+window are counted: a meter with nothing newer than its watermark is
+recomputed only when the window holds more readings than its rollup counted.
+Older late readings need :func:`refresh` with an explicit start, which
+rebuilds any window.
 """
 
 from __future__ import annotations
@@ -170,6 +172,10 @@ def refresh(
     with engine.connect() as connection:
         marks = _watermarks(connection, keys)
         latest = _latest(connection, keys)
+        quiet = {
+            k: marks[k] for k in keys if k in marks and k in latest and marks[k] >= latest[k][1]
+        }
+        late = _late_arrivals(connection, quiet) if start_us is None else set()
     starts: dict[tuple[str, str], int] = {}
     for key in keys:
         if key not in latest:
@@ -177,7 +183,7 @@ def refresh(
         if start_us is not None:
             begin = start_us
         elif key in marks:
-            if marks[key] >= latest[key][1]:
+            if marks[key] >= latest[key][1] and key not in late:
                 continue  # nothing new since the last refresh
             begin = marks[key] - LATE_WINDOW_US
         else:
@@ -261,6 +267,30 @@ GROUP BY e.device_id, e.point, e.day_us"""
         connection.execute(text(insert_hours), params)
         connection.execute(text(insert_days), day_params)
     log.debug("energy rollup: %d meters up to %d", len(active), chunk_end)
+
+
+def _late_arrivals(connection: Any, marks: Mapping[tuple[str, str], int]) -> set[tuple[str, str]]:
+    """Meters with no reading newer than their watermark but more readings in the
+    late window than their rollup counted (a reading arrived out of order)."""
+    if not marks:
+        return set()
+    rows = []
+    for (device_id, point), mark in marks.items():
+        lo = mark - LATE_WINDOW_US
+        rows.append((device_id, point, lo - lo % US_PER_HOUR, mark))
+    values, params = _values("k", rows)
+    found = connection.execute(
+        text(f"""
+WITH k(device_id, point, lo_us, mark_us) AS ({values})
+SELECT k.device_id, k.point,
+  (SELECT COUNT(*) FROM device_readings r WHERE r.device_id = k.device_id
+     AND r.point = k.point AND r.ts_us >= k.lo_us AND r.ts_us <= k.mark_us),
+  (SELECT COALESCE(SUM(e.readings), 0) FROM energy_hourly e WHERE e.device_id = k.device_id
+     AND e.point = k.point AND e.hour_us >= k.lo_us)
+FROM k"""),
+        params,
+    ).all()
+    return {(r[0], r[1]) for r in found if int(r[2]) != int(r[3])}
 
 
 def _watermarks(connection: Any, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
