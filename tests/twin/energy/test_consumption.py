@@ -86,9 +86,7 @@ def test_building_total_counts_resets_replacement_and_gap_exactly(loaded):
 def test_each_meter_counts_exactly_from_its_readings(loaded):
     service, site = loaded
     service.refresh(site)
-    amounts = rollup.totals(
-        service.engine, site.meters.meters, service.working, us(START), us(END)
-    )
+    amounts = rollup.totals(service.engine, site.meters.meters, service.working, us(START), us(END))
     expected = {"MAIN": MAIN, "F1": F1, "F2": F2, "C101": C101}
     for device_id, value in expected.items():
         amount = amounts[(device_id, "energy")]
