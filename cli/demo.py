@@ -3,7 +3,8 @@
 Generates the demo building into ``TWIN_DATA_DIR/demo-source/`` (once),
 registers it as building ``demo``, imports demo allocations, books its meeting
 rooms for the current week, loads a device
-registry from the building's equipment, publishes simulated readings over
+registry from the building's equipment (with a meter hierarchy and weeks of
+simulated consumption, :mod:`twin.demo.energy`), publishes simulated readings over
 HTTP in the background and serves the API on 127.0.0.1 (open when no key
 exists; otherwise the simulator gets its own ``system`` key).
 """
@@ -26,6 +27,7 @@ from ifc_models.demo_building import generate_office_building
 from twin.access.keys import KeyStore
 from twin.buildings.registry import BuildingRegistry
 from twin.demo.allocations import generate_allocations
+from twin.demo.energy import demo_meter_rows
 from twin.demo.meetings import demo_bookings, store_demo_bookings
 from twin.demo.simulator import Simulator, template_rows
 from twin.devices.registry import bind
@@ -82,14 +84,21 @@ def demo_command(
     booked = store_demo_bookings(store, demo_bookings(DEMO_ID, building, today=today))
     typer.echo(f"meeting rooms: {booked} demo bookings added for this week")
     service = DeviceService(engine, buildings=registry.building)
-    rows = template_rows(building)
+    rows = demo_meter_rows(building, template_rows(building))
     report = service.load_registry(DEMO_ID, rows)
     service.close()
     typer.echo(f"devices: {len(report.devices)} bound to the building's equipment")
+    written = _meter_history(engine, rows, settings)
+    typer.echo(f"meters: {written} simulated readings of consumption history added")
     token = _simulator_key(engine) if simulate else None
     check_keys(HOST, port)
     if simulate:
-        devices = bind(DEMO_ID, building, rows).devices
+        # Meters have their history up to now; the live simulator leaves them alone so
+        # their counters stay consistent (main = storeys + losses).
+        devices = [
+            d for d in bind(DEMO_ID, building, rows).devices
+            if not any(p.medium for p in d.points.values())
+        ]  # fmt: skip
         thread = threading.Thread(
             target=_simulate,
             args=(devices, f"http://{HOST}:{port}", token, rate),
@@ -99,6 +108,33 @@ def demo_command(
         thread.start()
     typer.echo(f"serving the demo twin on http://{HOST}:{port}  (docs: http://{HOST}:{port}/docs)")
     run_server(HOST, port, "info")
+
+
+def _meter_history(engine, rows, settings) -> int:  # type: ignore[no-untyped-def]
+    """Consumption history of the demo's meters up to now: back to a week before the
+    last public holiday (35 to 100 days), continuing what an earlier run stored."""
+    from datetime import UTC, timedelta
+
+    from twin.demo.energy import demo_history
+    from twin.devices.patrol import load_patrol_rules
+    from twin.devices.store import BatchWriter, load_latest
+    from twin.energy.calendar import WorkingTime, load_calendar
+
+    rules = load_patrol_rules(settings.patrol_rules) if settings.patrol_rules else None
+    working = WorkingTime(
+        load_calendar(settings.energy_calendar), (rules or load_patrol_rules()).working_hours
+    )
+    now = datetime.now(UTC)
+    today = working.local_date(int(now.timestamp() * 1_000_000))
+    holidays = [d for d in working.calendar.holidays if d <= today]
+    back = (today - max(holidays)).days + 7 if holidays else 35
+    meters = {r.device_id for r in rows if r.point.medium is not None}
+    after = {d: (ts, v) for d, _, ts, v in load_latest(engine) if d in meters}
+    history = demo_history(
+        rows, working, end=now - timedelta(minutes=1), days=min(max(back, 35), 100), after=after
+    )
+    BatchWriter(engine).submit_readings(history).result(300)
+    return len(history)
 
 
 def _raw(number: int, record):  # type: ignore[no-untyped-def]
