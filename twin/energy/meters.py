@@ -99,12 +99,22 @@ class MeterSet:
 
     meters: tuple[Meter, ...]
     warnings: tuple[str, ...] = ()
+    _children: Mapping[tuple[str, str], list[Meter]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        children: dict[tuple[str, str], list[Meter]] = {}
+        for meter in self.meters:
+            if meter.parent is not None:
+                children.setdefault((meter.parent, meter.medium), []).append(meter)
+        object.__setattr__(self, "_children", children)
 
     def of(self, medium: str) -> list[Meter]:
         return [m for m in self.meters if m.medium == medium]
 
     def children(self, meter: Meter) -> list[Meter]:
-        return [m for m in self.meters if m.parent == meter.device_id and m.medium == meter.medium]
+        return list(self._children.get((meter.device_id, meter.medium), ()))
 
     def by_device(self, device_id: str, medium: str) -> Meter | None:
         return next(

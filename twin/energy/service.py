@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 #: Prefix of the alarm points energy anomalies raise (``energy:night`` ...).
 CONDITION_PREFIX = "energy:"
+#: Seconds a refresh is skipped for when this process wrote no reading since the last.
+QUIET_REFRESH_S = 10.0
 Clock = Callable[[], float]
 
 
@@ -80,6 +82,8 @@ class EnergyService:
         self._buildings = buildings or (lambda _id: None)
         self.clock = clock
         self._checked: dict[str, date] = {}
+        #: building id → (the device writer's rows written, monotonic time) at its last refresh.
+        self._refreshed: dict[str, tuple[int, float]] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ sites
@@ -105,11 +109,29 @@ class EnergyService:
         return Site.of(building_id, building, resolve(devices, building), allocations)
 
     def refresh(self, site: Site, *, start_us: int | None = None) -> int:
-        """Bring the rollups of the site's meters up to date; the meters refreshed."""
+        """Bring the rollups of the site's meters up to date; the meters refreshed.
+
+        A query right after another one skips the work when this process wrote no
+        reading since (readings other processes write are picked up by the next
+        refresh after :data:`QUIET_REFRESH_S`, which the ticker makes).
+        """
+        written: int | None = None
         if self.devices is not None:
             self.devices.flush()
+            written = self.devices.writer.rows_written
+            last = self._refreshed.get(site.building_id)
+            if (
+                start_us is None
+                and last is not None
+                and last[0] == written
+                and time.monotonic() - last[1] < QUIET_REFRESH_S
+            ):
+                return 0
         with self._lock:
-            return rollup.refresh(self.engine, site.meters.meters, self.working, start_us=start_us)
+            count = rollup.refresh(self.engine, site.meters.meters, self.working, start_us=start_us)
+        if written is not None:
+            self._refreshed[site.building_id] = (written, time.monotonic())
+        return count
 
     # ------------------------------------------------------------------ queries
     def consumption(
