@@ -109,15 +109,17 @@ def room_facts(site: Site, day: date) -> RoomFacts:
         department={
             s.global_id: occupancy.departments.get(s.global_id, NO_DEPARTMENT) for s in spaces
         },
-        organisation={
-            s.global_id: min(c, key=lambda o: (-c[o], o))
-            if (c := organisations.get(s.global_id))
-            else NO_ORGANISATION
-            for s in spaces
-        },
+        organisation={s.global_id: _main(organisations.get(s.global_id)) for s in spaces},
         room_type={s.global_id: site.room_types.get(s.global_id, "other") for s in spaces},
         label={s.global_id: s.label for s in spaces},
     )
+
+
+def _main(counts: Counter[str] | None) -> str:
+    """The organisation most occupants of a room belong to (ties: alphabetical)."""
+    if not counts:
+        return NO_ORGANISATION
+    return min(counts, key=lambda o: (-counts[o], o))
 
 
 def keys_of(facts: RoomFacts, by: GroupBy, room: str) -> tuple[str, ...]:
@@ -277,7 +279,7 @@ def consumption(
         "unit": UNITS[medium],
         "rows": rows,
         "total": _r(total.total),
-        "unmetered": _r(sum(item["loss"] for item in losses)),
+        "unmetered": _r(sum(float(item["loss"] or 0.0) for item in losses)),
         "unmetered_by_meter": losses,
         "working_hours": _r(total.working),
         "non_working_hours": _r(total.non_working),

@@ -93,7 +93,7 @@ def load_energy_data(factors: Path | None = None, quotas: Path | None = None) ->
     if missing:
         raise EnergyDataError(f"{factors_path}: no factors for {', '.join(missing)}")
     data = _read(quotas_path)
-    quotas: dict[str, tuple[Quota, ...]] = {}
+    limits: dict[str, tuple[Quota, ...]] = {}
     try:
         prices = dict(data.get("prices", {}))
         currency = str(prices.pop("currency", "CNY"))
@@ -109,10 +109,10 @@ def load_energy_data(factors: Path | None = None, quotas: Path | None = None) ->
                 if quota.limit <= 0:
                     raise ValueError(f"quota {item}: the limit must be positive")
                 items.append(quota)
-            quotas[str(entry["organisation"])] = tuple(items)
+            limits[str(entry["organisation"])] = tuple(items)
     except (KeyError, TypeError, ValueError) as exc:
         raise EnergyDataError(f"{quotas_path}: {exc}") from exc
     unknown = [m for m in price_table if m not in MEDIA]
     if unknown:
         raise EnergyDataError(f"{quotas_path}: prices for unknown media {unknown}")
-    return EnergyData(table, price_table, currency, quotas, str(data.get("source", "")))
+    return EnergyData(table, price_table, currency, limits, str(data.get("source", "")))

@@ -25,7 +25,7 @@ figures per storey or department add up to the building's.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from spatial.areas import usable_area
@@ -237,14 +237,10 @@ def resolve(devices: Iterable[Device], building: Building) -> MeterSet:
             except MeterConfigError as exc:
                 errors.append(str(exc))
                 continue
-            meters.append(Meter(**{**_fields(meter), "shares": shares}))
+            meters.append(replace(meter, shares=shares))
     if errors:
         raise MeterConfigError("; ".join(dict.fromkeys(errors)))
     return MeterSet(tuple(meters), tuple(warnings))
-
-
-def _fields(meter: Meter) -> dict[str, object]:
-    return {name: getattr(meter, name) for name in Meter.__slots__}  # type: ignore[attr-defined]
 
 
 def _shares(

@@ -58,13 +58,12 @@ def _groups_sheet(
         area = first["area_m2"] if first else 0.0
         persons = first["persons"] if first else 0
         quota = quotas.get(key)
-        kgce_quota = (
-            next((q for q in quota["quotas"] if q["measure"] == "kgce"), None) if quota else None
-        )
+        items = quota["quotas"] if quota is not None else ()
+        kgce_quota = next((q for q in items if q["measure"] == "kgce"), None)
         sheet.append(
             [
                 key,
-                *[rows[m]["consumption"] if rows[m] else 0.0 for m in MEDIA],
+                *[r["consumption"] if (r := rows[m]) is not None else 0.0 for m in MEDIA],
                 round(kgce, 3),
                 round(kgce / area, 4) if area else None,
                 round(kgce / persons, 3) if persons else None,
