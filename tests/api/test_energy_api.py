@@ -133,3 +133,22 @@ def test_roles_and_problems(served, window):
         headers=served.as_("viewer"),
     )  # fmt: skip
     assert month.status_code in (400, 422)
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("energy", {"from": "0001-01-01T00:00+08:00", "to": "0001-02-01T00:00+08:00"}),
+        ("energy", {"from": "2000-01-01T00:00+08:00", "to": "2030-01-01T00:00+08:00"}),
+        ("energy", {"from": "2026-01-01T00:00", "to": "2026-02-01T00:00"}),
+        ("energy/anomalies", {"day": "0001-01-01"}),
+        ("energy/quotas", {"as_of": "0001-01-01T00:00+08:00"}),
+        ("energy/report.xlsx", {"month": "0001-01"}),
+    ],
+)
+def test_out_of_range_input_is_a_problem_not_a_crash(served, path, query):
+    answer = served.client.get(
+        f"/api/v1/buildings/A/{path}", params=query, headers=served.as_("viewer")
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["type"].endswith("bad-energy-query")

@@ -168,8 +168,25 @@ def room_amounts(
     return dict(rooms)
 
 
+#: Years a query may name, and the longest range, days.
+FIRST_YEAR, LAST_YEAR, MAX_RANGE_DAYS = 1971, 2999, 3_660
+
+
+def check_day(day: date, name: str = "day") -> date:
+    """``day`` if its year is one the twin can hold readings for.
+
+    Raises
+    ------
+    EnergyQueryError
+    """
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise EnergyQueryError(f"{name} {day}: the year must be {FIRST_YEAR} to {LAST_YEAR}")
+    return day
+
+
 def check_range(start: datetime, end: datetime) -> tuple[int, int]:
-    """``[start, end)`` as UTC µs; both aware and on whole hours, ``start < end``.
+    """``[start, end)`` as UTC µs; both aware and on whole hours, ``start < end``,
+    at most :data:`MAX_RANGE_DAYS` long.
 
     Raises
     ------
@@ -178,10 +195,13 @@ def check_range(start: datetime, end: datetime) -> tuple[int, int]:
     for name, moment in (("from", start), ("to", end)):
         if moment.tzinfo is None:
             raise EnergyQueryError(f"{name} needs a UTC offset (e.g. 2026-11-01T00:00+08:00)")
+        check_day(moment.date(), name)
     start_us = round(start.timestamp() * US_PER_S)
     end_us = round(end.timestamp() * US_PER_S)
     if start_us >= end_us:
         raise EnergyQueryError("from must be before to")
+    if end_us - start_us > MAX_RANGE_DAYS * 24 * US_PER_HOUR:
+        raise EnergyQueryError(f"the range may be at most {MAX_RANGE_DAYS} days")
     if start_us % US_PER_HOUR or end_us % US_PER_HOUR:
         raise EnergyQueryError("from and to must be whole hours (consumption is rolled up hourly)")
     return start_us, end_us

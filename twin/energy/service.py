@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from spatial.records import Building
 from twin.devices.registry import MEDIA, Device
 from twin.energy import rollup
-from twin.energy.analysis import GroupBy, Site, check_range, consumption
+from twin.energy.analysis import GroupBy, Site, check_day, check_range, consumption
 from twin.energy.anomalies import HISTORY_DAYS, Anomaly, detect
 from twin.energy.calendar import US_PER_S, WorkingTime
 from twin.energy.config import EnergyData
@@ -239,7 +239,11 @@ class EnergyService:
     def quotas(self, site: Site, *, as_of: datetime | None = None) -> dict[str, Any]:
         """Each organisation's quotas against consumption from 1 January to ``as_of``
         (default: the current hour)."""
-        end_us = _hour_us(as_of or datetime.fromtimestamp(self.clock(), UTC), ceil=True)
+        moment = as_of or datetime.fromtimestamp(self.clock(), UTC)
+        if moment.tzinfo is None:
+            raise EnergyQueryError("as_of needs a UTC offset")
+        check_day(moment.date(), "as_of")
+        end_us = _hour_us(moment, ceil=True)
         start_us = year_start_us(self.working, self.working.local_date(end_us - 1))
         self.refresh(site)
         return quota_status(
@@ -251,6 +255,7 @@ class EnergyService:
 
     def anomalies(self, site: Site, day: date) -> list[Anomaly]:
         """Anomalies of a local day (see :mod:`twin.energy.anomalies`)."""
+        check_day(day)
         self.refresh(site)
         start = self.working.day_start_us(day - timedelta(days=HISTORY_DAYS))
         end = self.working.day_end_us(day)
@@ -295,6 +300,7 @@ class EnergyService:
             first = date.fromisoformat(f"{month}-01")
         except ValueError:
             raise EnergyQueryError(f"month={month!r}: use YYYY-MM") from None
+        check_day(first, "month")
         days = month_calendar.monthrange(first.year, first.month)[1]
         start_us = self.working.day_start_us(first)
         end_us = self.working.day_end_us(first + timedelta(days=days - 1))
