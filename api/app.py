@@ -20,9 +20,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
-from api import errors, metrics
+from api import access_log, errors, guard, metrics
+from api.openapi import operation_id
 from api.routes import (
     alarms,
     allocations,
@@ -31,6 +31,7 @@ from api.routes import (
     devices,
     energy,
     events,
+    exchange,
     keys,
     meetings,
     plans,
@@ -40,13 +41,13 @@ from api.routes import (
     usage,
     workorders,
 )
-from api.security import by_method
+from api.schemas.health import Health
+from api.security import Gate, by_method
 from twin.access.keys import KeyStore
 from twin.buildings.queries import BuildingQueries
-from twin.buildings.uploads import Job, UploadJobs
+from twin.buildings.uploads import UploadJobs
 from twin.service import Twin
 from twin.settings import Settings, get_settings
-from twin.store.audit import record_audit
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ DESCRIPTION = """
 A live digital twin of government office buildings for facility management.
 
 Every endpoint under `/api/v1` needs an API key (`Authorization: Bearer <key>`,
-made with `twin keys create NAME --role ROLE`) once any key exists. Roles:
+made with `twin keys create NAME --role ROLE`), except on a local service
+where no key was ever made (open mode, decided at start-up). Roles:
 `viewer` (facility manager: buildings, rooms, equipment, devices, routes,
 alarms — read), `housing` (allocations, compliance, occupant names),
 `operator` (viewer + device readings, alarm acknowledge, work orders),
@@ -78,22 +80,13 @@ TAGS = [
     {"name": "usage", "description": "Rooms and usable area by storey, type, department."},
     {"name": "allocations", "description": "Office allocations: import, export, history."},
     {"name": "compliance", "description": "Office-space standard compliance."},
-    {"name": "plans", "description": "Storey floor plans as SVG, PNG or PDF."},
+    {"name": "plans", "description": "Storey floor plans as SVG, PNG, PDF or DXF."},
     {"name": "meetings", "description": "Meeting rooms: bookings, free rooms, access, calendars."},
     {"name": "events", "description": "Live changes as Server-Sent Events."},
+    {"name": "exchange", "description": "Brick, COBie and BCF (work orders) exports and import."},
     {"name": "keys", "description": "API keys (admin)."},
     {"name": "health", "description": "Readiness and metrics (no key)."},
 ]
-
-
-class Health(BaseModel):
-    """Readiness: ``ready`` once every registered building was loaded (or failed)."""
-
-    status: str = Field(description="ok")
-    ready: bool
-    buildings: dict[str, str] = Field(description="building id → ready, loading or failed")
-    mqtt: str
-    auth: str = Field(description="keys (a key is needed) or open (no key configured)")
 
 
 def create_app(
@@ -109,20 +102,24 @@ def create_app(
         await asyncio.to_thread(twin.start)
         app.state.twin = twin
         app.state.keys = KeyStore(twin.engine)
+        app.state.gate = await asyncio.to_thread(
+            Gate, app.state.keys, listen_host=config.listen_host
+        )
+        app.state.body_limits = guard.body_limits(config)
         app.state.queries = BuildingQueries(twin)
         app.state.jobs = UploadJobs(
             twin.buildings,
+            twin.engine,
+            spool_dir=config.data_dir / "uploads",
             max_unzipped_bytes=int(config.max_upload_mb * config.max_unzip_factor * 1024**2),
-            on_finished=lambda job: _audit_job(twin, job),
         )
+        await asyncio.to_thread(app.state.jobs.recover)
         app.state.ready = threading.Event()
         loader = threading.Thread(target=_preload, args=(app,), name="twin-preload", daemon=True)
         if config.preload:
             loader.start()
         else:
             app.state.ready.set()
-        if not await asyncio.to_thread(app.state.keys.any_active):
-            log.warning("NO API KEYS: the API is OPEN to anyone who can reach it")
         try:
             yield
         finally:
@@ -138,9 +135,14 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
         openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
     )
     errors.install(app)
+    access_log.install()
+    app.add_middleware(guard.RequestGuard, owner=app)
     metrics.install(app)
+    # Before the work-order router: its /work-orders/{order_id} would take export.bcf.
+    app.include_router(exchange.router, prefix=API_PREFIX)
     for module in (
         buildings,
         spaces,
@@ -170,12 +172,12 @@ def create_app(
         )
 
     @app.get("/health", tags=["health"], response_model=Health)
-    def health(request: Request) -> Any:
+    def get_health(request: Request) -> Any:
         """Readiness (no key needed): 200 while serving, ``ready`` once buildings are loaded."""
         twin: Twin = request.app.state.twin
         queries: BuildingQueries = request.app.state.queries
         states = {b: queries.state(b) for b in twin.buildings.ids()}
-        open_mode = not request.app.state.keys.any_active()
+        open_mode = request.app.state.gate.open_mode
         body = Health(
             status="ok",
             ready=request.app.state.ready.is_set(),
@@ -214,15 +216,3 @@ def _preload(app: FastAPI) -> None:
     finally:
         app.state.ready.set()
     log.info("buildings loaded in %.1f s", time.perf_counter() - started)
-
-
-def _audit_job(twin: Twin, job: Job) -> None:
-    with twin.engine.begin() as conn:
-        record_audit(
-            conn,
-            job.actor,
-            "upload" if job.state == "done" else "upload-failed",
-            f"building:{job.building_id}",
-            None,
-            {"job": job.id, "files": list(job.files), "state": job.state, "error": job.error},
-        )

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from twin.access.keys import KeyStore
 from twin.buildings.queries import BuildingQueries
 from twin.buildings.uploads import UploadJobs
-from twin.devices.service import DeviceService
+from twin.devices.hub import DeviceService
 from twin.service import Twin
 from twin.settings import Settings
 

@@ -13,15 +13,28 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.schemas.common import PROBLEM_MEDIA_TYPE, Problem
 from api.security import AccessError, ForbiddenError, NotAuthenticatedError
 from ifc_models.errors import IfcModelError
-from spatial.errors import AmbiguousPlaceError, NoRouteError, RoutingError, UnknownPlaceError
-from twin.access.keys import BadKeyRequestError, DuplicateKeyError, KeyStoreError, UnknownKeyError
-from twin.buildings.queries import (
+from spatial.errors import (
+    AmbiguousPlaceError,
+    NoRouteError,
+    RoutingError,
+    SpatialError,
+    UnknownPlaceError,
+)
+from twin.access.keys import (
+    BadKeyRequestError,
+    DuplicateKeyError,
+    KeyScopeError,
+    KeyStoreError,
+    UnknownKeyError,
+)
+from twin.buildings.errors import (
     BadQueryError,
+    BuildingError,
     BuildingNotReadyError,
     QueryError,
     UnknownElementError,
@@ -37,8 +50,10 @@ from twin.buildings.uploads import (
 )
 from twin.devices.errors import (
     AlarmTransitionError,
+    BatchTooLongError,
     DeviceError,
     MalformedPayloadError,
+    PayloadTooDeepError,
     RegistryFileError,
     UnknownAlarmError,
     UnknownDeviceError,
@@ -46,14 +61,16 @@ from twin.devices.errors import (
     WorkOrderTransitionError,
 )
 from twin.energy.errors import EnergyError, EnergyQueryError, MeterConfigError
+from twin.errors import TwinError
+from twin.exchange.errors import BackendMissingError, BcfError, BrickValidationError, ExchangeError
 from twin.housing.allocations.errors import (
     AllocationError,
     AllocationFileError,
     AllocationImportError,
 )
 from twin.housing.compliance.errors import ComplianceError
+from twin.housing.errors import HousingError
 from twin.housing.plans.errors import PlanError
-from twin.housing.plans.errors import UnknownStoreyError as UnknownPlanStoreyError
 from twin.housing.standards.errors import StandardError
 from twin.meetings.errors import (
     BadBookingError,
@@ -65,14 +82,15 @@ from twin.meetings.errors import (
     OverCapacityError,
     UnknownBookingError,
 )
+from twin.store.errors import BadCursorError, StoreError
 
 log = logging.getLogger(__name__)
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
 
-#: Error class → (HTTP status, type slug, title). The most specific class wins
-#: (looked up along the exception's MRO).
+#: The one table: error class → (HTTP status, type slug, title). The most specific
+#: class wins (looked up along the exception's MRO); each package's base is the
+#: fallback of its narrow classes, ``TwinError`` the fallback of them all.
 PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     UnknownDeviceError: (404, "unknown-device", "Unknown device"),
     UnknownAlarmError: (404, "unknown-alarm", "Unknown alarm"),
@@ -80,7 +98,9 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     UnknownBuildingError: (404, "unknown-building", "Unknown building"),
     AlarmTransitionError: (409, "alarm-transition", "Alarm state does not allow this"),
     WorkOrderTransitionError: (409, "work-order-transition", "Work order status step not allowed"),
+    PayloadTooDeepError: (422, "payload-too-deep", "Request body nested too deeply"),
     MalformedPayloadError: (400, "malformed-payload", "Malformed request body"),
+    BatchTooLongError: (413, "batch-too-long", "Too many readings in one batch"),
     RegistryFileError: (422, "bad-registry", "Bad device registry"),
     BadBuildingIdError: (422, "bad-building-id", "Bad building id"),
     DeviceError: (400, "device-error", "Device request failed"),
@@ -89,7 +109,6 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     ForbiddenError: (403, "forbidden", "Not allowed for this key"),
     AccessError: (403, "forbidden", "Not allowed for this key"),
     UnknownStoreyError: (404, "unknown-storey", "Unknown storey"),
-    UnknownPlanStoreyError: (404, "unknown-storey", "Unknown storey"),
     UnknownElementError: (404, "unknown-element", "Unknown element"),
     BuildingNotReadyError: (503, "building-not-ready", "Building not loaded"),
     BadQueryError: (400, "bad-query", "Query cannot be answered"),
@@ -110,7 +129,12 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     ComplianceError: (422, "compliance-error", "Compliance cannot be checked"),
     StandardError: (400, "standard-error", "Standard or level not known"),
     PlanError: (400, "plan-error", "Plan cannot be drawn"),
+    BcfError: (422, "bad-bcf", "BCF archive cannot be read"),
+    BrickValidationError: (500, "internal", "Internal error"),
+    BackendMissingError: (500, "internal", "Internal error"),
+    ExchangeError: (400, "exchange-error", "Exchange format request failed"),
     BadKeyRequestError: (422, "bad-key-request", "Key cannot be made"),
+    KeyScopeError: (403, "key-beyond-grant", "Key would exceed its maker's grant"),
     DuplicateKeyError: (409, "duplicate-key", "Key name taken"),
     UnknownKeyError: (404, "unknown-key", "Unknown key"),
     KeyStoreError: (400, "key-error", "Key request failed"),
@@ -125,51 +149,17 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     MeterConfigError: (422, "meter-config", "Meters cannot be resolved"),
     EnergyQueryError: (400, "bad-energy-query", "Energy query cannot be answered"),
     EnergyError: (400, "energy-error", "Energy request failed"),
+    BadCursorError: (400, "bad-cursor", "Page cursor not valid"),
+    StoreError: (400, "store-error", "Request failed"),
+    BuildingError: (400, "building-error", "Building request failed"),
+    HousingError: (400, "housing-error", "Housing request failed"),
+    TwinError: (400, "twin-error", "Request failed"),
+    SpatialError: (400, "spatial-error", "Geometry request failed"),
 }
 
-#: Domain bases whose subclasses are mapped above (one handler each).
-HANDLED: tuple[type[Exception], ...] = (
-    DeviceError,
-    RegistryError,
-    AccessError,
-    QueryError,
-    RoutingError,
-    UploadError,
-    IfcModelError,
-    AllocationError,
-    ComplianceError,
-    StandardError,
-    PlanError,
-    KeyStoreError,
-    MeetingError,
-    EnergyError,
-)
-
-
-class Problem(BaseModel):
-    """An RFC 9457 problem: ``type`` is stable (``/problems/<slug>``), ``detail`` says why."""
-
-    model_config = ConfigDict(
-        extra="allow",
-        json_schema_extra={
-            "examples": [
-                {
-                    "type": "/problems/unknown-building",
-                    "title": "Unknown building",
-                    "status": 404,
-                    "detail": "no building 'B9'",
-                }
-            ]
-        },
-    )
-
-    type: str = Field(description="stable URI of the problem kind")
-    title: str
-    status: int
-    detail: str
-    errors: list[dict[str, Any]] | None = Field(
-        None, description="per field (validation) or per row (imports)"
-    )
+#: The roots whose every subclass is answered from :data:`PROBLEMS` (one handler):
+#: the twin's errors, the IFC reader's, geometry and routing, and access.
+HANDLED: tuple[type[Exception], ...] = (TwinError, IfcModelError, SpatialError, AccessError)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -210,6 +200,8 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
         ]
     if isinstance(exc, BookingClashError):
         extra["clashing_bookings"] = list(exc.clashes)
+    if isinstance(exc, BcfError) and exc.problems:
+        extra["errors"] = [{"message": m} for m in exc.problems]
     if isinstance(exc, UnknownPlaceError) and exc.candidates:
         extra["candidates"] = list(exc.candidates[:20])
     if status == 500:

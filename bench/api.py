@@ -35,7 +35,7 @@ from tests.fixtures.services import free_port  # noqa: E402
 from twin.access.keys import KeyStore  # noqa: E402
 from twin.buildings.registry import BuildingRegistry  # noqa: E402
 from twin.demo.simulator import template_rows  # noqa: E402
-from twin.devices.service import DeviceService  # noqa: E402
+from twin.devices.hub import DeviceService  # noqa: E402
 from twin.settings import Settings  # noqa: E402
 from twin.store.db import engine_for  # noqa: E402
 

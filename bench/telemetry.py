@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from tests.fixtures.services import free_port, start_mosquitto, stop  # noqa: E402
 from twin.devices.mqtt.client import MqttSubscriber  # noqa: E402
 from twin.devices.mqtt.publisher import MqttBatchPublisher  # noqa: E402
+from twin.devices.mqtt.topics import subscription_filter, topic_for  # noqa: E402
 from twin.devices.registry import parse_rows  # noqa: E402
 from twin.devices.store import save_registry  # noqa: E402
 from twin.store.db import engine_for  # noqa: E402
@@ -128,7 +129,7 @@ def bench_http(url: str, devices: int, seconds: float, clients: int, batch: int)
 def _publisher(host: str, port: int, prefix: str, ids: list[int], seconds: float,
                rate_hz: float | None, start_at: float, counter) -> None:  # fmt: skip
     client = MqttBatchPublisher(host, port)
-    topics = [f"{prefix}/{BUILDING}/D{i:05d}/state" for i in ids]
+    topics = [topic_for(BUILDING, f"D{i:05d}", prefix=prefix) for i in ids]
     while time.time() < start_at:
         time.sleep(0.001)
     end = start_at + seconds
@@ -204,7 +205,7 @@ def bare_subscriber_rate(host: str, port: int, devices: int, seconds: float,
         received[0] += len(messages)
         last[0] = now
 
-    client = MqttSubscriber(host, port, "bare/+/+/state", on_batch,
+    client = MqttSubscriber(host, port, subscription_filter(prefix="bare"), on_batch,
                             client_id=f"bench-bare-{os.getpid()}", session_expiry_s=0)  # fmt: skip
     client.start()
     _, _, procs = publish_load(host, port, "bare", devices, seconds, publishers)
@@ -236,7 +237,7 @@ def paho_subscriber_rate(host: str, port: int, devices: int, seconds: float,
     client.on_message = on_message
     client.on_subscribe = lambda *a: ready.set()
     client.connect(host, port)
-    client.subscribe("paho/+/+/state", qos=1)
+    client.subscribe(subscription_filter(prefix="paho"), qos=1)
     client.loop_start()
     ready.wait(10)
     _, _, procs = publish_load(host, port, "paho", devices, seconds, publishers)

@@ -5,18 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.app import app
 from cli.common import fail, load, print_json
 from cli.compliance import Level, StandardFile, read_standard
-from twin.demo.allocations import generate_allocations
-from twin.housing.allocations.errors import AllocationFileError, AllocationImportError
-from twin.housing.allocations.export import to_csv_bytes, to_json_bytes, to_xlsx_bytes
-from twin.housing.allocations.records import Allocation
-from twin.housing.allocations.store import AllocationStore
+
+if TYPE_CHECKING:
+    from twin.housing.allocations.records import Allocation
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 Database = Annotated[
@@ -30,6 +28,8 @@ app.add_typer(allocations_app, name="allocations")
 
 def write_records(records: list[Allocation], out: Path) -> None:
     """Write records as CSV, XLSX or JSON by the extension of ``out``; exit 2 otherwise."""
+    from twin.housing.allocations.export import to_csv_bytes, to_json_bytes, to_xlsx_bytes
+
     writers = {".csv": to_csv_bytes, ".xlsx": to_xlsx_bytes, ".json": to_json_bytes}
     writer = writers.get(out.suffix.casefold())
     if writer is None:
@@ -49,6 +49,8 @@ def demo_allocations_command(
     standard_file: StandardFile = None,
 ) -> None:
     """Write fictitious allocation records for a building (for demos and tests)."""
+    from twin.demo.allocations import generate_allocations
+
     standard = read_standard(standard_file, level)
     building = load(paths).building
     records = generate_allocations(building, seed=seed, level=level, standard=standard)
@@ -73,6 +75,9 @@ def import_command(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Import allocations as one transaction: every row, or none (bad rows on stderr)."""
+    from twin.housing.allocations.errors import AllocationFileError, AllocationImportError
+    from twin.housing.allocations.store import AllocationStore
+
     standard = read_standard(standard_file)
     building = load(paths).building
     store = AllocationStore(db)
@@ -115,6 +120,8 @@ def export_command(
     db: Database = None,
 ) -> None:
     """Export the stored allocations (all history, or those valid on a date)."""
+    from twin.housing.allocations.store import AllocationStore
+
     store = AllocationStore(db)
     if on_date is None:
         records = store.all()

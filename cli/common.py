@@ -1,4 +1,9 @@
-"""What every command shares: progress display, error exits, building loading."""
+"""What every command shares: progress display, error exits, building loading.
+
+Command modules import only typer and the standard library at their top, and
+what a command needs inside its function: ``twin --help`` and every
+``twin CMD --help`` then load no model, database or geometry library.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +13,16 @@ import logging
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ifc_models.errors import IfcModelError
-from twin.buildings.ingest import IngestResult, ingest
+if TYPE_CHECKING:
+    from twin.buildings.ingest import IngestResult
 
 #: Exit codes of the command line (the contract in the README).
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
-
-err_console = Console(stderr=True)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
@@ -41,12 +42,15 @@ def progress_bar() -> Iterator[Any]:
     if not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description:<12}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
-        console=err_console,
+        console=Console(stderr=True),
         transient=True,
     ) as bar:
         tasks: dict[str, Any] = {}
@@ -61,6 +65,8 @@ def progress_bar() -> Iterator[Any]:
 
 def load(paths: Sequence[Path], *, use_cache: bool = True) -> IngestResult:
     """Ingest ``paths`` with a progress bar; bad input exits 2 with the reason."""
+    from twin.buildings.ingest import IfcModelError, ingest
+
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     try:
         with progress_bar() as progress:

@@ -8,22 +8,19 @@ with every bad row on stderr, 1 for an internal error.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.app import app
 from cli.common import fail, load, print_json
-from spatial.room_types import RoomTypeRules, load_rules
-from twin.housing.allocations.errors import AllocationFileError, AllocationImportError
-from twin.housing.allocations.parse import read_rows
-from twin.housing.allocations.records import Allocation
-from twin.housing.allocations.validate import validate_rows
-from twin.housing.compliance import ComplianceError, check_compliance, to_json, to_xlsx_bytes
-from twin.housing.standards import Standard, StandardError, default_standard, load_standard
+
+if TYPE_CHECKING:
+    from twin.buildings.room_types import RoomTypeRules
+    from twin.housing.allocations.records import Allocation
+    from twin.housing.standards import Standard
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 AllocationsFile = Annotated[
@@ -72,6 +69,8 @@ def compliance_command(
     room_types: RoomTypesFile = None,
 ) -> None:
     """Check every office against the per-rank usable-area limits of the standard."""
+    from twin.housing.compliance import ComplianceError, check_compliance, to_json
+
     day = parse_day(on_date)
     standard = read_standard(standard_file, level)
     rules = read_room_types(room_types)
@@ -93,6 +92,8 @@ def compliance_command(
 def _write_xlsx(xlsx: Path, building, result, report, *, with_plans: bool) -> None:  # type: ignore[no-untyped-def]
     """The XLSX report; with plans, also ``OUT-plans.pdf`` in compliance colours, each
     room row linking to its storey's page."""
+    from twin.housing.compliance import to_xlsx_bytes
+
     links = None
     try:
         if with_plans:
@@ -114,7 +115,9 @@ def _write_xlsx(xlsx: Path, building, result, report, *, with_plans: bool) -> No
 def parse_day(text: str | None) -> date:
     """``--date`` as a date (today when not given); exit 2 when malformed."""
     if text is None:
-        return date.today()
+        from twin import today_utc
+
+        return today_utc()
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -124,6 +127,8 @@ def parse_day(text: str | None) -> date:
 def read_standard(path: Path | None, level: str | None = None) -> Standard:
     """The standard of ``--standard``, or the default one, checked to know ``level``;
     exit 2 when unreadable or when the level is unknown to it."""
+    from twin.housing.standards import StandardError, default_standard, load_standard
+
     try:
         standard = default_standard() if path is None else load_standard(path)
         if level is not None:
@@ -135,19 +140,20 @@ def read_standard(path: Path | None, level: str | None = None) -> Standard:
 
 def read_room_types(path: Path | None) -> RoomTypeRules:
     """Room-type rules extended by ``--room-types``; exit 2 when unreadable."""
-    if path is None:
-        return RoomTypeRules()
+    from twin.buildings.room_types import RoomTypesFileError, read_room_types
+
     try:
-        mapping = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(mapping, dict) or not all(isinstance(v, list) for v in mapping.values()):
-            raise ValueError('expected {"room_type": ["keyword", ...]}')
-        return load_rules(mapping)
-    except (OSError, ValueError) as exc:
-        fail(f"cannot read room types {path}: {exc}")
+        return read_room_types(path)
+    except RoomTypesFileError as exc:
+        fail(str(exc))
 
 
 def read_allocations(path, spaces, standard, level) -> list[Allocation]:  # type: ignore[no-untyped-def]
     """Validated allocations of a file; exit 2 listing every bad row on stderr."""
+    from twin.housing.allocations.errors import AllocationFileError, AllocationImportError
+    from twin.housing.allocations.parse import read_rows
+    from twin.housing.allocations.validate import validate_rows
+
     try:
         return validate_rows(read_rows(path), spaces=spaces, standard=standard, default_level=level)
     except AllocationFileError as exc:

@@ -14,32 +14,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
-import httpx
 import typer
 
 from cli.app import app
+from cli.common import fail
 from cli.serve import DEFAULT_PORT, check_keys, run_server
-from ifc_models.demo_building import generate_office_building
-from twin.access.keys import KeyStore
-from twin.buildings.registry import BuildingRegistry
-from twin.demo.allocations import generate_allocations
-from twin.demo.energy import demo_meter_rows
-from twin.demo.meetings import demo_bookings, store_demo_bookings
-from twin.demo.simulator import Simulator, template_rows
-from twin.devices.registry import bind
-from twin.devices.service import DeviceService
-from twin.housing.allocations.store import AllocationStore
-from twin.meetings.store import BookingStore
-from twin.settings import get_settings
-from twin.store.db import engine_for
 
 log = logging.getLogger(__name__)
 
-DEMO_ID = "demo"
 SIMULATOR_KEY = "demo-simulator"
 HOST = "127.0.0.1"
 
@@ -56,47 +40,29 @@ def demo_command(
     allocations on http://127.0.0.1:PORT."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from twin.demo.building import DEMO_ID, DemoError, prepare_demo
+    from twin.devices.registry import bind
+    from twin.settings import get_settings
+
     settings = get_settings()
-    source = settings.data_dir / "demo-source" / f"office-{storeys}x{rooms_per_storey}.ifc"
-    if not source.is_file():
-        source.parent.mkdir(parents=True, exist_ok=True)
-        typer.echo(f"generating the demo building ({storeys} storeys × {rooms_per_storey} rooms)")
-        generate_office_building(source, storeys=storeys, rooms_per_storey=rooms_per_storey)
-    registry = BuildingRegistry(settings.data_dir, cache_dir=settings.cache_dir)
-    typer.echo("registering it as building 'demo' (reading the model)")
-    registry.register(DEMO_ID, [source], check=True)
-    building = registry.load(DEMO_ID).building
-    engine = engine_for(settings.effective_database_url)
-    records = generate_allocations(building)
-    result = AllocationStore(engine, building_id=DEMO_ID).import_rows(
-        [_raw(number, r) for number, r in enumerate(records, start=1)],
-        spaces=building.spaces,
-        standard=_standard(),
-        default_level="municipal",
-        actor="twin demo",
-    )
+    try:
+        demo = prepare_demo(settings, storeys=storeys, rooms_per_storey=rooms_per_storey)
+    except DemoError as exc:
+        fail(str(exc))
     typer.echo(
-        f"allocations: {len(records)} records ({len(result.created)} new, "
-        f"{len(result.updated)} updated)"
+        f"allocations: {demo.allocations} records ({demo.allocations_created} new, "
+        f"{demo.allocations_updated} updated)"
     )
-    store = BookingStore(engine)
-    today = datetime.now(ZoneInfo(settings.meeting_timezone)).date()
-    booked = store_demo_bookings(store, demo_bookings(DEMO_ID, building, today=today))
-    typer.echo(f"meeting rooms: {booked} demo bookings added for this week")
-    service = DeviceService(engine, buildings=registry.building)
-    rows = demo_meter_rows(building, template_rows(building))
-    report = service.load_registry(DEMO_ID, rows)
-    service.close()
-    typer.echo(f"devices: {len(report.devices)} bound to the building's equipment")
-    written = _meter_history(engine, rows, settings)
-    typer.echo(f"meters: {written} simulated readings of consumption history added")
-    token = _simulator_key(engine) if simulate else None
+    typer.echo(f"meeting rooms: {demo.bookings} demo bookings added for this week")
+    typer.echo(f"devices: {demo.devices} bound to the building's equipment")
+    typer.echo(f"meters: {demo.meter_readings} simulated readings of consumption history added")
+    token = _simulator_key(settings, DEMO_ID) if simulate else None
     check_keys(HOST, port)
     if simulate:
         # Meters have their history up to now; the live simulator leaves them alone so
         # their counters stay consistent (main = storeys + losses).
         devices = [
-            d for d in bind(DEMO_ID, building, rows).devices
+            d for d in bind(DEMO_ID, demo.building, demo.rows).devices
             if not any(p.medium for p in d.points.values())
         ]  # fmt: skip
         thread = threading.Thread(
@@ -110,62 +76,28 @@ def demo_command(
     run_server(HOST, port, "info")
 
 
-def _meter_history(engine, rows, settings) -> int:  # type: ignore[no-untyped-def]
-    """Consumption history of the demo's meters up to now: back to a week before the
-    last public holiday (35 to 100 days), continuing what an earlier run stored."""
-    from datetime import UTC, timedelta
+def _simulator_key(settings, building_id: str) -> str | None:  # type: ignore[no-untyped-def]
+    """A ``system`` key for the simulator once keys were ever made (else it runs open)."""
+    from twin.access.keys import KeyStore
+    from twin.store.db import engine_for
 
-    from twin.demo.energy import demo_history
-    from twin.devices.patrol import load_patrol_rules
-    from twin.devices.store import BatchWriter, load_latest
-    from twin.energy.calendar import WorkingTime, load_calendar
-
-    rules = load_patrol_rules(settings.patrol_rules) if settings.patrol_rules else None
-    working = WorkingTime(
-        load_calendar(settings.energy_calendar), (rules or load_patrol_rules()).working_hours
-    )
-    now = datetime.now(UTC)
-    today = working.local_date(int(now.timestamp() * 1_000_000))
-    holidays = [d for d in working.calendar.holidays if d <= today]
-    back = (today - max(holidays)).days + 7 if holidays else 35
-    meters = {r.device_id for r in rows if r.point.medium is not None}
-    after = {d: (ts, v) for d, _, ts, v in load_latest(engine) if d in meters}
-    history = demo_history(
-        rows, working, end=now - timedelta(minutes=1), days=min(max(back, 35), 100), after=after
-    )
-    BatchWriter(engine).submit_readings(history).result(300)
-    return len(history)
-
-
-def _raw(number: int, record):  # type: ignore[no-untyped-def]
-    from twin.housing.allocations.export import export_rows
-    from twin.housing.allocations.parse import RawRow
-
-    (row,) = export_rows([record])
-    return RawRow(number, {k: v for k, v in row.items() if v != ""})
-
-
-def _standard():  # type: ignore[no-untyped-def]
-    from twin.housing.standards import default_standard
-
-    return default_standard()
-
-
-def _simulator_key(engine) -> str | None:  # type: ignore[no-untyped-def]
-    """A ``system`` key for the simulator when the service has keys (else it runs open)."""
-    store = KeyStore(engine)
-    if not store.any_active():
+    store = KeyStore(engine_for(settings.effective_database_url))
+    if not store.ever_configured():
         return None
     for key in store.list():
         if key.name.startswith(SIMULATOR_KEY) and key.revoked_at is None:
             store.revoke(key.name, actor="twin demo")
     name = f"{SIMULATOR_KEY}-{int(time.time())}"
     return store.create(
-        name, "system", buildings=[DEMO_ID], allow=["readings:write"], actor="twin demo"
+        name, "system", buildings=[building_id], allow=["readings:write"], actor="twin demo"
     )
 
 
 def _simulate(devices, base_url: str, token: str | None, rate: float) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from twin.demo.simulator import Simulator
+
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     simulator = Simulator(devices, seed=0)
     with httpx.Client(base_url=base_url, headers=headers, timeout=10.0) as client:

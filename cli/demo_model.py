@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pathlib
-import time
 from typing import Annotated
 
 import typer
 
 from cli.app import app
 from cli.common import fail
-from ifc_models.demo_building import LayoutError, generate_office_building, truth_path
 
 
 @app.command("demo-model")
@@ -32,10 +30,10 @@ def demo_model(
     Writes OUT.ifc and OUT.truth.json (rooms, doors, equipment, stairs and
     lifts with their GlobalIds, areas in m²).
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
+    from twin.demo.building import DemoError, write_demo_model
+
     try:
-        truth = generate_office_building(
+        model = write_demo_model(
             out,
             storeys=storeys,
             rooms_per_storey=rooms_per_storey,
@@ -44,11 +42,11 @@ def demo_model(
             units=units,  # type: ignore[arg-type]
             space_boundaries=space_boundaries,
         )
-    except LayoutError as exc:
+    except DemoError as exc:
         fail(str(exc))
-    seconds = time.perf_counter() - started
+    truth = model.truth
     typer.echo(
-        f"{out} ({truth_path(out).name}): {len(truth['storeys'])} storeys, "
+        f"{out} ({model.truth_path.name}): {len(truth['storeys'])} storeys, "
         f"{len(truth['spaces'])} rooms, {len(truth['doors'])} doors, "
-        f"{len(truth['equipment'])} equipment, {seconds:.2f} s"
+        f"{len(truth['equipment'])} equipment, {model.seconds:.2f} s"
     )

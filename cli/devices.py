@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import typer
 
 from cli.app import app
 from cli.common import fail, print_json
-from twin.buildings.registry import BuildingRegistry, RegistryError
-from twin.demo.simulator import template_rows
-from twin.devices.errors import DeviceError
-from twin.devices.registry import read_registry_file, write_registry_csv
-from twin.devices.service import DeviceService
-from twin.settings import get_settings
-from twin.store.db import engine_for
+
+if TYPE_CHECKING:
+    from twin.buildings.registry import BuildingRegistry
+    from twin.devices.hub import DeviceService
 
 devices_app = typer.Typer(help="Device registry: load, list, template, rejections.")
 app.add_typer(devices_app, name="devices")
@@ -25,6 +21,11 @@ BuildingOption = Annotated[str, typer.Option("--building", help="Registered buil
 
 
 def _context() -> tuple[BuildingRegistry, DeviceService]:
+    from twin.buildings.registry import BuildingRegistry
+    from twin.devices.hub import DeviceService
+    from twin.settings import get_settings
+    from twin.store.db import engine_for
+
     settings = get_settings()
     buildings = BuildingRegistry(settings.data_dir, cache_dir=settings.cache_dir)
     service = DeviceService(
@@ -40,6 +41,10 @@ def load_command(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Load a device registry for a building (replacing its devices) and bind it."""
+    from twin.buildings.registry import RegistryError
+    from twin.devices.errors import DeviceError
+    from twin.devices.registry import read_registry_file
+
     buildings, service = _context()
     try:
         buildings.entry(building)
@@ -76,6 +81,8 @@ def list_command(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List a building's devices and what they are bound to."""
+    from twin.buildings.registry import RegistryError
+
     buildings, service = _context()
     try:
         buildings.entry(building)
@@ -126,6 +133,11 @@ def template_command(
     out: Annotated[Path, typer.Option("--out", help="Where to write the CSV.")],
 ) -> None:
     """Write a device registry CSV for the building's equipment (simulated devices)."""
+    from twin.buildings.registry import BuildingRegistry, RegistryError
+    from twin.demo.simulator import template_rows
+    from twin.devices.registry import write_registry_csv
+    from twin.settings import get_settings
+
     buildings = BuildingRegistry(get_settings().data_dir, cache_dir=get_settings().cache_dir)
     try:
         loaded = buildings.load(building)
@@ -141,6 +153,8 @@ def rejections_command(
     url: Annotated[str, typer.Option(help="The running service.")] = "http://127.0.0.1:8000",
 ) -> None:
     """Rejected readings per reason, as counted by the running service."""
+    import httpx
+
     try:
         answer = httpx.get(f"{url.rstrip('/')}/api/v1/readings/rejections", timeout=10.0)
         answer.raise_for_status()

@@ -12,11 +12,10 @@ import typer
 from cli.app import app
 from cli.common import fail, load, print_json
 from cli.compliance import Level, read_allocations
-from twin.devices.errors import DeviceError
-from twin.devices.registry import bind, read_registry_file
-from twin.energy.analysis import GROUP_BY
-from twin.energy.errors import EnergyError
-from twin.housing.standards import default_standard
+
+#: The groupings of ``--by`` (:data:`twin.energy.analysis.GROUP_BY`; spelled out so
+#: that ``twin --help`` imports no part of the twin).
+GROUPINGS = "building, storey, zone, department, organisation, room_type, room"
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 
@@ -33,7 +32,7 @@ def energy_command(
     paths: Paths,
     start: Annotated[str, typer.Option("--from", help="Start, ISO 8601 with offset.")],
     end: Annotated[str, typer.Option("--to", help="End (exclusive), ISO 8601 with offset.")],
-    by: Annotated[str, typer.Option("--by", help=", ".join(GROUP_BY))] = "storey",
+    by: Annotated[str, typer.Option("--by", help=GROUPINGS)] = "storey",
     medium: Annotated[str, typer.Option(help="electricity, water, gas or heat.")] = "electricity",
     devices: Annotated[
         Path | None,
@@ -49,10 +48,15 @@ def energy_command(
     department, organisation, room type or room (readings from TWIN_DATA_DIR's database
     or TWIN_DATABASE_URL)."""
     from twin.demo.simulator import template_rows
+    from twin.devices.errors import DeviceError
     from twin.devices.patrol import load_patrol_rules
+    from twin.devices.registry import bind, read_registry_file
+    from twin.energy.analysis import GROUP_BY
     from twin.energy.calendar import WorkingTime, load_calendar
     from twin.energy.config import load_energy_data
+    from twin.energy.errors import EnergyError
     from twin.energy.service import EnergyService
+    from twin.housing.standards import default_standard
     from twin.settings import get_settings
     from twin.store.db import engine_for
 

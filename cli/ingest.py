@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -10,10 +9,6 @@ import typer
 
 from cli.app import app
 from cli.common import fail, load, print_json
-from spatial.areas import usable_area
-from twin.buildings.ingest import summary
-from twin.buildings.registry import BuildingRegistry, RegistryError
-from twin.settings import get_settings
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 
@@ -28,6 +23,8 @@ def ingest_command(
     ] = None,
 ) -> None:
     """Ingest one building from one or more IFC files and print its summary."""
+    from twin.buildings.ingest import summary
+
     result = load(paths, use_cache=not no_cache)
     data = summary(result)
     if name is not None:
@@ -70,28 +67,28 @@ def info_command(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Read the files afresh.")] = False,
 ) -> None:
     """Print the storeys, rooms and equipment of a building as a tree."""
-    building = load(paths, use_cache=not no_cache).building
-    typer.echo(f"{building.name}  [{building.schema}]")
-    equipment_by_space = Counter(e.space_id for e in building.equipment)
-    for storey in building.storeys:
-        spaces = [s for s in building.spaces if s.storey_id == storey.global_id]
-        rooms = f"{len(spaces)} room{'' if len(spaces) == 1 else 's'}"
+    from twin.buildings.contents import building_contents
+
+    contents = building_contents(load(paths, use_cache=not no_cache).building)
+    typer.echo(f"{contents.name}  [{contents.schema}]")
+    for storey in contents.storeys:
+        rooms = f"{len(storey.rooms)} room{'' if len(storey.rooms) == 1 else 's'}"
         typer.echo(f"├─ {storey.name}  (elevation {storey.elevation_m:.2f} m, {rooms})")
-        for space in sorted(spaces, key=lambda s: s.name):
-            area = usable_area(space).area_m2
-            area_text = f"{area:.2f} m²" if area is not None else "no area"
-            count = equipment_by_space.get(space.global_id, 0)
-            extra = f", {count} equipment" if count else ""
-            typer.echo(f"│  ├─ {space.label}  {area_text}{extra}")
-    unlocated = [e for e in building.equipment if e.space_id is None]
-    if unlocated:
-        typer.echo(f"└─ equipment in no room: {len(unlocated)}")
-        for item in unlocated[:20]:
+        for room in storey.rooms:
+            area_text = f"{room.area_m2:.2f} m²" if room.area_m2 is not None else "no area"
+            extra = f", {room.equipment} equipment" if room.equipment else ""
+            typer.echo(f"│  ├─ {room.label}  {area_text}{extra}")
+    if contents.unlocated:
+        typer.echo(f"└─ equipment in no room: {len(contents.unlocated)}")
+        for item in contents.unlocated[:20]:
             typer.echo(f"   ├─ {item.ifc_class} {item.name} {item.tag}".rstrip())
 
 
 def _register(building_id: str, paths: list[Path]) -> str:
     """Copy the files into the building registry (``twin ingest --name``)."""
+    from twin.buildings.registry import BuildingRegistry, RegistryError
+    from twin.settings import get_settings
+
     settings = get_settings()
     try:
         BuildingRegistry(settings.data_dir, cache_dir=settings.cache_dir).register(

@@ -3,7 +3,8 @@
 Works on the service's own data (``TWIN_DATA_DIR``, ``TWIN_DATABASE_URL``):
 ``rooms`` lists the bookable rooms, ``book`` books one, ``ics`` exports a
 booking or a room's calendar as iCalendar (``.ics``) for Outlook, Apple
-Calendar or any other calendar.
+Calendar or any other calendar. ``--json`` prints the API's shapes
+(:mod:`api.schemas.meetings`).
 """
 
 from __future__ import annotations
@@ -12,20 +13,15 @@ import contextlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.app import app
 from cli.common import fail, print_json
-from spatial.errors import RoutingError
-from twin.buildings.queries import BuildingQueries, QueryError
-from twin.buildings.registry import RegistryError
-from twin.meetings.errors import MeetingError
-from twin.meetings.operations import Meetings, booking_dict
-from twin.meetings.records import BookingRequest
-from twin.service import Twin
-from twin.settings import get_settings
+
+if TYPE_CHECKING:
+    from twin.meetings.operations import Meetings
 
 meetings_app = typer.Typer(help="Meeting rooms: bookable rooms, bookings, calendars (.ics).")
 app.add_typer(meetings_app, name="meetings")
@@ -36,6 +32,15 @@ JsonOutput = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 
 @contextlib.contextmanager
 def _meetings() -> Iterator[Meetings]:
+    # Imported when a command runs: ``twin --help`` loads no database or model code.
+    from twin.buildings.queries import BuildingQueries, QueryError
+    from twin.buildings.registry import RegistryError
+    from twin.meetings.errors import MeetingError
+    from twin.meetings.operations import Meetings
+    from twin.navigation.errors import RoutingError
+    from twin.service import Twin
+    from twin.settings import get_settings
+
     twin = Twin(get_settings())
     try:
         yield Meetings(BuildingQueries(twin))
@@ -49,15 +54,17 @@ def _meetings() -> Iterator[Meetings]:
 def rooms_command(building: Building, json_output: JsonOutput = False) -> None:
     """Bookable rooms: seats, step-free access, equipment, status now."""
     with _meetings() as meetings:
-        rows = meetings.room_rows(building)
+        rows = meetings.room_listings(building)
     if json_output:
-        print_json(rows)
+        from api.schemas.meetings import MeetingRoomOut
+
+        print_json([MeetingRoomOut.model_validate(r).model_dump(mode="json") for r in rows])
         return
     for row in rows:
-        access = "step-free" if row["step_free"] else "stairs only"
+        access = "step-free" if row.step_free else "stairs only"
         typer.echo(
-            f"{row['number']:<8} {row['name'][:20]:<20} {row['storey']:<10} "
-            f"{row['capacity']:>4} seats  {access:<11} {row['status']}"
+            f"{row.number:<8} {row.name[:20]:<20} {row.storey:<10} "
+            f"{row.capacity:>4} seats  {access:<11} {row.status}"
         )
 
 
@@ -78,6 +85,8 @@ def book_command(
         times = datetime.fromisoformat(start), datetime.fromisoformat(end)
     except ValueError as exc:
         fail(f"bad time: {exc}")
+    from twin.meetings.records import BookingRequest
+
     request = BookingRequest(
         room=room,
         start=times[0],
@@ -90,7 +99,9 @@ def book_command(
     with _meetings() as meetings:
         (booking,) = meetings.book(building, request, actor="cli")
     if json_output:
-        print_json(booking_dict(booking, personal=True))
+        from api.schemas.meetings import BookingOut
+
+        print_json(BookingOut.of(booking, personal=True).model_dump(mode="json"))
         return
     typer.echo(f"{booking.id} {booking.state} {booking.room} {booking.start.isoformat()}")
 

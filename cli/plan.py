@@ -2,7 +2,7 @@
 
 Contract (README): ``twin plan PATH... --storey NAME|all [--colour
 type|compliance|occupancy|live] [--allocations FILE --level LEVEL | --report
-REPORT.json] [--live STATUS.json] --out OUT.svg|.pdf|.png [--width PX]``.
+REPORT.json] [--live STATUS.json] --out OUT.svg|.pdf|.png|.dxf [--width PX]``.
 A PDF holds a cover with the summary and one page per storey; with
 ``--storey all`` an SVG or PNG is written per storey as ``OUT-<storey>.svg``.
 Exit 0 on success, 2 for bad input (unknown storey: the storeys are listed),
@@ -14,46 +14,39 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.app import app
 from cli.common import EXIT_INTERNAL, fail, load
 from cli.compliance import parse_day, read_allocations, read_room_types, read_standard
-from twin.housing.compliance import ComplianceError, check_compliance, to_json
-from twin.housing.plans import (
-    COLOUR_MODES,
-    PlanError,
-    PlanInputs,
-    RenderBackendError,
-    find_storey,
-    inputs_from_compliance_report,
-    plan_storeys,
-    plans_pdf,
-    storey_svg,
-    svg_to_png,
-)
-from twin.housing.plans.layout import PAPER_SIZES_MM
-from twin.housing.plans.render import DEFAULT_PNG_WIDTH_PX
+
+if TYPE_CHECKING:
+    from twin.housing.plans import PlanInputs
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 #: Output formats, by file suffix.
-FORMATS = (".svg", ".pdf", ".png")
+FORMATS = (".svg", ".pdf", ".png", ".dxf")
 #: Characters a storey name may not bring into a file name.
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
 #: Live statuses a ``--live`` file may give.
 LIVE_STATUSES = ("normal", "warning", "alarm", "offline")
+#: The help names the choices of :data:`twin.housing.plans.COLOUR_MODES`,
+#: :data:`~twin.housing.plans.layout.PAPER_SIZES_MM` and the default of
+#: :data:`~twin.housing.plans.render.DEFAULT_PNG_WIDTH_PX` without importing the
+#: renderer (``twin plan --help`` stays quick); a test keeps them in step.
+COLOUR_HELP = "Colour mode: type, compliance, occupancy, live."
+PAPER_HELP = "Landscape sheet: A4, A3, A2, A1."
+WIDTH_HELP = "PNG width in pixels (default 2000)."
 
 
 @app.command("plan")
 def plan_command(
     paths: Paths,
     storey: Annotated[str, typer.Option("--storey", help="Storey name or GlobalId, or 'all'.")],
-    out: Annotated[Path, typer.Option("--out", help="Output file: .svg, .pdf or .png.")],
-    colour: Annotated[
-        str, typer.Option("--colour", help=f"Colour mode: {', '.join(COLOUR_MODES)}.")
-    ] = "type",
+    out: Annotated[Path, typer.Option("--out", help="Output file: .svg, .pdf, .png or .dxf.")],
+    colour: Annotated[str, typer.Option("--colour", help=COLOUR_HELP)] = "type",
     allocations: Annotated[
         Path | None,
         typer.Option("--allocations", help="Allocation file (.csv/.xlsx/.json): run the check."),
@@ -75,12 +68,8 @@ def plan_command(
     on_date: Annotated[
         str | None, typer.Option("--date", help="Date of the check and title block, YYYY-MM-DD.")
     ] = None,
-    width: Annotated[
-        int, typer.Option("--width", help="PNG width in pixels.")
-    ] = DEFAULT_PNG_WIDTH_PX,
-    paper: Annotated[
-        str, typer.Option("--paper", help=f"Landscape sheet: {', '.join(PAPER_SIZES_MM)}.")
-    ] = "A3",
+    width: Annotated[int | None, typer.Option("--width", help=WIDTH_HELP)] = None,
+    paper: Annotated[str, typer.Option("--paper", help=PAPER_HELP)] = "A3",
     standard_file: Annotated[
         Path | None, typer.Option("--standard", help="Standard file (JSON) for --allocations.")
     ] = None,
@@ -91,6 +80,22 @@ def plan_command(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Read the files afresh.")] = False,
 ) -> None:
     """Draw floor plans coloured by room type, compliance, occupancy or live status."""
+    from twin.housing.plans import (
+        COLOUR_MODES,
+        PlanError,
+        PlanInputs,
+        RenderBackendError,
+        UnknownStoreyError,
+        find_storey,
+        plan_storeys,
+        plans_pdf,
+        storey_svg,
+        svg_to_png,
+    )
+    from twin.housing.plans.dxf import storey_dxf
+    from twin.housing.plans.layout import PAPER_SIZES_MM
+    from twin.housing.plans.render import DEFAULT_PNG_WIDTH_PX
+
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         fail(f"--out {out}: the format comes from the suffix, one of {', '.join(FORMATS)}")
@@ -124,7 +129,7 @@ def plan_command(
     else:
         try:
             storeys = (find_storey(building, storey),)
-        except PlanError as exc:
+        except (PlanError, UnknownStoreyError) as exc:
             fail(str(exc))
     types = {s.global_id: rules.classify(s) for s in building.spaces}
     options: dict[str, Any] = {
@@ -134,6 +139,7 @@ def plan_command(
         "on_date": day,
         "room_types": types,
     }
+    dxf_options = {k: options[k] for k in ("colour", "inputs", "room_types")}
     try:
         if suffix == ".pdf":
             _write(out, plans_pdf(building, storeys, **options))
@@ -145,8 +151,13 @@ def plan_command(
                 if len(storeys) == 1 and storey.casefold() != "all"
                 else _per_storey(out, item.name)
             )
+            if suffix == ".dxf":
+                _write(target, storey_dxf(building, item, **dxf_options))
+                typer.echo(f"wrote {target} ({item.name})")
+                continue
             svg = storey_svg(building, item, **options)
-            _write(target, svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg, width))
+            png_width = DEFAULT_PNG_WIDTH_PX if width is None else width
+            _write(target, svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg, png_width))
             typer.echo(f"wrote {target} ({item.name})")
     except RenderBackendError as exc:
         fail(str(exc), EXIT_INTERNAL)
@@ -169,6 +180,8 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _inputs_from_report(path: Path) -> PlanInputs:
+    from twin.housing.plans import PlanError, inputs_from_compliance_report
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -182,6 +195,9 @@ def _inputs_from_report(path: Path) -> PlanInputs:
 
 
 def _inputs_from_allocations(building, path, level, standard_file, day, rules) -> PlanInputs:  # type: ignore[no-untyped-def]
+    from twin.housing.compliance import ComplianceError, check_compliance, to_json
+    from twin.housing.plans import inputs_from_compliance_report
+
     standard = read_standard(standard_file, level)
     records = read_allocations(path, building.spaces, standard, level)
     try:

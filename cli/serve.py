@@ -1,17 +1,15 @@
-"""``twin serve``: the API on http://127.0.0.1:8000 (uvicorn, app factory)."""
+"""``twin serve``: the API on http://127.0.0.1:8000 (uvicorn, the app factory)."""
 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Annotated
 
 import typer
 
 from cli.app import app
 from cli.common import fail
-from twin.access.keys import KeyStore
-from twin.settings import get_settings
-from twin.store.db import engine_for
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -28,12 +26,28 @@ OPEN_BANNER = """
 *    twin keys create NAME --role viewer|housing|operator|admin    *
 ********************************************************************
 """
+NO_ACTIVE_KEY = (
+    "no active API key: every request will be refused (401) until one is made with "
+    "`twin keys create NAME --role admin`"
+)
 
 
 def check_keys(host: str, port: int) -> None:
-    """Refuse a non-local address without keys; warn loudly on a local one."""
+    """Refuse a non-local address without keys; warn loudly on a local one.
+
+    The service itself decides open mode from the same facts at start-up
+    (``TWIN_LISTEN_HOST``, set by :func:`run_server`, and whether a key was ever
+    made): keys that existed once and were all revoked never make it open again.
+    """
+    from twin.access.keys import KeyStore
+    from twin.settings import get_settings
+    from twin.store.db import engine_for
+
     store = KeyStore(engine_for(get_settings().effective_database_url))
     if store.any_active():
+        return
+    if store.ever_configured():
+        typer.echo(NO_ACTIVE_KEY, err=True)
         return
     if host not in LOCAL_HOSTS:
         fail(
@@ -43,15 +57,39 @@ def check_keys(host: str, port: int) -> None:
     typer.echo(OPEN_BANNER.format(url=f"http://{host}:{port}"), err=True)
 
 
+def check_mqtt() -> None:
+    """Refuse to start when the broker turns our login or TLS set-up down (exit 2);
+    a broker that is only unreachable gets a warning, and the service keeps trying."""
+    from twin.devices.mqtt.broker import MqttConfigError, MqttConnectionError, broker_from_settings
+    from twin.devices.mqtt.ingest import check_broker
+    from twin.settings import get_settings
+
+    try:
+        broker = broker_from_settings(get_settings())
+        if broker is not None:
+            check_broker(broker)
+    except MqttConfigError as exc:
+        fail(str(exc))
+    except MqttConnectionError as exc:
+        if exc.permanent:
+            fail(f"MQTT: {exc}")
+        typer.echo(f"twin: warning: MQTT: {exc}; the service keeps trying", err=True)
+
+
 def run_server(host: str, port: int, log_level: str) -> None:
+    """Serve the API's application factory with uvicorn until interrupted."""
     import uvicorn
 
+    from api.app import create_app
+
+    # The app decides open mode from the address it serves (api.security.Gate).
+    os.environ["TWIN_LISTEN_HOST"] = host
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # The factory string keeps the CLI free of imports from ``api`` (layering).
+    check_mqtt()
     uvicorn.run(
-        "api.app:create_app",
+        create_app,
         factory=True,
         host=host,
         port=port,
@@ -69,6 +107,6 @@ def serve_command(
 ) -> None:
     """Serve every registered building's HTTP API (and live events) until interrupted.
 
-    Without API keys it runs open, only on 127.0.0.1; docs at /docs."""
+    Without any API key ever made it runs open, only on 127.0.0.1; docs at /docs."""
     check_keys(host, port)
     run_server(host, port, log_level)

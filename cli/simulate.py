@@ -10,14 +10,6 @@ import typer
 
 from cli.app import app
 from cli.common import fail
-from twin.buildings.registry import BuildingRegistry, RegistryError
-from twin.demo.simulator import FaultSpecError, Simulator, parse_fault, template_rows
-from twin.devices.errors import DeviceError
-from twin.devices.publish import HttpPublisher, MqttPublisher
-from twin.devices.registry import bind
-from twin.devices.store import load_registries
-from twin.settings import get_settings
-from twin.store.db import engine_for
 
 
 @app.command("simulate")
@@ -35,6 +27,16 @@ def simulate_command(
 ) -> None:
     """Simulate the building's devices (its loaded registry, else one generated from its
     equipment) and publish their readings until the duration ends."""
+    from twin.buildings.registry import BuildingRegistry, RegistryError
+    from twin.demo.simulator import FaultSpecError, Simulator, parse_fault, template_rows
+    from twin.devices.errors import DeviceError
+    from twin.devices.mqtt.broker import broker_from_settings
+    from twin.devices.publish import HttpPublisher, MqttPublisher
+    from twin.devices.registry import bind
+    from twin.devices.store import load_registries
+    from twin.settings import get_settings
+    from twin.store.db import engine_for
+
     logging.basicConfig(level=logging.WARNING)
     settings = get_settings()
     if rate <= 0:
@@ -56,7 +58,12 @@ def simulate_command(
     if via == "mqtt":
         if not settings.mqtt_url:
             fail("--via mqtt needs TWIN_MQTT_URL")
-        publisher: HttpPublisher | MqttPublisher = MqttPublisher(settings.mqtt_url, building)
+        try:
+            broker = broker_from_settings(settings)
+            assert broker is not None
+            publisher: HttpPublisher | MqttPublisher = MqttPublisher(broker, building)
+        except DeviceError as exc:  # a bad URL or TLS file, a refused login
+            fail(str(exc))
     else:
         publisher = HttpPublisher(url)
     simulator = Simulator(devices, seed=seed, faults=faults)

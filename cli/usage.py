@@ -17,9 +17,6 @@ from cli.compliance import (
     read_allocations,
     read_room_types,
 )
-from spatial.usage import GROUP_BY, usage_report
-from twin.housing.allocations.occupancy import occupancy_on
-from twin.housing.standards import default_standard
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
 
@@ -40,18 +37,20 @@ def usage_command(
     on_date: OnDate = None,
 ) -> None:
     """Number of rooms, usable area and area by room type, grouped as asked."""
-    if by not in GROUP_BY:
-        fail(f"--by {by!r}: use one of {', '.join(GROUP_BY)}")
-    if by == "department" and allocations is None:
-        fail("--by department needs --allocations")
+    from twin.housing.standards import default_standard
+    from twin.housing.usage import UsageQueryError, building_usage, check_usage_query
+
+    try:
+        check_usage_query(by, with_allocations=allocations is not None)
+    except UsageQueryError as exc:
+        fail(f"--by: {exc}")
     rules = read_room_types(room_types)
     day = parse_day(on_date)
     building = load(paths).building
-    occupancy = None
+    records = None
     if allocations is not None:
         records = read_allocations(allocations, building.spaces, default_standard(), level)
-        occupancy = occupancy_on(records, day)
-    report = usage_report(building, by=by, rules=rules, occupancy=occupancy)  # type: ignore[arg-type]
+    report = building_usage(building, by=by, rules=rules, allocations=records, on_date=day)
     if json_output:
         print_json(report)
         return

@@ -18,6 +18,12 @@ from pathlib import Path
 import ifcopenshell
 import ifcopenshell.util.unit
 
+from ifc_models.constants import (
+    HEADER_SNIFF_BYTES,
+    MAX_UNZIPPED_BYTES,
+    MAX_ZIP_RATIO,
+    TRAILER_SNIFF_BYTES,
+)
 from ifc_models.errors import (
     IfcFileNotFoundError,
     MissingUnitError,
@@ -30,15 +36,6 @@ log = logging.getLogger(__name__)
 
 #: Schemas the reader accepts (IFC4X3 files may carry a release suffix).
 SUPPORTED_SCHEMAS = ("IFC2X3", "IFC4", "IFC4X3")
-
-#: How far into a file the STEP header must appear, in bytes.
-HEADER_SNIFF_BYTES = 1024
-#: How much of a file's tail may follow ``END-ISO-10303-21;`` (blank lines, signatures).
-TRAILER_SNIFF_BYTES = 4096
-#: The largest uncompressed member an ``.ifczip`` may hold, and the largest
-#: compression ratio, so a zip bomb is refused before it is inflated.
-MAX_UNZIPPED_BYTES = 2 * 1024**3
-MAX_ZIP_RATIO = 200
 
 
 @dataclass(frozen=True)

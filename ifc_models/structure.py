@@ -1,22 +1,27 @@
-"""The spatial structure of one IFC file: storeys, containers, zones, properties."""
+"""The spatial structure of one IFC file: levels, containers, placements in metres.
+
+:class:`StructureLookups` is the one place where placements leave the file's
+length unit: :meth:`~StructureLookups.placement_origin_m` and
+:meth:`~StructureLookups.length_m` return metres, so readers never scale by
+hand (meshes from :mod:`ifc_models.geometry` already come in metres).
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Any
 
 import ifcopenshell
-import ifcopenshell.util.classification as classification
 import ifcopenshell.util.element
 import ifcopenshell.util.placement
 import numpy as np
+import numpy.typing as npt
 
-#: Property and quantity names that carry a room's floor area in the tools we
-#: meet: IFC's own quantity sets, Revit's dimensions and the GSA area set.
-AREA_PROPERTY_NAMES = frozenset(
-    {"NetFloorArea", "GrossFloorArea", "Area", "GSA BIM Area", "NetArea", "GrossArea"}
-)
+#: The class whose instances are a building's levels. A file without any
+#: (an AutoCAD Architecture export) is read with its IfcBuilding as the level.
+STOREY_CLASS = "IfcBuildingStorey"
+IMPLICIT_LEVEL_CLASS = "IfcBuilding"
+
+Point3 = tuple[float, float, float]
 
 
 def spatial_parent(element: ifcopenshell.entity_instance) -> ifcopenshell.entity_instance | None:
@@ -27,90 +32,113 @@ def spatial_parent(element: ifcopenshell.entity_instance) -> ifcopenshell.entity
     return ifcopenshell.util.element.get_aggregate(element)
 
 
-def storey_of(element: ifcopenshell.entity_instance) -> ifcopenshell.entity_instance | None:
-    """The building storey above ``element`` in the spatial tree.
+def storey_of(
+    element: ifcopenshell.entity_instance, level_class: str = STOREY_CLASS
+) -> ifcopenshell.entity_instance | None:
+    """The building storey (or other ``level_class``) above ``element`` in the spatial tree.
 
     Climbs containment and aggregation (a flight in a stair, a space in a
-    space, a storey in a storey) until it meets an IfcBuildingStorey.
+    space, a storey in a storey) until it meets a ``level_class`` element.
     """
-    seen: set[int] = set()
-    current = element if not element.is_a("IfcBuildingStorey") else None
-    if current is None:
+    if element.is_a(level_class):
         return element
+    seen: set[int] = set()
+    current: ifcopenshell.entity_instance | None = element
     while current is not None and current.id() not in seen:
         seen.add(current.id())
         current = spatial_parent(current)
-        if current is not None and current.is_a("IfcBuildingStorey"):
+        if current is not None and current.is_a(level_class):
             return current
     return None
 
 
-def referenced_storeys(element: ifcopenshell.entity_instance) -> list[ifcopenshell.entity_instance]:
+def referenced_storeys(
+    element: ifcopenshell.entity_instance, level_class: str = STOREY_CLASS
+) -> list[ifcopenshell.entity_instance]:
     """Storeys that reference ``element`` (IfcRelReferencedInSpatialStructure), e.g. a
     lift or stair that spans them."""
     found = []
     for rel in getattr(element, "ReferencedInStructures", None) or ():
-        structure = rel.RelatingStructure
-        storey = structure if structure.is_a("IfcBuildingStorey") else storey_of(structure)
+        storey = storey_of(rel.RelatingStructure, level_class)
         if storey is not None:
             found.append(storey)
     return found
 
 
-def placement_origin(element: ifcopenshell.entity_instance) -> tuple[float, float, float] | None:
-    """World origin of an element's local placement, in the file's length unit."""
-    placement = getattr(element, "ObjectPlacement", None)
-    if placement is None:
-        return None
-    matrix = ifcopenshell.util.placement.get_local_placement(placement)
-    return (float(matrix[0][3]), float(matrix[1][3]), float(matrix[2][3]))
-
-
 class StructureLookups:
-    """Memoised climbs up one file's spatial tree and placement chains.
+    """Memoised climbs up one file's spatial tree and placement chains, in metres.
 
     Thousands of elements share a handful of containers and parent placements
     (a storey's, a room's): climbing each chain once instead of once per
     element takes the equipment pass of the 2,000-room demo building from
     about ten seconds to well under one.
+
+    Parameters
+    ----------
+    length_scale_m
+        Metres per length unit of the file (0.001 for a millimetre model).
+    level_class
+        :data:`STOREY_CLASS`, or :data:`IMPLICIT_LEVEL_CLASS` for a file
+        without storeys.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, length_scale_m: float, level_class: str = STOREY_CLASS) -> None:
+        self.length_scale_m = length_scale_m
+        self.level_class = level_class
         self._storeys: dict[int, ifcopenshell.entity_instance | None] = {}
-        self._matrices: dict[int, np.ndarray] = {}
+        self._matrices: dict[int, npt.NDArray[np.float64]] = {}
 
     def storey_of(
-        self, element: ifcopenshell.entity_instance
+        self,
+        element: ifcopenshell.entity_instance,
+        parent: ifcopenshell.entity_instance | None = None,
     ) -> ifcopenshell.entity_instance | None:
-        """:func:`storey_of`, memoised by the element's spatial parent."""
-        if element.is_a("IfcBuildingStorey"):
+        """:func:`storey_of`, memoised by the element's spatial parent (pass
+        ``parent`` when the caller has looked it up already)."""
+        if element.is_a(self.level_class):
             return element
-        parent = spatial_parent(element)
+        parent = parent or spatial_parent(element)
         if parent is None:
             return None
         key = parent.id()
         if key not in self._storeys:
-            self._storeys[key] = storey_of(parent)
+            self._storeys[key] = storey_of(parent, self.level_class)
         return self._storeys[key]
 
-    def placement_origin(
+    def referenced_storeys(
         self, element: ifcopenshell.entity_instance
-    ) -> tuple[float, float, float] | None:
-        """:func:`placement_origin`, with the parent placements' matrices memoised."""
+    ) -> list[ifcopenshell.entity_instance]:
+        """:func:`referenced_storeys` for this file's level class."""
+        return referenced_storeys(element, self.level_class)
+
+    def length_m(self, value: float | None) -> float | None:
+        """A length attribute (``OverallWidth``, ``Elevation``) in metres."""
+        return None if value is None else float(value) * self.length_scale_m
+
+    def placement_origin_m(self, element: ifcopenshell.entity_instance) -> Point3 | None:
+        """World origin of an element's local placement, in metres.
+
+        ``None`` when the element has no placement.
+        """
         placement = getattr(element, "ObjectPlacement", None)
         if placement is None:
             return None
         relative = getattr(placement, "RelativePlacement", None)
         parent = getattr(placement, "PlacementRelTo", None)
-        if not placement.is_a("IfcLocalPlacement") or relative is None or parent is None:
-            return placement_origin(element)
-        local = [float(c) for c in relative.Location.Coordinates] + [0.0] * 3
-        matrix = self._matrix(parent)
-        origin = matrix[:3, :3] @ np.array(local[:3]) + matrix[:3, 3]
-        return (float(origin[0]), float(origin[1]), float(origin[2]))
+        if placement.is_a("IfcLocalPlacement") and relative is not None and parent is not None:
+            # Only the parent chain is shared: the element's own offset is
+            # added without building its matrix.
+            local = [float(c) for c in relative.Location.Coordinates] + [0.0] * 3
+            matrix = self.matrix(parent)
+            origin = matrix[:3, :3] @ np.array(local[:3]) + matrix[:3, 3]
+        else:
+            origin = self.matrix(placement)[:3, 3]
+        s = self.length_scale_m
+        return (float(origin[0]) * s, float(origin[1]) * s, float(origin[2]) * s)
 
-    def _matrix(self, placement: ifcopenshell.entity_instance) -> np.ndarray:
-        """World matrix of a placement, each level of its chain computed once."""
+    def matrix(self, placement: ifcopenshell.entity_instance) -> npt.NDArray[np.float64]:
+        """World matrix of a placement (translation in the file's unit), each
+        level of its chain computed once. Use :meth:`to_metres` on its points."""
         key = placement.id()
         if key not in self._matrices:
             parent = getattr(placement, "PlacementRelTo", None)
@@ -119,52 +147,13 @@ class StructureLookups:
                 matrix = ifcopenshell.util.placement.get_local_placement(placement)
             else:
                 local = ifcopenshell.util.placement.get_axis2placement(relative)
-                matrix = local if parent is None else self._matrix(parent) @ local
+                matrix = local if parent is None else self.matrix(parent) @ local
             self._matrices[key] = np.asarray(matrix, dtype=float)
         return self._matrices[key]
 
-
-def plain_properties(element: ifcopenshell.entity_instance) -> dict[str, dict[str, Any]]:
-    """Property and quantity sets as plain JSON-ready values (in the file's units).
-
-    Type values are inherited, the occurrence's own override them. Entity
-    references and ifcopenshell's internal ``id`` keys are dropped.
-    """
-    result: dict[str, dict[str, Any]] = {}
-    for set_name, values in ifcopenshell.util.element.get_psets(element).items():
-        plain = {key: _plain(value) for key, value in values.items() if key != "id"}
-        plain = {key: value for key, value in plain.items() if value is not _DROP}
-        if plain:
-            result[set_name] = plain
-    return result
-
-
-_DROP = object()
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else _DROP
-    if isinstance(value, (list, tuple)):
-        items = [_plain(item) for item in value]
-        return [item for item in items if item is not _DROP]
-    return _DROP
-
-
-def model_areas(
-    properties: Mapping[str, Mapping[str, Any]], area_scale_m2: float
-) -> dict[str, float]:
-    """Floor-area values the authoring tool wrote, as ``{"Set.Property": m²}``."""
-    return {
-        f"{set_name}.{name}": float(value) * area_scale_m2
-        for set_name, values in properties.items()
-        for name, value in values.items()
-        if name in AREA_PROPERTY_NAMES
-        and isinstance(value, (int, float))
-        and not isinstance(value, bool)
-    }
+    def to_metres(self, points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Points in the file's length unit, as metres."""
+        return points * self.length_scale_m
 
 
 def true_north_deg(model: ifcopenshell.file) -> float | None:
@@ -178,16 +167,3 @@ def true_north_deg(model: ifcopenshell.file) -> float | None:
             x, y = north.DirectionRatios[0], north.DirectionRatios[1]
             return round(math.degrees(math.atan2(-x, y)), 6)
     return None
-
-
-def classification_codes(element: ifcopenshell.entity_instance) -> tuple[str, ...]:
-    """Classification references of an element (and its type), as ``"code name"`` strings."""
-    codes = []
-    for reference in classification.get_references(element):
-        code = getattr(reference, "Identification", None) or getattr(
-            reference, "ItemReference", None
-        )
-        text = " ".join(str(part) for part in (code, reference.Name) if part)
-        if text:
-            codes.append(text)
-    return tuple(sorted(set(codes)))

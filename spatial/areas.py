@@ -33,8 +33,6 @@ COMPARED_AREA_KEYS = (
     "PSet_Revit_Dimensions.Area",
     "Dimensions.Area",
 )
-#: Two areas agree when they differ by at most this fraction.
-AREA_AGREEMENT = 0.03
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from shapely.geometry import Polygon
 
+from spatial.constants import (
+    DOOR_REACH_M,
+    MIN_DOOR_OVERLAP_M2,
+)
 from spatial.locate import SpaceIndex
-
-#: How far (metres) a door's plan outline is grown to reach the room faces.
-#: Covers plaster and finish layers that authoring tools leave between the
-#: door leaf and the room boundary.
-DOOR_REACH_M = 0.08
-#: The least overlap (m²) that counts as touching a room: 5 cm deep over a
-#: 10 cm run, far below any real door.
-MIN_DOOR_OVERLAP_M2 = 0.005
 
 
 def rooms_at_door(index: SpaceIndex, storey_id: str, outline: Polygon) -> tuple[str, ...]:

@@ -14,13 +14,12 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
+from spatial.constants import (
+    MIN_PART_AREA_M2,
+    MIN_TRIANGLE_AREA_M2,
+)
 from spatial.mesh import ElementMesh
 from spatial.records import Footprint
-
-#: Projected triangles smaller than this (m²) are vertical faces seen edge-on.
-MIN_TRIANGLE_AREA_M2 = 1e-8
-#: Holes and parts smaller than this (m²) are modelling noise, not rooms.
-MIN_PART_AREA_M2 = 1e-3
 
 
 def footprint_of(mesh: ElementMesh) -> Footprint | None:

@@ -17,12 +17,8 @@ import numpy.typing as npt
 import shapely
 from shapely.geometry import Polygon
 
+from spatial.constants import NEAREST_MAX_M
 from spatial.records import LocationMethod, Space
-
-#: A point this close (metres) to a room but outside it still belongs to it:
-#: radiators and sockets sit in the wall zone, their centre a few cm beyond
-#: the room's inner face.
-NEAREST_MAX_M = 0.5
 
 
 class Location(NamedTuple):

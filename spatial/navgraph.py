@@ -9,7 +9,7 @@ and ``pos`` (world metres, z at floor level; ``None`` for ``outside``).
 The *portals* of a room are its doors, openings and link stops. Inside each
 room, every pair of portals is joined by an edge whose length is the real
 walk between them (:class:`spatial.walkable.RoomWalker`: around corners, kept
-:data:`~spatial.walkable.CLEARANCE_M` off walls), and the room's own node (its
+:data:`~spatial.constants.CLEARANCE_M` off walls), and the room's own node (its
 anchor, a point inside it) is joined to each portal the same way. So the
 graph's lengths are walking lengths, not centre-to-centre guesses.
 
@@ -36,6 +36,11 @@ import shapely
 from shapely.geometry import Point
 from shapely.ops import nearest_points
 
+from spatial.constants import (
+    LINK_MIN_OVERLAP_M2,
+    LINK_REACH_M,
+    SHAFT_MIN_OVERLAP,
+)
 from spatial.openings import touching_openings
 from spatial.records import OUTSIDE, Building, OpenConnection, Space, VerticalLink
 from spatial.room_types import RoomTypeRules
@@ -54,13 +59,6 @@ RAMP_S_PER_M_HEIGHT = 1.0
 #: Waiting for a lift (s), then travelling at its speed (m/s).
 LIFT_WAIT_S = 30.0
 LIFT_SPEED_M_S = 1.0
-#: A link serves a room on a storey when their footprints overlap this much (m²),
-#: or when the room is within this distance (m) of the link.
-LINK_MIN_OVERLAP_M2 = 0.25
-LINK_REACH_M = 1.0
-#: Stair or lift rooms of consecutive storeys are one shaft when their
-#: footprints overlap by this share of the smaller one.
-SHAFT_MIN_OVERLAP = 0.3
 #: Walking round the outside of the building from one exterior door to
 #: another: the straight distance times this detour factor (paths, corners).
 OUTSIDE_DETOUR_FACTOR = 1.4

@@ -23,20 +23,13 @@ from dataclasses import dataclass
 import shapely
 from shapely.geometry import LineString
 
+from spatial.constants import (
+    BOUNDARY_MATCH_M,
+    MIN_OPEN_WIDTH_M,
+    SAME_LEVEL_M,
+    TOUCH_GAP_M,
+)
 from spatial.records import OpenConnection, Space
-
-#: Thinnest wall we expect between two rooms (m): a stud partition.
-MIN_WALL_THICKNESS_M = 0.05
-#: Footprints closer than this (m) along an edge touch: no wall fits between.
-TOUCH_GAP_M = 0.03
-#: The narrowest opening (m) a person walks through: a shared edge shorter
-#: than this is a corner contact, not a passage.
-MIN_OPEN_WIDTH_M = 0.8
-#: Two rooms' floors within this height (m) are on the same level; rooms of
-#: one storey stacked above each other (split-level models) do not connect.
-SAME_LEVEL_M = 0.5
-#: Two virtual boundary segments within this distance (m) lie on each other.
-BOUNDARY_MATCH_M = 0.1
 
 
 @dataclass(frozen=True, slots=True)

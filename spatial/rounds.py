@@ -18,16 +18,15 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse.csgraph
 
+from spatial.constants import (
+    TWO_OPT_MAX_PASSES,
+    TWO_OPT_MIN_GAIN_S,
+)
 from spatial.errors import NoRouteError, RoutingError
 from spatial.navgraph import WALK_SPEED_M_S
 from spatial.routing import Constraints, Place, Route, Router, _rooms_of
 
 log = logging.getLogger(__name__)
-
-#: 2-opt stops after this many passes, or when no move shortens the round by
-#: more than this many seconds.
-TWO_OPT_MAX_PASSES = 50
-TWO_OPT_MIN_GAIN_S = 1e-6
 
 
 @dataclass(frozen=True)

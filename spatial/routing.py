@@ -31,6 +31,10 @@ import numpy.typing as npt
 import scipy.sparse
 import scipy.sparse.csgraph
 
+from spatial.compiled import CompiledGraph, compile_graph
+from spatial.constants import (
+    POINT_MERGE_M,
+)
 from spatial.errors import AmbiguousPlaceError, NoRouteError, UnknownPlaceError
 from spatial.navgraph import WALK_SPEED_M_S, build_nav_graph
 from spatial.records import OUTSIDE, Building, Equipment
@@ -43,13 +47,8 @@ log = logging.getLogger(__name__)
 MAX_SUGGESTIONS = 5
 #: difflib similarity (0-1) a suggestion needs.
 SUGGESTION_CUTOFF = 0.5
-#: csgraph drops zero weights from sparse matrices: free edges (the step from
-#: an exterior door to ``outside``) cost this many seconds instead.
-FREE_EDGE_S = 1e-6
 #: Masked weight matrices kept per router (constraint sets without restricted rooms).
 MATRIX_CACHE_SIZE = 16
-#: Consecutive polyline points closer than this (m) are one point.
-POINT_MERGE_M = 1e-6
 
 PlaceKind = Literal["room", "door", "equipment", "outside", "opening", "link"]
 StepKind = Literal["room", "door", "opening", "stair", "ramp", "lift", "outside", "equipment"]
@@ -167,9 +166,19 @@ class Router:
         building in ``graph.graph["building"]``).
     rules
         Room-type rules for ``avoid_types`` (default rules otherwise).
+    compiled
+        The graph's arrays from :func:`spatial.compiled.compile_graph` (a
+        cached load passes the stored ones); compiled afresh when absent or
+        when they do not match ``graph``.
     """
 
-    def __init__(self, graph: nx.Graph, rules: RoomTypeRules | None = None) -> None:
+    def __init__(
+        self,
+        graph: nx.Graph,
+        rules: RoomTypeRules | None = None,
+        *,
+        compiled: CompiledGraph | None = None,
+    ) -> None:
         building = graph.graph.get("building")
         if not isinstance(building, Building):
             raise TypeError("graph carries no building: build it with build_nav_graph")
@@ -183,7 +192,7 @@ class Router:
                 self._storey_names[alias] = storey.name
         self._walkers: dict[str, RoomWalker] = {}
         self._matrices: dict[tuple[Constraints, bool], scipy.sparse.csr_matrix] = {}
-        self._compile()
+        self._compile(compiled)
         self._index_references()
 
     @classmethod
@@ -192,41 +201,22 @@ class Router:
         return cls(build_nav_graph(building), rules)
 
     # ----------------------------------------------------------- compilation
-    def _compile(self) -> None:
-        nodes = list(self.graph.nodes)
+    def _compile(self, compiled: CompiledGraph | None) -> None:
+        if compiled is None or not compiled.matches(self.graph):
+            compiled = compile_graph(self.graph)
+        self.compiled = compiled
+        nodes = list(compiled.nodes)
         self.nodes = nodes
         self.index = {n: i for i, n in enumerate(nodes)}
-        src, dst, time_s, length_m, room, kind, link = [], [], [], [], [], [], []
-        self._room_code: dict[str, int] = {}
-        self._link_code: dict[str, int] = {}
-        for u, v, data in self.graph.edges(data=True):
-            r = (
-                self._room_code.setdefault(data["room"], len(self._room_code))
-                if "room" in data
-                else -1
-            )
-            lk = (
-                self._link_code.setdefault(data["link_id"], len(self._link_code))
-                if "link_id" in data
-                else -1
-            )
-            for a, b in ((u, v), (v, u)):
-                src.append(self.index[a])
-                dst.append(self.index[b])
-                time_s.append(max(data["time_s"], FREE_EDGE_S))
-                length_m.append(data["length_m"])
-                room.append(r)
-                kind.append(data["kind"])
-                link.append(lk)
-        order = np.lexsort((np.asarray(dst, dtype=np.int64), np.asarray(src, dtype=np.int64)))
-        self._src = np.asarray(src, dtype=np.int64)[order]
-        self._dst = np.asarray(dst, dtype=np.int64)[order]
-        self._time = np.asarray(time_s, dtype=float)[order]
-        self._length = np.asarray(length_m, dtype=float)[order]
-        self._edge_room = np.asarray(room, dtype=np.int64)[order]
-        self._edge_link = np.asarray(link, dtype=np.int64)[order]
-        kinds = np.asarray(kind, dtype=object)[order]
-        self._stair_edge = np.isin(kinds, ["stair"])
+        self._room_code: dict[str, int] = {r: i for i, r in enumerate(compiled.room_ids)}
+        self._link_code: dict[str, int] = {k: i for i, k in enumerate(compiled.link_ids)}
+        self._src = compiled.src
+        self._dst = compiled.dst
+        self._time = compiled.time_s
+        self._length = compiled.length_m
+        self._edge_room = compiled.edge_room
+        self._edge_link = compiled.edge_link
+        self._stair_edge = compiled.stair_edge
         n = len(nodes)
         self._indptr = np.searchsorted(self._src, np.arange(n + 1)).astype(np.int32)
         self._indices = self._dst.astype(np.int32)

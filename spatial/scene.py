@@ -9,11 +9,12 @@ Y-up, IFC is Z-up: vertices are written as ``(x, z, -y)``, so a viewer's
 
 from __future__ import annotations
 
+import json
+import struct
 from collections.abc import Iterable, Mapping
 
 import numpy as np
-import trimesh
-from trimesh.visual.material import PBRMaterial
+import numpy.typing as npt
 
 from spatial.mesh import ElementMesh
 
@@ -36,6 +37,10 @@ CLASS_COLOURS: tuple[tuple[str, tuple[int, int, int, int]], ...] = (
     ("IfcUnitaryEquipment", (240, 150, 40, 255)),
 )
 DEFAULT_COLOUR = (200, 200, 200, 255)
+#: GLB container magic and chunk types (glTF 2.0, section 4.4).
+GLB_MAGIC = 0x46546C67  # "glTF"
+GLB_CHUNK_JSON = 0x4E4F534A  # "JSON"
+GLB_CHUNK_BIN = 0x004E4942  # "BIN\0"
 #: Z-up (IFC) to Y-up (glTF).
 Z_UP_TO_Y_UP = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]]).T
 
@@ -54,6 +59,12 @@ def build_glb(
 ) -> bytes:
     """GLB bytes of the scene.
 
+    The binary chunk holds every index in one buffer view and every vertex
+    in another, assembled with a handful of numpy calls; each element is one
+    node, one mesh and two accessors into those views (no Python object per
+    vertex or face, no trimesh scene), so a 20,000-element building is
+    written in well under a second.
+
     Parameters
     ----------
     meshes
@@ -61,48 +72,141 @@ def build_glb(
     storey_names
         Storey GlobalId to name, in the order the storeys should appear.
     """
-    scene = trimesh.Scene()
-    scene.metadata["storeys"] = [{"global_id": k, "name": v} for k, v in storey_names.items()]
-    groups: dict[str, str] = {}
-    materials: dict[tuple[int, int, int, int], PBRMaterial] = {}
-
-    def group_of(storey_id: str | None) -> str:
-        key = storey_id or "unplaced"
-        if key not in groups:
-            name = f"storey:{key}"
-            scene.graph.update(frame_to=name, frame_from=scene.graph.base_frame)
-            groups[key] = name
-        return groups[key]
-
-    for name in storey_names:
-        group_of(name)
-    for storey_id, mesh in meshes:
-        if mesh.is_empty:
-            continue
-        colour = class_colour(mesh.ifc_class)
-        if colour not in materials:
-            materials[colour] = PBRMaterial(
-                baseColorFactor=colour,
-                alphaMode="BLEND" if colour[3] < 255 else "OPAQUE",
-                doubleSided=colour[3] < 255,
-                metallicFactor=0.0,
-                roughnessFactor=0.9,
-            )
-        body = trimesh.Trimesh(
-            vertices=mesh.vertices @ Z_UP_TO_Y_UP,
-            faces=mesh.faces,
-            process=False,
-            visual=trimesh.visual.TextureVisuals(material=materials[colour]),
-            metadata={
-                "global_id": mesh.global_id,
-                "ifc_class": mesh.ifc_class,
-                "storey": storey_id,
+    items = [(storey_id, mesh) for storey_id, mesh in meshes if not mesh.is_empty]
+    keys = dict.fromkeys([*storey_names, *((s or "unplaced") for s, _ in items)])
+    # Group nodes come first, then one node per element.
+    groups: dict[str, list[int]] = {key: [] for key in keys}
+    for number, (storey_id, _) in enumerate(items):
+        groups[storey_id or "unplaced"].append(len(groups) + number)
+    colours: dict[tuple[int, int, int, int], int] = {}
+    material_of = [colours.setdefault(class_colour(m.ifc_class), len(colours)) for _, m in items]
+    # Elements of one shape (a door type, a standard wall) share an index
+    # accessor: their faces are written once.
+    shared: dict[bytes, int] = {}
+    faces: list[npt.NDArray[np.int32]] = []
+    index_accessor = []
+    for _, mesh in items:
+        index_accessor.append(shared.setdefault(mesh.faces.tobytes(), len(faces)))
+        if index_accessor[-1] == len(faces):
+            faces.append(mesh.faces)
+    if items:
+        vertex_counts = np.array([len(m.vertices) for _, m in items])
+        index_counts = np.array([f.size for f in faces])
+        positions = (np.concatenate([m.vertices for _, m in items]) @ Z_UP_TO_Y_UP).astype("<f4")
+        indices = np.concatenate([f.ravel() for f in faces]).astype("<u4")
+        vertex_starts = np.concatenate(([0], np.cumsum(vertex_counts)[:-1]))
+        index_starts = np.concatenate(([0], np.cumsum(index_counts)[:-1]))
+        low = np.minimum.reduceat(positions, vertex_starts).tolist()
+        high = np.maximum.reduceat(positions, vertex_starts).tolist()
+        top = np.maximum.reduceat(indices, index_starts).tolist()
+        bottom = np.minimum.reduceat(indices, index_starts).tolist()
+    else:
+        vertex_counts = index_counts = vertex_starts = index_starts = np.zeros(0, dtype=int)
+        positions, indices = np.zeros((0, 3), "<f4"), np.zeros(0, "<u4")
+        low = high = top = bottom = []
+    index_bytes = indices.tobytes()
+    position_bytes = positions.tobytes()
+    accessors: list[dict[str, object]] = [
+        {
+            "bufferView": 0,
+            "byteOffset": int(index_starts[number]) * 4,
+            "componentType": 5125,  # UNSIGNED_INT
+            "count": int(index_counts[number]),
+            "type": "SCALAR",
+            "max": [top[number]],
+            "min": [bottom[number]],
+        }
+        for number in range(len(faces))
+    ]
+    mesh_docs: list[dict[str, object]] = []
+    for number, (storey_id, mesh) in enumerate(items):
+        accessors.append(
+            {
+                "bufferView": 1,
+                "byteOffset": int(vertex_starts[number]) * 12,
+                "componentType": 5126,  # FLOAT
+                "count": int(vertex_counts[number]),
+                "type": "VEC3",
+                "max": high[number],
+                "min": low[number],
+            }
+        )
+        mesh_docs.append(
+            {
+                "name": mesh.global_id,
+                "extras": {
+                    "global_id": mesh.global_id,
+                    "ifc_class": mesh.ifc_class,
+                    "storey": storey_id,
+                },
+                "primitives": [
+                    {
+                        "attributes": {"POSITION": len(faces) + number},
+                        "indices": index_accessor[number],
+                        "mode": 4,  # TRIANGLES
+                        "material": material_of[number],
+                    }
+                ],
+            }
+        )
+    group_nodes: list[dict[str, object]] = [
+        {"name": f"storey:{key}", **({"children": children} if children else {})}
+        for key, children in groups.items()
+    ]
+    mesh_nodes = [{"name": m.global_id, "mesh": number} for number, (_, m) in enumerate(items)]
+    document = {
+        "asset": {"version": "2.0", "generator": "bim-twin spatial.scene"},
+        "scene": 0,
+        "scenes": [
+            {
+                "nodes": list(range(len(groups))),
+                "extras": {
+                    "storeys": [{"global_id": k, "name": v} for k, v in storey_names.items()]
+                },
+            }
+        ],
+        "nodes": group_nodes + mesh_nodes,
+        "meshes": mesh_docs,
+        "materials": [_material(colour) for colour in colours],
+        "accessors": accessors,
+        "bufferViews": [
+            {"buffer": 0, "byteOffset": 0, "byteLength": len(index_bytes), "target": 34963},
+            {
+                "buffer": 0,
+                "byteOffset": len(index_bytes),
+                "byteLength": len(position_bytes),
+                "byteStride": 12,
+                "target": 34962,
             },
-        )
-        scene.add_geometry(
-            body,
-            node_name=mesh.global_id,
-            geom_name=mesh.global_id,
-            parent_node_name=group_of(storey_id),
-        )
-    return bytes(trimesh.exchange.gltf.export_glb(scene, include_normals=False))
+        ],
+        "buffers": [{"byteLength": len(index_bytes) + len(position_bytes)}],
+    }
+    if not items:
+        for key in ("meshes", "accessors", "bufferViews", "buffers", "materials"):
+            document.pop(key)
+    return _glb(document, index_bytes + position_bytes)
+
+
+def _material(colour: tuple[int, int, int, int]) -> dict[str, object]:
+    """A PBR material of an RGBA (0-255) colour; translucent ones blend and show both sides."""
+    translucent = colour[3] < 255
+    return {
+        "pbrMetallicRoughness": {
+            "baseColorFactor": [c / 255.0 for c in colour],
+            "metallicFactor": 0.0,
+            "roughnessFactor": 0.9,
+        },
+        "alphaMode": "BLEND" if translucent else "OPAQUE",
+        "doubleSided": translucent,
+    }
+
+
+def _glb(document: Mapping[str, object], binary: bytes) -> bytes:
+    """The GLB container: header, JSON chunk (space-padded), BIN chunk (zero-padded)."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 4)
+    chunks = struct.pack("<II", len(text), GLB_CHUNK_JSON) + text
+    if binary:
+        binary += b"\0" * (-len(binary) % 4)
+        chunks += struct.pack("<II", len(binary), GLB_CHUNK_BIN) + binary
+    return struct.pack("<III", GLB_MAGIC, 2, 12 + len(chunks)) + chunks

@@ -1,8 +1,9 @@
-"""Building records to and from JSON-ready dicts (the on-disk cache format).
+"""Building records and navigation graphs to and from JSON-ready dicts (the
+on-disk cache format).
 
 Geometry is stored as hex WKB (exact, compact, and parsed by shapely in one
-vectorised call); everything else as plain JSON values. No pickle: a cache
-file is data, never code.
+vectorised call); everything else as plain JSON values (floats round-trip
+exactly through JSON). No pickle: a cache file is data, never code.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, fields
 from typing import Any
 
+import networkx as nx
 import shapely
 
 from spatial.errors import SerializationError
@@ -26,8 +28,8 @@ from spatial.records import (
     Zone,
 )
 
-#: Bumped whenever the shape of the stored records changes.
-FORMAT_VERSION = 2
+#: Bumped whenever the shape of the stored records or graph changes.
+FORMAT_VERSION = 3
 
 _GEOMETRY_FIELDS = {"footprint", "opening", "plan"}
 _TUPLE_FIELDS = {
@@ -114,3 +116,39 @@ def _restore(cls: type, data: Mapping[str, Any]) -> Any:
         if values[name] is not None:
             values[name] = tuple(values[name])
     return cls(**values)
+
+
+def graph_to_dict(graph: nx.Graph) -> dict[str, Any]:
+    """A JSON-ready dict of a navigation graph (nodes and edges in the graph's
+    order, with their attributes); inverse of :func:`graph_from_dict`. The
+    building in ``graph.graph`` is stored apart (:func:`building_to_dict`)."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "nodes": [[node, data] for node, data in graph.nodes(data=True)],
+        "edges": [[u, v, data] for u, v, data in graph.edges(data=True)],
+    }
+
+
+def graph_from_dict(data: Mapping[str, Any], building: Building) -> nx.Graph:
+    """Rebuild a navigation graph of ``building`` from :func:`graph_to_dict` output.
+
+    Raises :class:`SerializationError` for another format version or a
+    malformed document.
+    """
+    if data.get("format_version") != FORMAT_VERSION:
+        raise SerializationError(
+            f"stored graph has format {data.get('format_version')!r}, expected {FORMAT_VERSION}"
+        )
+    graph = nx.Graph(building=building)
+    try:
+        for _, attributes in data["nodes"]:
+            if attributes.get("pos") is not None:
+                attributes["pos"] = tuple(attributes["pos"])
+        for _, _, attributes in data["edges"]:
+            if "path" in attributes:
+                attributes["path"] = tuple(tuple(p) for p in attributes["path"])
+        graph.add_nodes_from((node, attributes) for node, attributes in data["nodes"])
+        graph.add_edges_from((u, v, attributes) for u, v, attributes in data["edges"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SerializationError(f"malformed stored graph: {exc}") from exc
+    return graph

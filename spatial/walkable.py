@@ -22,17 +22,13 @@ from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.polygon import orient
 from shapely.ops import nearest_points
 
+from spatial.constants import (
+    CLEARANCE_M,
+    FALLBACK_CLEARANCES_M,
+    SIMPLIFY_M,
+    VISIBILITY_EPS_M,
+)
 from spatial.records import Footprint
-
-#: How far (m) walks keep off walls: half a shoulder width.
-CLEARANCE_M = 0.3
-#: Smaller clearances (m) tried in turn for rooms too narrow for the full one.
-FALLBACK_CLEARANCES_M = (0.15, 0.05)
-#: Visibility is tested against the walk area grown by this much (m), so
-#: that segments running along its edge or through its corners count.
-VISIBILITY_EPS_M = 1e-6
-#: Footprint vertices closer than this (m) are merged before corners are found.
-SIMPLIFY_M = 0.02
 
 XY = tuple[float, float]
 

@@ -16,9 +16,10 @@ from datetime import time as dt_time
 
 from twin.buildings.registry import BuildingRegistry
 from twin.devices.events import EventBus
+from twin.devices.hub import DeviceService
+from twin.devices.mqtt.broker import broker_from_settings
 from twin.devices.mqtt.ingest import MqttIngest
 from twin.devices.patrol import load_patrol_rules
-from twin.devices.service import DeviceService
 from twin.energy.calendar import WorkingTime, load_calendar
 from twin.energy.config import load_energy_data
 from twin.energy.service import EnergyService
@@ -86,10 +87,11 @@ class Twin:
         # the p99 of publish-to-SSE latency.
         gc.freeze()
         self._ticker.start()
-        if self.settings.mqtt_url:
+        broker = broker_from_settings(self.settings)
+        if broker is not None:
             self.mqtt = MqttIngest(
                 self.devices,
-                self.settings.mqtt_url,
+                broker,
                 share_group=self.settings.mqtt_share_group,
                 client_id=self.settings.mqtt_client_id,
                 session_expiry_s=self.settings.mqtt_session_expiry_s,
@@ -111,7 +113,7 @@ class Twin:
     def mqtt_status(self) -> str:
         if self.mqtt is None:
             return "off (TWIN_MQTT_URL not set)"
-        return f"subscribed to {self.mqtt.topic}" if self.mqtt.subscribed else "connecting"
+        return self.mqtt.status
 
     def _tick(self) -> None:
         next_patrol = 0.0

@@ -13,10 +13,17 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, Field
 
 from api.deps import QueriesDep, TwinDep
 from api.errors import problem_responses
+from api.schemas.energy import (
+    AnomalyOut,
+    EnergyIntensityOut,
+    EnergyOut,
+    EnergyQuotasOut,
+    EnergySeriesOut,
+)
+from api.schemas.media import XLSX, file_responses
 from api.security import Principal, require
 from twin.energy.analysis import GROUP_BY, Site
 from twin.energy.service import EnergyService
@@ -28,63 +35,6 @@ AlarmsWrite = Annotated[Principal, Depends(require("alarms:write"))]
 FROM = Query(alias="from", description="ISO 8601 with offset, a whole hour")
 TO = Query(alias="to", description="ISO 8601 with offset, a whole hour (exclusive)")
 Medium = Literal["electricity", "water", "gas", "heat"]
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class EnergyRow(BaseModel):
-    """One group: consumption in the medium's unit, per m² of usable area, per
-    person allocated on the range's last day, in and out of working hours."""
-
-    key: str
-    consumption: float
-    per_m2: float | None
-    per_person: float | None
-    working_hours: float
-    non_working_hours: float
-    area_m2: float
-    persons: int
-    kgce: float
-    co2_kg: float
-    cost: float | None
-    label: str | None = Field(None, description="by=room: the room's number and name")
-    storey: str | None = Field(None, description="by=room: the room's storey")
-
-
-class MeterLoss(BaseModel):
-    meter: str
-    consumption: float
-    sub_meters: float
-    loss: float
-    loss_share: float | None
-
-
-class EnergyOut(BaseModel):
-    """Consumption of ``medium`` over ``[from, to)`` grouped ``by``; ``total`` is what
-    the top-level meters counted, ``unmetered`` parents less their sub-meters."""
-
-    model_config = {"populate_by_name": True}
-
-    building: str
-    by: str
-    from_: str = Field(alias="from")
-    to: str
-    medium: str
-    unit: str
-    rows: list[EnergyRow]
-    total: float
-    unmetered: float
-    unmetered_by_meter: list[MeterLoss]
-    working_hours: float
-    non_working_hours: float
-    per_m2: float | None
-    per_person: float | None
-    kgce: float
-    co2_kg: float
-    cost: float | None
-    currency: str
-    persons_on: str
-    meters: int
-    warnings: list[str]
 
 
 def _energy(twin: TwinDep) -> EnergyService:
@@ -101,11 +51,7 @@ def _site(building_id: str, queries: QueriesDep, energy: EnergyDep) -> Site:
 SiteDep = Annotated[Site, Depends(_site)]
 
 
-@router.get(
-    "/buildings/{building_id}/energy",
-    response_model=EnergyOut,
-    response_model_by_alias=True,
-)
+@router.get("/buildings/{building_id}/energy", response_model=EnergyOut)
 def get_energy(
     _: EnergyRead,
     site: SiteDep,
@@ -119,8 +65,8 @@ def get_energy(
     return energy.consumption(site, by=by, start=start, end=end, medium=medium)  # type: ignore[arg-type]
 
 
-@router.get("/buildings/{building_id}/energy/series")
-def get_series(
+@router.get("/buildings/{building_id}/energy/series", response_model=EnergySeriesOut)
+def get_energy_series(
     _: EnergyRead,
     site: SiteDep,
     energy: EnergyDep,
@@ -133,8 +79,8 @@ def get_series(
     return energy.series(site, start=start, end=end, medium=medium, period=period)
 
 
-@router.get("/buildings/{building_id}/energy/intensity")
-def get_intensity(
+@router.get("/buildings/{building_id}/energy/intensity", response_model=EnergyIntensityOut)
+def get_energy_intensity(
     _: EnergyRead,
     site: SiteDep,
     energy: EnergyDep,
@@ -146,16 +92,16 @@ def get_intensity(
     return energy.intensity(site, start=start, end=end, medium=medium)
 
 
-@router.get("/buildings/{building_id}/energy/quotas")
-def get_quotas(
+@router.get("/buildings/{building_id}/energy/quotas", response_model=EnergyQuotasOut)
+def get_energy_quotas(
     _: EnergyRead, site: SiteDep, energy: EnergyDep, as_of: datetime | None = None
 ) -> dict[str, Any]:
     """Each organisation's annual quotas against the year to date and its projection."""
     return energy.quotas(site, as_of=as_of)
 
 
-@router.get("/buildings/{building_id}/energy/anomalies")
-def get_anomalies(
+@router.get("/buildings/{building_id}/energy/anomalies", response_model=list[AnomalyOut])
+def list_energy_anomalies(
     _: EnergyRead, site: SiteDep, energy: EnergyDep, day: date
 ) -> list[dict[str, Any]]:
     """Anomalies of a local day: night/holiday use, jumps, sub-meters above their parent."""
@@ -163,8 +109,8 @@ def get_anomalies(
     return [a.to_dict(labels) for a in energy.anomalies(site, day)]
 
 
-@router.post("/buildings/{building_id}/energy/anomalies/raise")
-def raise_anomalies(
+@router.post("/buildings/{building_id}/energy/anomalies/raise", response_model=list[AnomalyOut])
+def raise_energy_anomalies(
     _: AlarmsWrite, site: SiteDep, energy: EnergyDep, day: date
 ) -> list[dict[str, Any]]:
     """Raise the day's anomalies as alarms now (the twin does this every night)."""
@@ -175,9 +121,9 @@ def raise_anomalies(
 @router.get(
     "/buildings/{building_id}/energy/report.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+    responses=file_responses(XLSX, "The monthly energy report (XLSX)"),
 )
-def get_report(
+def get_energy_report(
     _: EnergyRead,
     site: SiteDep,
     energy: EnergyDep,
@@ -188,6 +134,6 @@ def get_report(
     name = f"energy-{site.building_id}-{month}.xlsx"
     return Response(
         body,
-        media_type=XLSX_MEDIA_TYPE,
+        media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -3,57 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DevicesDep
+from api.schemas.devices import IngestAnswer, ReadingsBatch, RejectionsOut
 from api.security import ForbiddenError, PrincipalDep
-from twin.devices.errors import MalformedPayloadError
-from twin.devices.pipeline import MALFORMED, NOT_JSON
-from twin.devices.service import DeviceService
+from twin.devices.ingestion import MAX_BATCH_READINGS
 
 router = APIRouter(tags=["readings"])
-
-
-class ReadingIn(BaseModel):
-    """One reading (documentation of the body; items are checked one by one by the twin)."""
-
-    device_id: str
-    ts: str = Field(description="ISO-8601 time with a UTC offset, e.g. 2026-11-25T08:00:00Z")
-    values: dict[str, float | bool] = Field(description="point name → value in the point's unit")
-
-
-class ReadingsBatch(BaseModel):
-    readings: list[ReadingIn]
-
-
-class IngestAnswer(BaseModel):
-    accepted: int
-    rejected: dict[str, int] = Field(description="rejected readings per reason")
-    rejected_total: int
-
-
-def _ingest(service: DeviceService, body: bytes, building_id: str | None) -> Any:
-    # Parsing and checking thousands of readings is CPU work: off the event loop.
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        service.count_rejection(NOT_JSON)
-        raise MalformedPayloadError("the body is not JSON") from None
-    items = document.get("readings") if isinstance(document, dict) else None
-    if not isinstance(items, list):
-        service.count_rejection(MALFORMED)
-        raise MalformedPayloadError('the body must be {"readings": [...]}')
-    return service.ingest(items, building_id=building_id)
 
 
 @router.post(
     "/readings",
     response_model=IngestAnswer,
+    summary="Ingest a batch of readings",
+    description=(
+        f"At most {MAX_BATCH_READINGS:,} readings (a longer batch is a 413 problem and "
+        "nothing of it is applied). Each reading is checked on its own (unknown device or "
+        "point, value out of range, time from the future or out of order, duplicate, "
+        "malformed): a bad one is rejected and listed in `errors` with its index and "
+        "reason, the good ones are applied. The answer is sent once the accepted readings "
+        "are stored. With `building` (implied for a key scoped to one building), readings "
+        "of other buildings' devices are rejected."
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -73,25 +47,25 @@ async def post_readings(
     principal: PrincipalDep,
     building: str | None = None,
 ) -> IngestAnswer:
-    """Ingest a batch of readings (hundreds to thousands).
-
-    Each reading is accepted or rejected on its own (unknown device or point,
-    value out of range, time from the future or out of order, duplicate,
-    malformed); the answer counts both. It is sent once the accepted readings
-    are stored. With ``building`` (implied for a key scoped to one building),
-    readings of other buildings' devices are rejected.
-    """
     if building is None and principal.buildings:
         if len(principal.buildings) != 1:
             raise ForbiddenError("a key for several buildings must name one: ?building=ID")
         (building,) = principal.buildings
-    report = await run_in_threadpool(_ingest, service, await request.body(), building)
+    # Parsing and checking thousands of readings is CPU work: off the event loop.
+    body = await request.body()
+    report = await run_in_threadpool(lambda: service.ingest_body(body, building_id=building))
     if report.durable is not None:
         await asyncio.wrap_future(report.durable)
     return IngestAnswer(**report.as_dict())
 
 
 @router.get("/readings/rejections")
-def get_rejections(service: DevicesDep) -> dict[str, Any]:
-    """Readings rejected per reason since the service started, and the accepted count."""
-    return {"accepted": service.counters.accepted, "rejected": service.rejections()}
+def get_rejections(
+    service: DevicesDep, principal: PrincipalDep, building: str | None = None
+) -> RejectionsOut:
+    """Readings accepted, and rejected per reason, since the service started: in total
+    and ``by_building``, over the caller's buildings (or ``building``). Rejections that
+    named no known building count only for keys of every building."""
+    principal.check_building(building)
+    buildings = {building} if building else principal.buildings or None
+    return RejectionsOut.model_validate(service.counters.snapshot(buildings))

@@ -17,7 +17,7 @@ from twin.access.keys import KeyStore
 from twin.buildings.registry import BuildingRegistry
 from twin.demo.allocations import generate_allocations
 from twin.demo.simulator import template_rows
-from twin.devices.service import DeviceService
+from twin.devices.hub import DeviceService
 from twin.housing.allocations.export import to_csv_bytes
 from twin.settings import Settings
 from twin.store.db import engine_for

@@ -116,3 +116,15 @@ def test_office_a_pdf_has_a_page_per_storey_with_rooms(tmp_path, artifacts_dir) 
     result = run_twin("plan", str(model), "--storey", "all", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) == 3  # cover, Level 1, Level 2
+
+
+def test_one_storey_as_dxf(demo, tmp_path) -> None:
+    import ezdxf
+
+    _, path, _ = demo
+    out = tmp_path / "f01.dxf"
+    result = run_twin("plan", str(path), "--storey", "F01", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    doc = ezdxf.readfile(out)
+    rooms = [e for e in doc.modelspace().query("LWPOLYLINE") if e.dxf.layer.startswith("ROOM-")]
+    assert len(rooms) == 20

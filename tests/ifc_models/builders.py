@@ -13,6 +13,11 @@ The plan (metres, world XY), one storey at z = 0 unless asked for more::
 Room A holds a sensor contained in the space; room B a terminal contained
 only in the storey (found by geometry); one more terminal stands outside the
 building (unlocated) and a pipe segment is network, not equipment.
+
+``without_storey=True`` writes the same plan the way AutoCAD Architecture
+exports it: no IfcBuildingStorey at all, rooms aggregated and doors, walls
+and equipment contained directly in the IfcBuilding, which is placed at
+:data:`BUILDING_ELEVATION`.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ ROOM_A = ((0.0, 0.0), (4.0, 0.0), (4.0, 3.0), (0.0, 3.0))
 ROOM_B = ((4.2, 0.0), (8.2, 0.0), (8.2, 3.0), (4.2, 3.0))
 ROOM_HEIGHT = 2.8
 STOREY_HEIGHT = 3.2
+#: World Z (m) of the IfcBuilding of a model written ``without_storey``.
+BUILDING_ELEVATION = 1.5
 
 
 @dataclass(frozen=True)
@@ -52,14 +59,19 @@ def build_two_rooms(
     units: str = "m",
     storeys: int = 1,
     upper_elevation_attribute: bool = True,
+    without_storey: bool = False,
 ) -> Built:
     """Write the two-room model to ``path`` and return its GlobalIds.
 
     ``units="mm"`` writes every length in millimetres. With ``storeys=2`` an
     upper storey with the same two rooms sits at :data:`STOREY_HEIGHT`; with
     ``upper_elevation_attribute=False`` that storey has no ``Elevation`` and
-    its placement is at z = 0, so its level must come from its rooms.
+    its placement is at z = 0, so its level must come from its rooms. With
+    ``without_storey=True`` (one level only) the IfcBuilding holds everything
+    and ``Built.storeys`` names the building.
     """
+    if without_storey and storeys != 1:
+        raise ValueError("a model without storeys has exactly one level")
     scale = 1000.0 if units == "mm" else 1.0
     f = ifcopenshell.api.run("project.create_file", version=schema)
     if schema == "IFC2X3":
@@ -110,19 +122,24 @@ def build_two_rooms(
 
     storey_ids: list[str] = []
     first: dict[str, str] = {}
+    if without_storey:
+        place(building, 0.0, 0.0, BUILDING_ELEVATION)
     for level in range(storeys):
-        z = level * STOREY_HEIGHT
-        storey = ifcopenshell.api.run(
-            "root.create_entity", f, ifc_class="IfcBuildingStorey", name=f"Level {level}"
-        )
-        ifcopenshell.api.run(
-            "aggregate.assign_object", f, products=[storey], relating_object=building
-        )
-        if level == 0 or upper_elevation_attribute:
-            storey.Elevation = z * scale
-            place(storey, 0.0, 0.0, z)
+        z = level * STOREY_HEIGHT + (BUILDING_ELEVATION if without_storey else 0.0)
+        if without_storey:
+            storey = building
         else:
-            place(storey, 0.0, 0.0, 0.0)
+            storey = ifcopenshell.api.run(
+                "root.create_entity", f, ifc_class="IfcBuildingStorey", name=f"Level {level}"
+            )
+            ifcopenshell.api.run(
+                "aggregate.assign_object", f, products=[storey], relating_object=building
+            )
+            if level == 0 or upper_elevation_attribute:
+                storey.Elevation = z * scale
+                place(storey, 0.0, 0.0, z)
+            else:
+                place(storey, 0.0, 0.0, 0.0)
         storey_ids.append(storey.GlobalId)
         rooms = []
         for number, outline in (("01", ROOM_A), ("02", ROOM_B)):

@@ -12,7 +12,7 @@ import ifcopenshell
 import pytest
 import shapely
 
-from ifc_models.read import is_equipment
+from ifc_models.equipment import is_equipment
 from spatial.records import Building
 from tests.conftest import sample_dir, sample_models
 from twin.buildings.ingest import ingest

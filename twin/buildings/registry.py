@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ifc_models.errors import IfcModelError
 from spatial.records import Building
+from twin.buildings.errors import BuildingError
 from twin.buildings.ingest import IngestResult, Progress, ingest
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ BUILDING_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 ALLOWED_SUFFIXES = (".ifc", ".ifczip")
 
 
-class RegistryError(Exception):
+class RegistryError(BuildingError):
     """Base class of building-registry errors."""
 
 
@@ -150,6 +151,23 @@ class BuildingRegistry:
             self.version[building_id] = self.version.get(building_id, 0) + 1
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+
+    def remove_orphans(self) -> list[str]:
+        """Remove model folders no record names and half-written records (what a kill
+        during :meth:`register` leaves); their names. Call only while no registration
+        runs (at start-up, see ``twin.buildings.uploads``)."""
+        if not self.root.is_dir():
+            return []
+        referenced = {self._folder_of(record) for record in self.root.glob("*.json")}
+        removed = []
+        for path in self.root.iterdir():
+            if path.is_dir() and path not in referenced:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+            elif path.is_file() and path.suffix == ".tmp":
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+        return removed
 
     def is_loaded(self, building_id: str) -> bool:
         """Whether the building is in memory (queries answer without reading files)."""

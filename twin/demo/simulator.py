@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from spatial.records import Building, Equipment
 from twin.devices.registry import Device, PointSpec, RegistryRow
 from twin.energy.meters import model_meter_medium
+from twin.errors import TwinError
 
 #: Temperature drift of a ``drift`` fault, °C per second.
 DRIFT_DEGC_PER_S = 0.02
@@ -30,7 +31,7 @@ FAULT_KINDS = ("leak", "fault", "offline", "drift")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_$.-]")
 
 
-class FaultSpecError(ValueError):
+class FaultSpecError(TwinError, ValueError):
     """A ``--fault`` is not ``KIND:DEVICE`` with a known kind."""
 
 
@@ -48,8 +49,8 @@ TEMP = _p(
 )  # fmt: skip
 CO2 = _p("co2", "CO2_Sensor", "ppm", min=0.0, max=10000.0, warn_above=1000.0, alarm_above=1500.0)
 OCCUPANCY = _p("occupancy", "Occupancy_Count_Sensor", "count", min=0.0, max=500.0)
-LEAK = _p("leak", "Leak_Detector_Equipment", "bool", alarm_when=True)
-ENERGY = _p("energy", "Electrical_Meter", "kWh", min=0.0, accumulation="cumulative",
+LEAK = _p("leak", "Leak_Alarm", "bool", alarm_when=True)
+ENERGY = _p("energy", "Electric_Energy_Sensor", "kWh", min=0.0, accumulation="cumulative",
             medium="electricity")  # fmt: skip
 #: The point of a meter on the model, by medium (:func:`twin.energy.meters.model_meter_medium`).
 METER_POINTS = {
@@ -254,7 +255,7 @@ class Simulator:
             return busy
         if brick == "Fault_Status":
             return "fault" in faults
-        if brick == "Leak_Detector_Equipment":
+        if brick == "Leak_Alarm":
             return "leak" in faults
         if brick == "Fan_Speed_Command":
             return float(rnd.randint(1, 3)) if busy else 0.0

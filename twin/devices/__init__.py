@@ -1,3 +1,9 @@
-"""Live devices bound to the model: registry and bindings, ingestion (HTTP and
-MQTT), alarm rules and alarms, heartbeats and patrol, work orders, history and
-energy, and the event bus that SSE streams read."""
+"""Live devices bound to the model.
+
+``hub`` is the facade callers hold (:class:`~twin.devices.hub.DeviceService`);
+behind it, over the shared ``live`` state: ``ingestion`` (HTTP batches and MQTT
+reads, checked by ``pipeline``), ``alarming`` (point levels from ``rules``, the
+``alarms`` lifecycle), ``watch`` (heartbeats and ``patrol`` rules),
+``maintenance`` (``workorders``), ``history`` (stored readings, ``energy``,
+``occupancy``). ``registry`` binds devices to elements, ``store`` persists,
+``events`` is the bus SSE streams read; the MQTT wire code is ``mqtt/``."""

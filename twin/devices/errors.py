@@ -7,8 +7,10 @@ class to a problem-details type in one place (``api/errors.py``).
 
 from __future__ import annotations
 
+from twin.errors import TwinError
 
-class DeviceError(Exception):
+
+class DeviceError(TwinError):
     """Base class of every device-domain error."""
 
 
@@ -62,3 +64,11 @@ class PatrolRulesError(DeviceError, ValueError):
 
 class MalformedPayloadError(DeviceError, ValueError):
     """A whole request body is not the expected JSON document."""
+
+
+class PayloadTooDeepError(MalformedPayloadError):
+    """A body is JSON nested deeper than the parser's bound."""
+
+
+class BatchTooLongError(DeviceError, ValueError):
+    """A batch holds more readings than :data:`twin.devices.ingestion.MAX_BATCH_READINGS`."""

@@ -17,8 +17,10 @@ supplies: room GlobalIds or numbers, a storey, a zone, ``building`` or a
 parent meter's device id, several separated by ``;``) and ``apportion`` (how
 a shared meter is split over the rooms it feeds: ``area``, the default,
 ``equal`` or weights ``0301=2;0302=1``); :mod:`twin.energy.meters` reads them.
-An empty ``global_id`` asks for auto-binding: the device id is matched to an
-element's ``Tag``, then to its Name (equipment first, then rooms).
+``brick_class`` must be a Brick point class and ``unit`` one with a QUDT unit
+(:mod:`twin.exchange.brick`); either wrong is a row error naming the closest
+real ones. An empty ``global_id`` asks for auto-binding: the device id is
+matched to an element's ``Tag``, then to its Name (equipment first, then rooms).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Any, Literal
 
 from spatial.records import Building
 from twin.devices.errors import RegistryFileError
+from twin.exchange.brick import check_point_class, check_unit
 
 #: Fields of one registry row, in file order (the contract).
 REGISTRY_FIELDS = (
@@ -56,15 +59,11 @@ OPTIONAL_FIELDS = ("medium", "kind", "feeds", "apportion")
 #: Heartbeat timeout when the file gives none, seconds.
 DEFAULT_HEARTBEAT_S = 300.0
 #: Brick classes whose readings are energy in kWh (roll-ups read these).
-ENERGY_CLASSES = frozenset(
-    {"Electrical_Meter", "Electrical_Energy_Sensor", "Energy_Sensor", "Energy_Meter"}
-)
+ENERGY_CLASSES = frozenset({"Electric_Energy_Sensor", "Energy_Sensor", "Energy_Usage_Sensor"})
 #: Brick classes of meter points and the medium each measures (``None``: the row says).
 METER_CLASSES: dict[str, str | None] = {
     **dict.fromkeys(ENERGY_CLASSES, "electricity"),
-    "Electric_Energy_Sensor": "electricity",
     "Electrical_Energy_Usage_Sensor": "electricity",
-    "Energy_Usage_Sensor": "electricity",
     "Water_Usage_Sensor": "water",
     "Hot_Water_Usage_Sensor": "water",
     "Natural_Gas_Usage_Sensor": "gas",
@@ -291,7 +290,7 @@ def _parse_row(record: Mapping[str, Any]) -> RegistryRow:
     accumulation = {"counter": "cumulative", "cumulative": "cumulative"}.get(kind or "", kind)
     if accumulation not in (None, "cumulative", "interval"):
         raise ValueError(f"kind must be counter or interval, not {kind!r}")
-    brick_class = _text(record, "brick_class") or "Point"
+    brick_class = check_point_class(_text(record, "brick_class") or "Point")
     medium = _text(record, "medium").lower() or METER_CLASSES.get(brick_class)
     if medium is not None and medium not in MEDIA:
         raise ValueError(f"medium must be one of {', '.join(MEDIA)}, not {medium!r}")
@@ -300,7 +299,7 @@ def _parse_row(record: Mapping[str, Any]) -> RegistryRow:
     point = PointSpec(
         name=name,
         brick_class=brick_class,
-        unit=_text(record, "unit"),
+        unit=check_unit(_text(record, "unit")),
         min=_number(record, "min"),
         max=_number(record, "max"),
         warn_above=_number(record, "warn_above"),

@@ -43,6 +43,7 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -354,9 +355,19 @@ def history(
     point: str | None = None,
     start_us: int | None = None,
     end_us: int | None = None,
+    after: tuple[str, str, int] | None = None,
+    limit: int | None = None,
 ) -> list[tuple[str, str, int, float]]:
-    """History rows of devices, oldest first: ``(device_id, point, ts_us, value)``."""
+    """History rows of devices, oldest first: ``(device_id, point, ts_us, value)``.
+
+    ``after`` (a row's ``(device_id, point, ts_us)``) and ``limit`` read one page:
+    at most ``limit`` rows that sort after that row (keyset pagination).
+    """
     query = select(readings.c.device_id, readings.c.point, readings.c.ts_us, readings.c.value)
+    if after is not None:
+        query = query.where(
+            tuple_(readings.c.device_id, readings.c.point, readings.c.ts_us) > tuple_(*after)
+        )
     if device_ids:
         query = query.where(readings.c.device_id.in_(list(device_ids)))
     if point is not None:
@@ -366,5 +377,7 @@ def history(
     if end_us is not None:
         query = query.where(readings.c.ts_us < end_us)
     query = query.order_by(readings.c.device_id, readings.c.point, readings.c.ts_us)
+    if limit is not None:
+        query = query.limit(limit)
     with engine.connect() as connection:
         return [tuple(r) for r in connection.execute(query)]  # type: ignore[misc]

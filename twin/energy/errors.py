@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from twin.errors import TwinError
 
-class EnergyError(Exception):
+
+class EnergyError(TwinError):
     """Base class of every energy-domain error."""
 
 

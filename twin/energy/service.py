@@ -37,7 +37,7 @@ from twin.housing.allocations.records import Allocation
 from twin.housing.allocations.store import AllocationStore
 
 if TYPE_CHECKING:
-    from twin.devices.service import DeviceService
+    from twin.devices.hub import DeviceService
 
 log = logging.getLogger(__name__)
 

@@ -269,7 +269,17 @@ function onLiveEvent(kind, data) {
     if (data.global_id) state.panel.refreshIf(data.global_id);
   } else if (kind === 'reading' && data.global_id) {
     state.panel.refreshIf(data.global_id);
+  } else if (kind === 'reset') {
+    // Events were lost while disconnected: refetch the live state.
+    refetchLiveState(state.id);
   }
+}
+
+async function refetchLiveState(id) {
+  const [devices] = await Promise.allSettled([api.devices(id), state.alarms.load()]);
+  if (state?.id !== id || devices.status !== 'fulfilled') return;
+  for (const d of devices.value) if (d.global_id) colours.setStatus(d.global_id, d.status);
+  state.alarms.render();
 }
 
 /** Select an element by GlobalId: outline it, show its panel, optionally frame it. */

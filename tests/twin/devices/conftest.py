@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from twin.devices.hub import DeviceService
 from twin.devices.registry import parse_rows
-from twin.devices.service import DeviceService
 from twin.store.db import engine_for
 
 #: A Tuesday morning, 10:00 in Shanghai (working hours).

@@ -15,8 +15,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 from tests.fixtures.services import _wait_port, mosquitto_binary, start_mosquitto, stop
 from tests.twin.devices.conftest import ROWS, FakeClock, make_service
 from twin.devices.mqtt.client import MqttSubscriber
-from twin.devices.mqtt.ingest import MqttIngest, parse_mqtt_url, topic_for
+from twin.devices.mqtt.ingest import MqttIngest, parse_mqtt_url
 from twin.devices.mqtt.publisher import MqttBatchPublisher
+from twin.devices.mqtt.topics import topic_for
 from twin.devices.publish import MqttPublisher
 from twin.devices.registry import parse_rows
 
@@ -216,7 +217,7 @@ def test_a_failed_commit_is_not_acknowledged_and_comes_again(mosquitto):
 
 @pytest.mark.parametrize("url", ["http://x", "mqtt://"])
 def test_bad_broker_urls_are_refused(url):
-    from twin.devices.mqtt.ingest import MqttConfigError
+    from twin.devices.mqtt.broker import MqttConfigError
 
     with pytest.raises(MqttConfigError):
         parse_mqtt_url(url)

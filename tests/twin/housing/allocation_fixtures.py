@@ -12,7 +12,8 @@ from shapely.geometry import box
 from spatial.records import Building, Space, Storey
 from tests.conftest import sample_dir
 
-OFFICE_A = sample_dir() / "Office_A_20110811.ifc"
+SAMPLE_DIR = sample_dir()
+OFFICE_A = SAMPLE_DIR / "Office_A_20110811.ifc"
 
 #: (number, long name, object type, width m, depth m) of the small building's rooms.
 SMALL_ROOMS = (

@@ -65,6 +65,31 @@ WILDCARD_SUBSCRIPTION_AVAILABLE = 0x28
 SUBSCRIPTION_IDENTIFIER_AVAILABLE = 0x29
 SHARED_SUBSCRIPTION_AVAILABLE = 0x2A
 
+#: CONNACK failure reason codes (MQTT 5, 3.2.2.2) in the standard's words.
+CONNACK_REASONS: dict[int, str] = {
+    0x80: "unspecified error",
+    0x81: "malformed packet",
+    0x82: "protocol error",
+    0x83: "implementation specific error",
+    0x84: "unsupported protocol version",
+    0x85: "client identifier not valid",
+    0x86: "bad user name or password",
+    0x87: "not authorized",
+    0x88: "server unavailable",
+    0x89: "server busy",
+    0x8A: "banned",
+    0x8C: "bad authentication method",
+    0x90: "topic name invalid",
+    0x95: "packet too large",
+    0x97: "quota exceeded",
+    0x99: "payload format invalid",
+    0x9A: "retain not supported",
+    0x9B: "QoS not supported",
+    0x9C: "use another server",
+    0x9D: "server moved",
+    0x9F: "connection rate exceeded",
+}
+
 _BYTE, _U16, _U32, _VARINT, _STR, _BIN, _PAIR = range(7)
 PROPERTY_TYPES: dict[int, int] = {
     PAYLOAD_FORMAT_INDICATOR: _BYTE,
@@ -264,8 +289,12 @@ def encode_connect(
     password: str | None = None,
 ) -> bytes:
     """A CONNECT. With ``clean_start`` false and a session expiry the broker keeps the
-    subscription and the unacknowledged QoS 1 messages while the client is away."""
-    flags = (0x02 if clean_start else 0) | (0x80 if username else 0) | (0x40 if password else 0)
+    subscription and the unacknowledged QoS 1 messages while the client is away.
+
+    ``username`` and ``password`` set their flags (3.1.2.8-9) and follow the client id
+    in the payload; an empty password is sent as one (``None`` sends none)."""
+    flags = 0x02 if clean_start else 0
+    flags |= (0x80 if username else 0) | (0x40 if password is not None else 0)
     properties: dict[int, Any] = {}
     if session_expiry_s:
         properties[SESSION_EXPIRY_INTERVAL] = session_expiry_s
@@ -280,7 +309,7 @@ def encode_connect(
     )
     if username:
         body += encode_string(username)
-    if password:
+    if password is not None:
         body += _binary(password.encode())
     return _packet(CONNECT << 4, body)
 

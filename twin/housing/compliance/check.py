@@ -211,7 +211,7 @@ def check_compliance(
 
     Examples
     --------
-    >>> result = check_compliance(building, records, default_standard(), on_date=date.today())
+    >>> result = check_compliance(building, records, default_standard(), on_date=today_utc())
     >>> result.summary["rooms_over"]  # doctest: +SKIP
     """
     rules = rules or RoomTypeRules()

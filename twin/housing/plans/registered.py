@@ -25,16 +25,11 @@ from twin.housing.plans import (
     storey_png,
     storey_svg,
 )
+from twin.housing.plans.dxf import storey_dxf
 
-PlanFormat = Literal["svg", "png", "pdf"]
+PlanFormat = Literal["svg", "png", "pdf", "dxf"]
 PlanColour = Literal["type", "compliance", "occupancy", "live"]
 
-#: Media type of each plan format.
-PLAN_MEDIA_TYPES: dict[str, str] = {
-    "svg": "image/svg+xml",
-    "png": "image/png",
-    "pdf": "application/pdf",
-}
 #: ``storey`` value that asks for every storey (PDF only).
 ALL_STOREYS = "all"
 #: Worse first: the status a room shows when its devices disagree.
@@ -57,7 +52,7 @@ class FloorPlans:
         on_date: date | None = None,
         width_px: int = 2000,
     ) -> bytes:
-        """One storey's plan (``storey`` = name or GlobalId) as SVG, PNG or PDF;
+        """One storey's plan (``storey`` = name or GlobalId) as SVG, PNG, PDF or DXF;
         ``storey="all"`` with ``fmt="pdf"`` gives the plan set with its cover.
 
         Raises
@@ -76,6 +71,10 @@ class FloorPlans:
                 building, colour=colour, inputs=inputs, on_date=on_date, room_types=view.room_types
             )
         level = find_storey(building, storey)
+        if fmt == "dxf":
+            return storey_dxf(
+                building, level, colour=colour, inputs=inputs, room_types=view.room_types
+            )
         if fmt == "svg":
             text = storey_svg(
                 building,

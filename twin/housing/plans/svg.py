@@ -26,6 +26,7 @@ from shapely.geometry.base import BaseGeometry
 from spatial.areas import usable_area
 from spatial.records import Building, Space, Storey
 from spatial.room_types import RoomTypeRules
+from twin import today_utc
 from twin.housing.plans.colours import (
     COLOUR_MODES,
     MODE_TITLES,
@@ -198,7 +199,7 @@ def storey_svg(
         r.space.global_id: room_key(r.space, colour, inputs, types[r.space.global_id])
         for r in layout.rooms
     }
-    return _storey_document(layout, colour, inputs, keys, on_date or date.today())
+    return _storey_document(layout, colour, inputs, keys, on_date or today_utc())
 
 
 def _storey_document(
@@ -510,7 +511,7 @@ def cover_svg(
     storeys = tuple(storeys) if storeys is not None else plan_storeys(building)
     types = _room_types(building, room_types)
     target = sheet(paper)
-    day = on_date or date.today()
+    day = on_date or today_utc()
     W, H = target.width_mm, target.height_mm
     x0 = 25.0
     out = [_header(W, H, f"{building.name} — 平面图 floor plans")]

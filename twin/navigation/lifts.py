@@ -1,9 +1,8 @@
-"""Tie-in with routing: which lifts the devices put out of service.
+"""Which lifts the devices put out of service.
 
 The router (:mod:`spatial.routing`) takes the out-of-service links as a
 constraint; this module works out which lifts a faulty device stands for.
-Routes and rounds to alarms and work orders are resolved in
-:mod:`twin.buildings.queries`.
+:class:`twin.navigation.navigator.Navigator` applies it to every route and round.
 """
 
 from __future__ import annotations
