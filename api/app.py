@@ -29,6 +29,7 @@ from api.routes import (
     buildings,
     compliance,
     devices,
+    energy,
     events,
     exchange,
     heatmaps,
@@ -76,7 +77,8 @@ TAGS = [
     {"name": "buildings", "description": "Registered buildings, model uploads and jobs."},
     {"name": "spaces", "description": "Rooms, elements by GlobalId, search."},
     {"name": "routes", "description": "Walking routes and maintenance rounds."},
-    {"name": "devices", "description": "Device registry, live state, history, energy."},
+    {"name": "devices", "description": "Device registry, live state, history."},
+    {"name": "energy", "description": "Energy: consumption, quotas, anomalies, reports."},
     {"name": "readings", "description": "Batch ingest of device readings."},
     {"name": "alarms", "description": "Alarms: list, acknowledge, clear."},
     {"name": "work orders", "description": "Work orders from alarms."},
@@ -159,6 +161,7 @@ def create_app(
         plans,
         keys,
         meetings,
+        energy,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     domain = {

@@ -60,6 +60,7 @@ from twin.devices.errors import (
     UnknownWorkOrderError,
     WorkOrderTransitionError,
 )
+from twin.energy.errors import EnergyError, EnergyQueryError, MeterConfigError
 from twin.errors import TwinError
 from twin.exchange.errors import BackendMissingError, BcfError, BrickValidationError, ExchangeError
 from twin.housing.allocations.errors import (
@@ -145,6 +146,9 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     BadBookingError: (422, "bad-booking", "Booking request not valid"),
     UnknownBookingError: (404, "unknown-booking", "Unknown booking"),
     MeetingError: (400, "meeting-error", "Meeting request failed"),
+    MeterConfigError: (422, "meter-config", "Meters cannot be resolved"),
+    EnergyQueryError: (400, "bad-energy-query", "Energy query cannot be answered"),
+    EnergyError: (400, "energy-error", "Energy request failed"),
     BadCursorError: (400, "bad-cursor", "Page cursor not valid"),
     StoreError: (400, "store-error", "Request failed"),
     BuildingError: (400, "building-error", "Building request failed"),

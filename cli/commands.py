@@ -6,6 +6,7 @@ from cli import (  # noqa: F401
     demo,
     demo_model,
     devices,
+    energy,
     export,
     ingest,
     keys,

@@ -1,4 +1,4 @@
-"""The twin as one object: registered buildings, the device and meeting services, threads.
+"""The twin as one object: buildings, the device, energy and meeting services, threads.
 
 Entry points (the API's lifespan, ``twin serve``, tests) create one
 :class:`Twin` from settings, :meth:`~Twin.start` it and :meth:`~Twin.stop`
@@ -20,6 +20,9 @@ from twin.devices.hub import DeviceService
 from twin.devices.mqtt.broker import broker_from_settings
 from twin.devices.mqtt.ingest import MqttIngest
 from twin.devices.patrol import load_patrol_rules
+from twin.energy.calendar import WorkingTime, load_calendar
+from twin.energy.config import load_energy_data
+from twin.energy.service import EnergyService
 from twin.meetings.records import MeetingRules
 from twin.meetings.service import MeetingService
 from twin.settings import Settings
@@ -46,6 +49,16 @@ class Twin:
             clock=clock,
             bus=self.bus,
             patrol_rules=rules,
+        )
+        self.energy = EnergyService(
+            self.engine,
+            working=WorkingTime(
+                load_calendar(settings.energy_calendar), self.devices.patrol_rules.working_hours
+            ),
+            data=load_energy_data(settings.energy_factors, settings.energy_quotas),
+            devices=self.devices,
+            buildings=self.buildings.building,
+            clock=clock,
         )
         opens, _, closes = settings.meeting_hours.partition("-")
         self.meetings = MeetingService(
@@ -110,6 +123,7 @@ class Twin:
                 if time.monotonic() >= next_patrol:
                     self.devices.run_patrol()
                     self.meetings.release_no_shows()
+                    self.energy.tick(self.buildings.ids())
                     next_patrol = time.monotonic() + PATROL_EVERY_S
             except Exception:
                 log.exception("periodic device checks failed")

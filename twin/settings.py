@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     ``TWIN_PATROL_RULES``: a patrol rules file.
     ``TWIN_MAX_UPLOAD_MB``: the largest model upload the API accepts.
     ``TWIN_MEETING_*``: meeting rooms' seats per m², no-show release delay,
-    time zone and opening hours.
+    time zone and opening hours. ``TWIN_ENERGY_CALENDAR``, ``TWIN_ENERGY_FACTORS``,
+    ``TWIN_ENERGY_QUOTAS``: the energy domain's holiday calendar, kgce/CO₂
+    factors and quotas (default: the shipped files in ``twin/data/energy``).
     ``TWIN_MAX_READINGS_MB``: the largest ``POST /readings`` body.
     ``TWIN_LISTEN_HOST``: the address the API listens on (``twin serve --host``
     sets it); the API runs open (no key) only on a loopback address.
@@ -77,6 +79,11 @@ class Settings(BaseSettings):
     meeting_timezone: str = "Asia/Shanghai"
     #: Local opening hours of meeting rooms, ``HH:MM-HH:MM``.
     meeting_hours: str = Field(default="07:00-22:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
+
+    #: Holiday calendar, conversion factors and quotas of the energy domain.
+    energy_calendar: Path | None = None
+    energy_factors: Path | None = None
+    energy_quotas: Path | None = None
 
     @property
     def effective_database_url(self) -> str:

@@ -1,18 +1,16 @@
-"""Devices: live state, history, binding, occupancy and energy."""
+"""Devices: live state, history, binding and occupancy (energy: ``api.routes.energy``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import DevicesDep, TwinDep
+from api.deps import DevicesDep
 from api.pages import PAGE_RESPONSE, PageDep, send_page
 from api.schemas.devices import (
     BindingOut,
     DeviceOut,
-    EnergyOut,
     HistoryPoint,
     LiveOccupancyOut,
     PointOut,
@@ -116,23 +114,6 @@ def get_binding(building: str, service: DevicesDep) -> BindingOut:
 def get_occupancy(building: str, service: DevicesDep) -> list[LiveOccupancyOut]:
     """Live occupancy of the rooms that have an occupancy sensor."""
     return [LiveOccupancyOut.model_validate(o) for o in service.occupancy(building).values()]
-
-
-@router.get("/energy")
-def get_energy(
-    building: str,
-    twin: TwinDep,
-    period: Literal["hour", "day", "month"] = "day",
-    level: Literal["device", "room", "storey", "building"] = "building",
-    start: datetime | None = None,
-    end: datetime | None = None,
-) -> list[EnergyOut]:
-    """Energy (kWh) per period and room/storey/building, from the meters' readings."""
-    totals = twin.devices.energy(building, period=period, level=level, start=start, end=end)
-    return [
-        EnergyOut(key=key, period_start=bucket, kwh=round(kwh, 6))
-        for (key, bucket), kwh in sorted(totals.items())
-    ]
 
 
 @router.get("/devices-summary")

@@ -79,14 +79,6 @@ class LiveOccupancyOut(Out):
     ts: datetime
 
 
-class EnergyOut(Out):
-    """Energy used in one period by one device, room, storey or the building."""
-
-    key: str = Field(description="device id, room/storey GlobalId, or the building id")
-    period_start: datetime
-    kwh: float
-
-
 class StatusCounts(Out):
     """Devices in each status."""
 
