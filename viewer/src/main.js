@@ -6,19 +6,14 @@ import './style.css';
 import { AlarmList } from './alarms.js';
 import { api, apiKey, health, setApiKey } from './api.js';
 import { Colours, HEAT_SCALES, MODES } from './colours.js';
-import { HeatTimeline } from './heat.js';
 import { subscribe } from './live.js';
 import { Panel } from './panels.js';
 import { Picker } from './picking.js';
-import { PlanView } from './plan2d.js';
 import { RoutePanel } from './routes.js';
 import { Viewer3D, modelToScene, sceneToModel } from './scene.js';
 import { Search } from './search.js';
 import { StoreyList } from './storeys.js';
 import { LOCALES, preferredLocale, setLocale, t } from './strings.js';
-import { Tools } from './tools.js';
-import { ModelTree } from './tree.js';
-import { WorkOrderList } from './workorders.js';
 
 setLocale(preferredLocale());
 
@@ -187,7 +182,7 @@ async function openBuilding(id) {
     await firstRender;
     hook.firstRenderMs = performance.now();
     hook.timings.frameMs = hook.firstRenderMs - t3;
-    buildTools(id);
+    await buildTools(id);
     hook.timings.firstRenderSinceOpenMs = performance.now() - t0;
     progress(null);
     hook.roomCount = viewer.rooms.length;
@@ -341,9 +336,14 @@ function buildParts(id, storeys, spaces) {
   updateHook();
 }
 
-/** The tools, the model tree, the 2D plan, heat maps and work orders: made once the
- * model is drawn, so the first picture waits for none of them. */
-function buildTools(id) {
+/** The tools, the model tree, the 2D plan, heat maps and work orders: loaded (a
+ * second chunk of the bundle) and made once the model is drawn, so the first
+ * picture waits for none of them. */
+async function buildTools(id) {
+  const [{ ModelTree }, { PlanView }, { Tools }, { HeatTimeline }, { WorkOrderList }] = await Promise.all([
+    import('./tree.js'), import('./plan2d.js'), import('./tools.js'), import('./heat.js'), import('./workorders.js'),
+  ]);
+  if (state?.id !== id) return;
   const tree = new ModelTree($('tree'), viewer, {
     onSelect: (gid) => select(gid, { frame: true }),
     onIsolate: (gids, storey) => {
