@@ -3,7 +3,7 @@
 The session builds ``viewer/dist`` when it is missing (``npm ci && npm run
 build``), registers two buildings in a temporary ``TWIN_DATA_DIR`` (the
 generated demo office with a device registry, and Office_A from the sample
-models), starts ``python -m cli serve`` as a subprocess and opens pages in
+models; the demo's meeting rooms booked for this week), starts ``python -m cli serve`` as a subprocess and opens pages in
 ``/usr/bin/chromium`` through Playwright (no downloaded browser).
 """
 
@@ -97,6 +97,7 @@ def twin_server(viewer_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     _twin(env, "ingest", str(office_a), "--name", "office-a")
     _twin(env, "devices", "template", "--building", "demo", "--out", str(root / "devices.csv"))
     _twin(env, "devices", "load", str(root / "devices.csv"), "--building", "demo")
+    _twin(env, "meetings", "demo-week", "demo")
 
     port = _free_port()
     log = (root / "serve.log").open("w")
