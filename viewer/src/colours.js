@@ -25,7 +25,7 @@ const PALETTE = [
   '#ff9da7', '#9c755f', '#86bcb6', '#8cd17d', '#d37295', '#a0cbe8', '#ffbe7d',
 ];
 const STATUS_RANK = { normal: 1, offline: 2, warning: 3, alarm: 4 };
-export const MODES = ['live', 'compliance', 'department', 'type', 'temperature', 'co2', 'occupancy'];
+export const MODES = ['live', 'compliance', 'department', 'type', 'temperature', 'co2', 'occupancy', 'meetings'];
 /** Heat-map modes: the scale each one is drawn on (fixed, so colours compare over time). */
 export const HEAT_SCALES = {
   temperature: { min: 16, max: 30, unit: '°C', digits: 1, label: 'heatTemperature' },
@@ -64,6 +64,8 @@ export class Colours {
     this.heat = new Map(); // room gid -> value (null: sensor without a reading)
     this.note = '';
     this.roomStatus = new Map();
+    // Modes whose module owns the rooms' colours and legend: mode -> {colour(gid), legend(heading, row)}.
+    this.owners = {};
     this._pending = null;
   }
 
@@ -79,6 +81,7 @@ export class Colours {
       const status = this.status.get(gid);
       return status ? STATUS_COLOURS[status] || NO_DEVICE : NO_DEVICE;
     }
+    if (this.owners[this.mode]) return this.owners[this.mode].colour(gid);
     switch (this.mode) {
       case 'live': {
         const status = this.roomStatus.get(gid);
@@ -149,7 +152,9 @@ export class Colours {
     heading(`${t('modeLive')} · ${t('equipment')}`);
     for (const [status, hex] of Object.entries(STATUS_COLOURS)) row(hex, t(`status${cap(status)}`));
     row(NO_DEVICE, t('statusNoDevice'));
-    if (HEAT_SCALES[this.mode]) {
+    if (this.owners[this.mode]) {
+      this.owners[this.mode].legend(heading, row);
+    } else if (HEAT_SCALES[this.mode]) {
       const scale = HEAT_SCALES[this.mode];
       heading(`${t(scale.label)}${scale.unit ? ` (${scale.unit})` : ''}`);
       const stops = HEAT_RAMP.map((c, i) => `${c} ${Math.round((100 * i) / (HEAT_RAMP.length - 1))}%`).join(',');

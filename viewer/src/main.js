@@ -89,7 +89,7 @@ function setupChrome() {
   const modeSelect = $('colour-mode');
   const names = {
     live: 'modeLive', compliance: 'modeCompliance', department: 'modeDepartment', type: 'modeRoomType',
-    temperature: 'modeTemperature', co2: 'modeCo2', occupancy: 'modeOccupancy',
+    temperature: 'modeTemperature', co2: 'modeCo2', occupancy: 'modeOccupancy', meetings: 'modeMeetings',
   };
   modeSelect.innerHTML = MODES.map((m) => `<option value="${m}">${t(names[m])}</option>`).join('');
   modeSelect.addEventListener('change', () => setColourMode(modeSelect.value));
@@ -151,6 +151,7 @@ async function openBuilding(id) {
   state?.tools?.removeSection();
   state?.tools?.setMeasure(null);
   state?.plan?.close();
+  state?.meetings?.setActive(false);
   hook.ready = false;
   hook.buildingId = id;
   hook.firstRenderMs = null;
@@ -248,6 +249,7 @@ function alarmMarks() {
 async function setColourMode(mode) {
   colours.mode = mode;
   await state?.heat?.setQuantity(HEAT_SCALES[mode] ? mode : null);
+  state?.meetings?.setActive(mode === 'meetings');
   colours.apply();
   if (state?.plan?.visible && state.plan.storey) state.plan.show(state.plan.storey, PLAN_COLOURS[mode] || 'type');
 }
@@ -340,8 +342,8 @@ function buildParts(id, storeys, spaces) {
  * second chunk of the bundle) and made once the model is drawn, so the first
  * picture waits for none of them. */
 async function buildTools(id) {
-  const [{ ModelTree }, { PlanView }, { Tools }, { HeatTimeline }, { WorkOrderList }] = await Promise.all([
-    import('./tree.js'), import('./plan2d.js'), import('./tools.js'), import('./heat.js'), import('./workorders.js'),
+  const [{ ModelTree }, { PlanView }, { Tools }, { HeatTimeline }, { WorkOrderList }, { MeetingPanel }] = await Promise.all([
+    import('./tree.js'), import('./plan2d.js'), import('./tools.js'), import('./heat.js'), import('./workorders.js'), import('./meetings.js'),
   ]);
   if (state?.id !== id) return;
   const tree = new ModelTree($('tree'), viewer, {
@@ -368,7 +370,14 @@ async function buildTools(id) {
   });
   const heat = new HeatTimeline($('timeline'), colours, { buildingId: id });
   const workOrders = new WorkOrderList($('work-orders'), { buildingId: id, currentView: () => currentView(), openView });
-  Object.assign(state, { tree, plan, tools, heat, workOrders });
+  const meetings = new MeetingPanel($('meetings'), colours, {
+    buildingId: id,
+    selection: () => hook.selected,
+    onSelect: (gid) => select(gid, { frame: true }),
+    onRoute: (route, gid) => state.routes.show(route, { from: 'outside', to: gid }),
+  });
+  Object.assign(state, { tree, plan, tools, heat, workOrders, meetings });
+  meetings.setActive(colours.mode === 'meetings');
   tree.build(buildingNames.get(id) || id, state.storeys, state.spaces);
 }
 
@@ -416,9 +425,12 @@ function onLiveEvent(kind, data) {
   } else if (kind === 'work_order') {
     clearTimeout(state.workOrderTimer);
     state.workOrderTimer = setTimeout(() => state.workOrders?.load(), 300);
+  } else if (kind === 'booking') {
+    state.meetings?.onEvent(kind);
   } else if (kind === 'reset') {
     // Events were lost while disconnected: refetch the live state.
     refetchLiveState(state.id);
+    state.meetings?.onEvent(kind);
   }
 }
 
@@ -464,6 +476,7 @@ function select(gid, { frame = false } = {}) {
   state.plan?.highlight(object?.kind === 'room' ? gid : null);
   if (state.plan?.visible && object && state.storeyList.current === null) showPlan();
   state.panel.show(object);
+  state.meetings?.select(hook.selected);
   viewer.requestRender();
 }
 
@@ -500,6 +513,14 @@ Object.assign(hook, {
   },
   colourOf(gid) {
     return viewer.objects.get(gid)?.colour ?? null;
+  },
+  /** A bookable room's status in the meeting-room mode's time (null: not bookable). */
+  meetingStatus(gid) {
+    return state?.meetings ? state.meetings.statusOf(gid) : null;
+  },
+  /** How many times the meeting-room mode has loaded its rooms and bookings. */
+  meetingLoads() {
+    return state?.meetings ? state.meetings.loads : 0;
   },
   roomIds() {
     return viewer.rooms.map((r) => r.global_id);

@@ -201,6 +201,68 @@ const en = {
   statusOpen: 'open',
   statusInProgress: 'in progress',
   statusDone: 'done',
+  // meeting rooms
+  modeMeetings: 'Meeting rooms',
+  meetings: 'Meeting rooms',
+  meetDate: 'Date',
+  meetFrom: 'From',
+  meetTo: 'To',
+  meetNow: 'Now',
+  meetShowingNow: 'Colours show: now',
+  meetShowing: 'Colours show: {when}',
+  meetAttendees: 'Attendees',
+  meetStepFree: 'Step-free (no stairs)',
+  meetEquipment: 'Needs',
+  featureDisplay: 'display',
+  featureVideo: 'video conferencing',
+  featureAudio: 'audio',
+  meetNear: 'Near',
+  meetNearPlaceholder: 'room number or name',
+  meetFind: 'Find a free room',
+  meetNoneFree: 'No free room fits this time.',
+  meetFreeCount: '{n} free room(s)',
+  whyFree: 'free {time}',
+  whySeats: '{seats} seats (≥ {n})',
+  whyStepFree: 'step-free from the entrance',
+  whyWalk: '{m} m walk from {near}',
+  whyFeature: 'has {feature}',
+  whyApproval: 'needs approval',
+  meetPick: 'Select',
+  meetSeats: '{n} seats',
+  meetStepFreeYes: 'step-free',
+  meetStairsOnly: 'stairs only',
+  meetStatusFree: 'free',
+  meetStatusBooked: 'booked',
+  meetStatusPending: 'awaiting approval',
+  meetStatusInUse: 'in use now',
+  meetNotBookable: 'not bookable',
+  meetDay: 'Bookings on {day}',
+  meetDayNone: 'No bookings this day.',
+  stateBooked: 'booked',
+  statePending: 'awaiting approval',
+  stateReleased: 'released (nobody came)',
+  stateCancelled: 'cancelled',
+  stateRejected: 'rejected',
+  meetTitle: 'Title',
+  meetVisitors: 'Visitors (one per line)',
+  meetBook: 'Book {time}',
+  meetBooked: 'Booked {room}, {time}.',
+  meetCancel: 'Cancel',
+  meetCancelConfirm: 'Really cancel?',
+  meetCancelled: 'Cancelled: {room} is free at {time}.',
+  meetClash: '{room} is already booked at {time}: “{title}” by {organiser} (booking {id}).',
+  meetClashUnknown: '{room} is already booked at that time (booking {id}).',
+  meetOverCapacity: '{room} seats {seats}: {n} attendees do not fit.',
+  meetOutsideHours: 'Outside the rooms’ opening hours: {detail}',
+  meetFailed: 'Booking failed: {reason}',
+  meetPickRoom: 'Pick a meeting room in 3D or find a free one.',
+  meetNotARoom: '{room} is not a bookable meeting room.',
+  meetBadTime: 'Choose a date, and an end after the start.',
+  meetVisitorRoute: 'Visitors’ route',
+  meetVisitorPdf: 'Printable route (PDF)',
+  meetIcs: 'Calendar (.ics)',
+  meetVisitorsN: '{n} visitor(s)',
+  meetUntitled: 'meeting',
 };
 
 const zhCN = {
@@ -392,6 +454,68 @@ const zhCN = {
   statusOpen: '待处理',
   statusInProgress: '处理中',
   statusDone: '已完成',
+  // 会议室
+  modeMeetings: '会议室',
+  meetings: '会议室预订',
+  meetDate: '日期',
+  meetFrom: '开始',
+  meetTo: '结束',
+  meetNow: '现在',
+  meetShowingNow: '着色时段：当前',
+  meetShowing: '着色时段：{when}',
+  meetAttendees: '参会人数',
+  meetStepFree: '无障碍通行（不走楼梯）',
+  meetEquipment: '所需设备',
+  featureDisplay: '显示屏/投影',
+  featureVideo: '视频会议',
+  featureAudio: '音响',
+  meetNear: '靠近',
+  meetNearPlaceholder: '房间号或名称',
+  meetFind: '查找空闲会议室',
+  meetNoneFree: '该时段没有符合条件的空闲会议室。',
+  meetFreeCount: '{n} 间空闲',
+  whyFree: '{time} 空闲',
+  whySeats: '{seats} 座（≥ {n} 人）',
+  whyStepFree: '从入口无障碍可达',
+  whyWalk: '距 {near} 步行 {m} m',
+  whyFeature: '配有{feature}',
+  whyApproval: '需审批',
+  meetPick: '选择',
+  meetSeats: '{n} 座',
+  meetStepFreeYes: '无障碍',
+  meetStairsOnly: '仅楼梯可达',
+  meetStatusFree: '空闲',
+  meetStatusBooked: '已预订',
+  meetStatusPending: '待审批',
+  meetStatusInUse: '正在使用',
+  meetNotBookable: '不可预订',
+  meetDay: '{day}的预订',
+  meetDayNone: '当天没有预订。',
+  stateBooked: '已预订',
+  statePending: '待审批',
+  stateReleased: '已释放（无人到场）',
+  stateCancelled: '已取消',
+  stateRejected: '已驳回',
+  meetTitle: '会议主题',
+  meetVisitors: '访客（每行一位）',
+  meetBook: '预订 {time}',
+  meetBooked: '已预订 {room}，{time}。',
+  meetCancel: '取消预订',
+  meetCancelConfirm: '确认取消？',
+  meetCancelled: '已取消，{room} 在 {time} 空闲。',
+  meetClash: '{room} 在 {time} 已被预订：“{title}”，预订人 {organiser}（预订编号 {id}）。',
+  meetClashUnknown: '{room} 该时段已被预订（预订编号 {id}）。',
+  meetOverCapacity: '{room} 只有 {seats} 个座位，容纳不下 {n} 人。',
+  meetOutsideHours: '不在会议室开放时间内：{detail}',
+  meetFailed: '预订失败：{reason}',
+  meetPickRoom: '请在三维视图中点选会议室，或查找空闲会议室。',
+  meetNotARoom: '{room} 不是可预订的会议室。',
+  meetBadTime: '请选择日期，且结束时间须晚于开始时间。',
+  meetVisitorRoute: '访客路线',
+  meetVisitorPdf: '打印访客路线（PDF）',
+  meetIcs: '日历（.ics）',
+  meetVisitorsN: '{n} 位访客',
+  meetUntitled: '会议',
 };
 
 /** The UI languages, in the order the switch lists them. */
@@ -453,6 +577,20 @@ export function fmtDateTime(value) {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return '—';
   return new Intl.DateTimeFormat(active, { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
+}
+
+/** A moment's local clock time, hours and minutes (“10:30”). */
+export function fmtTime(value) {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(active, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+}
+
+/** A moment's local day with its weekday (“12月3日周三”, “Wed, Dec 3”). */
+export function fmtDay(value) {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(active, { weekday: 'short', month: 'short', day: 'numeric' }).format(date);
 }
 
 /** A duration in seconds, short (“5 min”, “3 h”), in the locale. */
