@@ -522,6 +522,11 @@ Object.assign(hook, {
   meetingLoads() {
     return state?.meetings ? state.meetings.loads : 0;
   },
+  /** The time window the meeting-room colours show: [start, end] ISO, or null for now. */
+  meetingWindow() {
+    const shown = state?.meetings?.shown;
+    return shown ? [shown.start.toISOString(), shown.end.toISOString()] : null;
+  },
   roomIds() {
     return viewer.rooms.map((r) => r.global_id);
   },

@@ -53,6 +53,7 @@ export class MeetingPanel {
     this.window = null; // null: now; else {start, end} (Date)
     this.room = null; // the room the panel shows
     this.loads = 0;
+    this.shown = null; // the window the colours show (null: now)
     this.token = 0;
     colours.owners.meetings = { colour: (gid) => this.colour(gid), legend: (heading, row) => this.legend(heading, row) };
     element.hidden = true;
@@ -115,6 +116,7 @@ export class MeetingPanel {
       if (token !== this.token) return;
       this.error = error.message;
     }
+    this.shown = this.window; // what the colours show
     this.colours.apply();
     this.element.querySelector('#meet-window').textContent = this.window ? t('meetShowing', { when: this.whenText(this.window) }) : t('meetShowingNow');
     this.say(this.error ? { error: this.error } : null, { keep: true });
