@@ -73,13 +73,14 @@ export class MeetingPanel {
     this.load();
   }
 
-  /** A room's status in the window: free, booked, pending, in_use; null when not bookable. */
+  /** A room's status in the loaded window: free, booked, pending, in_use; null when not bookable. */
   statusOf(gid) {
     const listing = this.rooms.get(gid);
     if (!listing) return null;
-    if (!this.window) return listing.status === 'booked' && this.holding.get(gid)?.state === 'pending' ? 'pending' : listing.status;
+    const span = this.shown;
+    if (!span) return listing.status === 'booked' && this.holding.get(gid)?.state === 'pending' ? 'pending' : listing.status;
     const now = Date.now();
-    if (listing.occupied && this.window.start <= now && now < this.window.end) return 'in_use';
+    if (listing.occupied && span.start <= now && now < span.end) return 'in_use';
     const booking = this.holding.get(gid);
     if (!booking) return 'free';
     return booking.state === 'pending' ? 'pending' : 'booked';
@@ -90,7 +91,7 @@ export class MeetingPanel {
   }
 
   legend(heading, row) {
-    heading(`${t('modeMeetings')} · ${this.window ? this.whenText(this.window) : t('meetNow')}`);
+    heading(`${t('modeMeetings')} · ${this.shown ? this.whenText(this.shown) : t('meetNow')}`);
     for (const status of ['free', 'booked', 'pending', 'in_use']) row(MEETING_COLOURS[status], t(STATUS_KEYS[status]));
     row(MEETING_COLOURS.not_bookable, t('meetNotBookable'));
   }
@@ -99,7 +100,8 @@ export class MeetingPanel {
   async load() {
     if (!this.active) return;
     const token = ++this.token;
-    const span = this.window || { start: new Date(), end: new Date() };
+    const asked = this.window;
+    const span = asked || { start: new Date(), end: new Date() };
     try {
       const [rooms, held] = await Promise.all([
         api.meetingRooms(this.buildingId),
@@ -109,16 +111,16 @@ export class MeetingPanel {
       this.rooms = new Map(rooms.map((r) => [r.global_id, r]));
       const now = Date.now();
       this.holding = new Map(held.bookings
-        .filter((b) => this.window || Date.parse(b.start) <= now)
+        .filter((b) => asked || Date.parse(b.start) <= now)
         .map((b) => [b.room, b]));
       this.error = null;
     } catch (error) {
       if (token !== this.token) return;
       this.error = error.message;
     }
-    this.shown = this.window; // what the colours show
+    this.shown = asked;
     this.colours.apply();
-    this.element.querySelector('#meet-window').textContent = this.window ? t('meetShowing', { when: this.whenText(this.window) }) : t('meetShowingNow');
+    this.element.querySelector('#meet-window').textContent = this.shown ? t('meetShowing', { when: this.whenText(this.shown) }) : t('meetShowingNow');
     this.say(this.error ? { error: this.error } : null, { keep: true });
     await this.showRoom(this.room, { quiet: true });
     if (token !== this.token) return;
@@ -175,6 +177,7 @@ export class MeetingPanel {
       if (gid) $('meet-near').value = gid;
     });
     $('meet-find').addEventListener('click', () => this.find());
+    $('meet-near').addEventListener('keydown', (e) => e.key === 'Enter' && this.find());
   }
 
   /** The form's time window ({start, end} as Dates), or null when it makes no sense. */
