@@ -22,6 +22,7 @@ ZONE = ZoneInfo("Asia/Shanghai")
 #: Colours of the meeting-room mode (meetings.js).
 FREE = "#3aa35a"
 BOOKED = "#e8590c"
+IN_USE = "#7048e8"
 HOLDING = ("pending", "booked")
 
 
@@ -221,3 +222,32 @@ def test_staff_find_a_free_room_book_it_see_it_booked_clash_and_cancel(
     assert api.get(f"/buildings/demo/bookings/{booking_id}").json()["state"] == "cancelled"
     page.wait_for_selector(item, state="detached")
     assert "已取消" in page.text_content('[data-field="meet-ok"]')
+
+
+def test_a_meeting_room_someone_is_in_turns_in_use_now(journey, twin_server, api):
+    rooms = api.get("/buildings/demo/meeting-rooms").json()
+    room, sensor = next(
+        (r, d["device_id"])
+        for r in rooms
+        for d in api.get(f"/buildings/demo/spaces/{r['global_id']}").json()["devices"]
+        # The room sensors (TS-*) count people too (point `occupancy`).
+        if d["device_id"].startswith("TS-")
+    )
+    page = journey()
+    open_viewer(page, twin_server, "demo")
+    _meeting_mode(page)
+    assert page.evaluate("twinViewer.meetingWindow()") is None  # the colours show now
+    status = page.evaluate("g => twinViewer.meetingStatus(g)", room["global_id"])
+    assert status == room["status"] != "in_use"
+
+    def count(people: int) -> None:
+        now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+        reading = {"device_id": sensor, "ts": now, "values": {"occupancy": people}}
+        answer = api.post("/readings", json={"readings": [reading]})
+        assert answer.status_code == 200 and answer.json()["accepted"] == 1, answer.text
+
+    count(3)
+    page.wait_for_function("g => twinViewer.meetingStatus(g) === 'in_use'", arg=room["global_id"])
+    assert page.evaluate("g => twinViewer.colourOf(g)", room["global_id"]) == IN_USE
+    count(0)
+    page.wait_for_function("g => twinViewer.meetingStatus(g) !== 'in_use'", arg=room["global_id"])

@@ -375,6 +375,7 @@ async function buildTools(id) {
     selection: () => hook.selected,
     onSelect: (gid) => select(gid, { frame: true }),
     onRoute: (route, gid) => state.routes.show(route, { from: 'outside', to: gid }),
+    roomOf: (gid) => viewer.element(gid)?.room ?? null,
   });
   Object.assign(state, { tree, plan, tools, heat, workOrders, meetings });
   meetings.setActive(colours.mode === 'meetings');
@@ -422,6 +423,7 @@ function onLiveEvent(kind, data) {
   } else if (kind === 'reading') {
     if (data.global_id) state.panel.refreshIf(data.global_id);
     state.heat?.onReading();
+    state.meetings?.onReading(data.global_id);
   } else if (kind === 'work_order') {
     clearTimeout(state.workOrderTimer);
     state.workOrderTimer = setTimeout(() => state.workOrders?.load(), 300);

@@ -37,9 +37,10 @@ export class MeetingPanel {
   /**
    * `colours`: the viewer's Colours (this module owns its `meetings` mode);
    * `selection()` the selected GlobalId; `onSelect(gid)` selects a room in 3D;
-   * `onRoute(route, gid)` draws a visitors' route; `onChange()` after each load.
+   * `onRoute(route, gid)` draws a visitors' route; `onChange()` after each load;
+   * `roomOf(gid)` the room a piece of equipment is in.
    */
-  constructor(element, colours, { buildingId, selection, onSelect, onRoute, onChange }) {
+  constructor(element, colours, { buildingId, selection, onSelect, onRoute, onChange, roomOf }) {
     this.element = element;
     this.colours = colours;
     this.buildingId = buildingId;
@@ -47,6 +48,7 @@ export class MeetingPanel {
     this.onSelect = onSelect;
     this.onRoute = onRoute;
     this.onChange = onChange || (() => {});
+    this.roomOf = roomOf || (() => null);
     this.active = false;
     this.rooms = new Map(); // gid -> meeting-room listing (status now)
     this.holding = new Map(); // gid -> booking holding the room in the window
@@ -131,6 +133,16 @@ export class MeetingPanel {
   /** A live event: bookings changed somewhere in the building. */
   onEvent(kind) {
     if (!this.active || (kind !== 'booking' && kind !== 'reset')) return;
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => this.load(), SETTLE_MS);
+  }
+
+  /** A live reading of a device: an occupancy sensor in a bookable room may have
+   * started or ended its use, which matters when the colours show now. */
+  onReading(gid) {
+    if (!this.active || !this.rooms.has(this.roomOf(gid))) return;
+    const now = Date.now();
+    if (this.shown && (now < this.shown.start || now >= this.shown.end)) return;
     clearTimeout(this.settle);
     this.settle = setTimeout(() => this.load(), SETTLE_MS);
   }
