@@ -97,11 +97,16 @@ def _write_xlsx(xlsx: Path, building, result, report, *, with_plans: bool) -> No
     links = None
     try:
         if with_plans:
-            from twin.housing.plans import inputs_from_compliance_report, plan_storeys, plans_pdf
+            from twin.housing.plans import (
+                PlanOptions,
+                inputs_from_compliance_report,
+                plan_storeys,
+                plans_pdf,
+            )
 
             pdf = xlsx.with_name(f"{xlsx.stem}-plans.pdf")
-            inputs = inputs_from_compliance_report(report)
-            pdf.write_bytes(plans_pdf(building, colour="compliance", inputs=inputs))
+            options = PlanOptions(colour="compliance", inputs=inputs_from_compliance_report(report))
+            pdf.write_bytes(plans_pdf(building, options=options))
             # Page 1 is the cover; then one page per storey that has rooms.
             links = {
                 storey.name: f"{pdf.name}#page={number}"

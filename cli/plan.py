@@ -11,10 +11,11 @@ Exit 0 on success, 2 for bad input (unknown storey: the storeys are listed),
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -84,6 +85,7 @@ def plan_command(
         COLOUR_MODES,
         PlanError,
         PlanInputs,
+        PlanOptions,
         RenderBackendError,
         UnknownStoreyError,
         find_storey,
@@ -116,7 +118,7 @@ def plan_command(
     else:
         inputs = PlanInputs()
     if live is not None:
-        inputs = PlanInputs(**{**inputs.__dict__, "live": _read_live(live)})
+        inputs = dataclasses.replace(inputs, live=_read_live(live))
     if colour in ("compliance", "occupancy") and allocations is None and report is None:
         fail(f"--colour {colour} needs --allocations FILE or --report REPORT.json")
     if colour == "live" and live is None:
@@ -131,18 +133,16 @@ def plan_command(
             storeys = (find_storey(building, storey),)
         except (PlanError, UnknownStoreyError) as exc:
             fail(str(exc))
-    types = {s.global_id: rules.classify(s) for s in building.spaces}
-    options: dict[str, Any] = {
-        "colour": colour,
-        "inputs": inputs,
-        "paper": paper,
-        "on_date": day,
-        "room_types": types,
-    }
-    dxf_options = {k: options[k] for k in ("colour", "inputs", "room_types")}
+    options = PlanOptions(
+        colour=colour,
+        inputs=inputs,
+        paper=paper,
+        on_date=day,
+        room_types={s.global_id: rules.classify(s) for s in building.spaces},
+    )
     try:
         if suffix == ".pdf":
-            _write(out, plans_pdf(building, storeys, **options))
+            _write(out, plans_pdf(building, storeys, options))
             typer.echo(f"wrote {out} ({len(storeys) + 1} pages: cover + {len(storeys)} storeys)")
             return
         for item in storeys:
@@ -152,10 +152,10 @@ def plan_command(
                 else _per_storey(out, item.name)
             )
             if suffix == ".dxf":
-                _write(target, storey_dxf(building, item, **dxf_options))
+                _write(target, storey_dxf(building, item, options))
                 typer.echo(f"wrote {target} ({item.name})")
                 continue
-            svg = storey_svg(building, item, **options)
+            svg = storey_svg(building, item, options)
             png_width = DEFAULT_PNG_WIDTH_PX if width is None else width
             _write(target, svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg, png_width))
             typer.echo(f"wrote {target} ({item.name})")
