@@ -195,8 +195,8 @@ def _inputs_from_report(path: Path) -> PlanInputs:
 
 
 def _inputs_from_allocations(building, path, level, standard_file, day, rules) -> PlanInputs:  # type: ignore[no-untyped-def]
-    from twin.housing.compliance import ComplianceError, check_compliance, to_json
-    from twin.housing.plans import inputs_from_compliance_report
+    from twin.housing.compliance import ComplianceError, check_compliance, compliance_report
+    from twin.housing.plans import inputs_from_report
 
     standard = read_standard(standard_file, level)
     records = read_allocations(path, building.spaces, standard, level)
@@ -204,7 +204,7 @@ def _inputs_from_allocations(building, path, level, standard_file, day, rules) -
         result = check_compliance(building, records, standard, on_date=day, rules=rules)
     except ComplianceError as exc:
         fail(str(exc))
-    return inputs_from_compliance_report(to_json(result))
+    return inputs_from_report(compliance_report(result))
 
 
 def _read_live(path: Path) -> dict[str, str]:

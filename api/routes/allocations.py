@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import QueriesDep
 from api.errors import problem_responses
+from api.files import file_answer
 from api.schemas.housing import AllocationOut, ImportOut
 from api.schemas.media import EXPORT_MEDIA_TYPES
 from api.security import AllocationsRead, AllocationsWrite
@@ -150,12 +151,8 @@ async def export_allocations(
             building_id, format, on_date=on, personal=principal.personal
         )
     )
-    return Response(
-        body,
-        media_type=EXPORT_MEDIA_TYPES[format],
-        headers={
-            "Content-Disposition": f'attachment; filename="allocations-{building_id}.{format}"'
-        },
+    return file_answer(
+        body, EXPORT_MEDIA_TYPES[format], filename=f"allocations-{building_id}.{format}"
     )
 
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import QueriesDep, TwinDep
 from api.errors import problem_responses
+from api.files import file_answer, file_route
 from api.schemas.energy import (
     AnomalyOut,
     EnergyIntensityOut,
@@ -23,7 +24,7 @@ from api.schemas.energy import (
     EnergyQuotasOut,
     EnergySeriesOut,
 )
-from api.schemas.media import XLSX, file_responses
+from api.schemas.media import XLSX
 from api.security import Principal, require
 from twin.energy.analysis import GROUP_BY, Site
 from twin.energy.service import EnergyService
@@ -118,10 +119,8 @@ def raise_energy_anomalies(
     return [a.to_dict(labels) for a in energy.raise_anomalies(site, day)]
 
 
-@router.get(
-    "/buildings/{building_id}/energy/report.xlsx",
-    response_class=Response,
-    responses=file_responses(XLSX, "The monthly energy report (XLSX)"),
+@file_route(
+    router, "/buildings/{building_id}/energy/report.xlsx", XLSX, "The monthly energy report (XLSX)"
 )
 def get_energy_report(
     _: EnergyRead,
@@ -131,9 +130,4 @@ def get_energy_report(
 ) -> Response:
     """The monthly report (per organisation and department, with charts) as XLSX."""
     body = energy.report(site, month)
-    name = f"energy-{site.building_id}-{month}.xlsx"
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return file_answer(body, XLSX, filename=f"energy-{site.building_id}-{month}.xlsx")

@@ -20,7 +20,7 @@ from twin.housing.plans.errors import (
     RenderBackendError,
     UnknownStoreyError,
 )
-from twin.housing.plans.inputs import PlanInputs, inputs_from_compliance_report
+from twin.housing.plans.inputs import PlanInputs, inputs_from_compliance_report, inputs_from_report
 from twin.housing.plans.layout import PaperTransform, find_storey, layout_storey, plan_storeys
 from twin.housing.plans.options import PlanOptions
 from twin.housing.plans.render import pages_to_pdf, plans_pdf, storey_png, svg_to_pdf, svg_to_png
@@ -41,6 +41,7 @@ __all__ = [
     "cover_svg",
     "find_storey",
     "inputs_from_compliance_report",
+    "inputs_from_report",
     "layout_storey",
     "occupancy_class",
     "pages_to_pdf",

@@ -14,14 +14,14 @@ from datetime import date
 from typing import Literal
 
 from twin.buildings.queries import BuildingQueries
-from twin.housing.compliance import to_json
+from twin.housing.compliance import compliance_report
 from twin.housing.operations import Housing
 from twin.housing.plans import (
     PlanInputError,
     PlanInputs,
     PlanOptions,
     find_storey,
-    inputs_from_compliance_report,
+    inputs_from_report,
     plans_pdf,
     storey_png,
     storey_svg,
@@ -85,8 +85,9 @@ class FloorPlans:
 
     def _inputs(self, building_id: str, colour: str, on_date: date | None) -> PlanInputs:
         if colour in ("compliance", "occupancy"):
-            report = to_json(Housing(self.queries).check(building_id, on_date=on_date))
-            return inputs_from_compliance_report(report)
+            # The whole report: departments come from its persons; the plan shows no names.
+            result = Housing(self.queries).check(building_id, on_date=on_date)
+            return inputs_from_report(compliance_report(result))
         if colour == "live":
             return PlanInputs(live=self.live_statuses(building_id))
         return PlanInputs()
