@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.app import app
-from cli.common import fail, load, print_json
+from cli.common import fail, fail_rows, load, print_json
 
 if TYPE_CHECKING:
     from twin.buildings.room_types import RoomTypeRules
@@ -161,9 +161,7 @@ def read_allocations(path, spaces, standard, level) -> list[Allocation]:  # type
     except AllocationFileError as exc:
         fail(str(exc))
     except AllocationImportError as exc:
-        for error in exc.errors:
-            typer.echo(f"twin: {path.name}: {error}", err=True)
-        fail(str(exc))
+        fail_rows(path.name, exc)
 
 
 def _print_text(report: ComplianceReport, xlsx: Path | None) -> None:

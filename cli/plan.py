@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.app import app
-from cli.common import EXIT_INTERNAL, fail, load
+from cli.common import EXIT_INTERNAL, fail, load, write_file
 from cli.compliance import parse_day, read_allocations, read_room_types, read_standard
 
 if TYPE_CHECKING:
@@ -91,8 +91,8 @@ def plan_command(
         find_storey,
         plan_storeys,
         plans_pdf,
+        storey_png,
         storey_svg,
-        svg_to_png,
     )
     from twin.housing.plans.dxf import storey_dxf
     from twin.housing.plans.layout import PAPER_SIZES_MM
@@ -142,7 +142,7 @@ def plan_command(
     )
     try:
         if suffix == ".pdf":
-            _write(out, plans_pdf(building, storeys, options))
+            write_file(out, plans_pdf(building, storeys, options))
             typer.echo(f"wrote {out} ({len(storeys) + 1} pages: cover + {len(storeys)} storeys)")
             return
         for item in storeys:
@@ -152,12 +152,15 @@ def plan_command(
                 else _per_storey(out, item.name)
             )
             if suffix == ".dxf":
-                _write(target, storey_dxf(building, item, options))
+                write_file(target, storey_dxf(building, item, options))
                 typer.echo(f"wrote {target} ({item.name})")
                 continue
-            svg = storey_svg(building, item, options)
-            png_width = DEFAULT_PNG_WIDTH_PX if width is None else width
-            _write(target, svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg, png_width))
+            if suffix == ".svg":
+                data = storey_svg(building, item, options).encode("utf-8")
+            else:
+                png_width = DEFAULT_PNG_WIDTH_PX if width is None else width
+                data = storey_png(building, item, options, width_px=png_width)
+            write_file(target, data)
             typer.echo(f"wrote {target} ({item.name})")
     except RenderBackendError as exc:
         fail(str(exc), EXIT_INTERNAL)
@@ -169,14 +172,6 @@ def _per_storey(out: Path, storey_name: str) -> Path:
     """``plans.svg`` + storey ``Level 1`` -> ``plans-Level_1.svg``."""
     safe = UNSAFE_FILENAME.sub("_", storey_name).strip("_") or "storey"
     return out.with_name(f"{out.stem}-{safe}{out.suffix}")
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc}")
 
 
 def _inputs_from_report(path: Path) -> PlanInputs:

@@ -98,16 +98,6 @@ class ImportResult:
     def changed(self) -> int:
         return len(self.created) + len(self.updated)
 
-    def as_dict(self) -> dict[str, object]:
-        """JSON-able summary with every change."""
-        return {
-            "dry_run": self.dry_run,
-            "applied": self.applied,
-            "created": [a.as_dict() for a in self.created],
-            "updated": [{"before": b.as_dict(), "after": a.as_dict()} for b, a in self.updated],
-            "unchanged": self.unchanged,
-        }
-
 
 class AllocationStore:
     """Allocations in a SQL database (SQLite file by default, any SQLAlchemy URL).

@@ -43,7 +43,7 @@ from twin.housing.plans.layout import (
     storey_spaces,
 )
 from twin.housing.plans.options import PlanOptions
-from twin.housing.plans.svg import room_key, room_label_lines, room_types_of
+from twin.housing.plans.svg import room_key, room_label_lines
 
 #: DXF release written (R2013: UTF-8 text, true colours, XDATA).
 DXF_VERSION = "R2013"
@@ -128,17 +128,10 @@ def _ezdxf() -> Any:
 def storey_dxf(building: Building, storey: Storey, options: PlanOptions | None = None) -> bytes:
     """The plan of one storey as a DXF drawing (UTF-8 bytes), in world metres.
 
-    Parameters
-    ----------
-    building
-        The building (world coordinates in metres).
-    storey
-        The storey to draw (see :func:`twin.housing.plans.layout.find_storey`).
-    options
-        As for the SVG plan (:class:`~twin.housing.plans.options.PlanOptions`):
-        the colour mode gives the rooms' colours (layers always sort rooms by
-        type and compliance status); paper and date do not apply to a drawing
-        in world metres.
+    ``building``, ``storey`` and ``options`` as for
+    :func:`twin.housing.plans.svg.storey_svg`: the colour mode gives the rooms'
+    colours (layers always sort rooms by type and compliance status); paper
+    and date do not apply to a drawing in world metres.
 
     Raises
     ------
@@ -155,7 +148,7 @@ def storey_dxf(building: Building, storey: Storey, options: PlanOptions | None =
     spaces = storey_spaces(building, storey)
     if not spaces:
         raise EmptyStoreyError(f"storey {storey.name!r} has no room with a plan footprint")
-    types = room_types_of(building, options)
+    types = options.types_of(building)
 
     doc = ezdxf.new(DXF_VERSION, setup=False)
     doc.units = units.M

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from spatial.records import Building
+from spatial.room_types import RoomTypeRules
 from twin import today_utc
 from twin.housing.plans.colours import COLOUR_MODES
 from twin.housing.plans.errors import PlanInputError
@@ -82,6 +84,14 @@ class PlanOptions:
     def day(self) -> date:
         """The date the plan shows: ``on_date``, or today (UTC)."""
         return self.on_date or today_utc()
+
+    def types_of(self, building: Building) -> dict[str, str]:
+        """Every room's type (space GlobalId → type): the default rules, overridden
+        by :attr:`room_types`."""
+        rules = RoomTypeRules()
+        types = {s.global_id: rules.classify(s) for s in building.spaces}
+        types.update(self.room_types or {})
+        return types
 
     def dated(self) -> PlanOptions:
         """The same options with the date fixed, so every page of a set shows one day."""

@@ -28,7 +28,6 @@ from shapely.geometry.base import BaseGeometry
 
 from spatial.areas import usable_area
 from spatial.records import Building, Space, Storey
-from spatial.room_types import RoomTypeRules
 from twin.housing.plans.colours import (
     MODE_TITLES,
     NO_DATA,
@@ -133,14 +132,6 @@ def room_label_lines(
     return tuple(dict.fromkeys(variants))
 
 
-def room_types_of(building: Building, options: PlanOptions) -> dict[str, str]:
-    """Every room's type: the default rules, overridden by ``options.room_types``."""
-    rules = RoomTypeRules()
-    types = {s.global_id: rules.classify(s) for s in building.spaces}
-    types.update(options.room_types or {})
-    return types
-
-
 def storey_svg(building: Building, storey: Storey, options: PlanOptions | None = None) -> str:
     """The plan of one storey as an SVG document (text).
 
@@ -166,7 +157,7 @@ def storey_svg(building: Building, storey: Storey, options: PlanOptions | None =
     """
     options = options or PlanOptions()
     colour, inputs = options.colour, options.inputs
-    types = room_types_of(building, options)
+    types = options.types_of(building)
     lines = {
         s.global_id: room_label_lines(s, usable_area(s).area_m2, colour, inputs)
         for s in storey_spaces(building, storey)
@@ -483,7 +474,7 @@ def cover_svg(
     options = options or PlanOptions()
     colour, inputs = options.colour, options.inputs
     storeys = tuple(storeys) if storeys is not None else plan_storeys(building)
-    types = room_types_of(building, options)
+    types = options.types_of(building)
     target = sheet(options.paper)
     day = options.day
     W, H = target.width_mm, target.height_mm
@@ -632,6 +623,5 @@ __all__ = [
     "path_data",
     "room_key",
     "room_label_lines",
-    "room_types_of",
     "storey_svg",
 ]
