@@ -1,5 +1,6 @@
-"""Routes that answer a file (exports, reports, calendars, PDFs): one decorator for
-their OpenAPI entry and one way to build the answer.
+"""Files in and out of routes: the OpenAPI entry of a route that answers a file
+(exports, reports, calendars, PDFs) and one way to build that answer; the
+OpenAPI body of a route that reads a multipart upload itself.
 
 Large answers that clients fetch again (the scene, floor plans) go through
 :func:`api.caching.file_response` instead, for their ``ETag`` and gzip.
@@ -22,6 +23,14 @@ def file_route(
     return router.get(
         path, response_class=Response, responses=file_responses(media_type, description)
     )
+
+
+def multipart_body(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    """The ``openapi_extra`` of a route that reads its ``multipart/form-data`` body
+    itself (after its permission checks), describing the form's fields."""
+    schema = {"type": "object", "required": required, "properties": properties}
+    content = {"multipart/form-data": {"schema": schema}}
+    return {"requestBody": {"required": True, "content": content}}
 
 
 def file_answer(body: bytes, media_type: str, *, filename: str | None = None) -> Response:
