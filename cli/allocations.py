@@ -73,14 +73,15 @@ def import_command(
 ) -> None:
     """Import allocations as one transaction: every row, or none (bad rows on stderr)."""
     from twin.housing.allocations.errors import AllocationFileError, AllocationImportError
+    from twin.housing.allocations.parse import read_rows
     from twin.housing.allocations.store import AllocationStore
 
     standard = read_standard(standard_file)
     building = load(paths).building
     store = AllocationStore(db)
     try:
-        result = store.import_file(
-            file,
+        result = store.import_rows(
+            read_rows(file),
             spaces=building.spaces,
             standard=standard,
             default_level=level,
