@@ -19,12 +19,14 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+_log = logging.getLogger(__name__)
 _encode = json.JSONEncoder(separators=(",", ":")).encode
 
 #: Events a subscriber may hold before its oldest are dropped.
@@ -164,3 +166,63 @@ class EventBus:
             self._scheduled = False
         for subscription in list(self._subscribers):
             subscription._offer(events)
+
+
+# --------------------------------------------------------------------- across workers
+# Several workers on one PostgreSQL: a worker sends the events of a change with
+# NOTIFY in the transaction that commits it (twin.devices.live), every other worker
+# LISTENs (twin.store.notify) and hands them to its own bus, so each SSE client
+# sees every worker's changes once, in commit order. See docs/architecture.md.
+
+#: PostgreSQL channel of live events between workers.
+EVENTS_CHANNEL = "twin_events"
+#: Longest NOTIFY payload sent, bytes (PostgreSQL refuses 8,000 and more).
+NOTIFY_PAYLOAD_BYTES = 7_900
+
+
+def encode_notifications(origin: str, events: list[Event]) -> list[str]:
+    """``events`` as NOTIFY payloads: ``origin``, then one ``kind<TAB>json`` line per
+    event, cut into payloads under :data:`NOTIFY_PAYLOAD_BYTES`.
+
+    An event too large for one payload alone is not sent (logged): other workers'
+    caches catch up from the database, their SSE clients miss that one event.
+    """
+    payloads: list[str] = []
+    lines: list[str] = []
+    size = len(origin) + 1
+    for event in events:
+        line = f"{event.kind}\t{event.json()}"
+        length = len(line.encode()) + 1
+        if length + len(origin) + 1 > NOTIFY_PAYLOAD_BYTES:
+            _log.warning("a %s event of %d bytes is too large to send", event.kind, length)
+            continue
+        if size + length > NOTIFY_PAYLOAD_BYTES:
+            payloads.append("\n".join([origin, *lines]))
+            lines, size = [], len(origin) + 1
+        lines.append(line)
+        size += length
+    if lines:
+        payloads.append("\n".join([origin, *lines]))
+    return payloads
+
+
+def decode_notification(payload: str) -> tuple[str, list[Event]]:
+    """The origin and events of one payload of :func:`encode_notifications`.
+
+    Raises
+    ------
+    ValueError
+        Not such a payload.
+    """
+    origin, *lines = payload.split("\n")
+    events = []
+    for line in lines:
+        kind, _, text = line.partition("\t")
+        data = json.loads(text)
+        if kind not in EVENT_KINDS or not isinstance(data, dict):
+            raise ValueError(f"not an event: {line[:80]!r}")
+        building_id = data.pop("building")
+        event = Event(kind, building_id, data)
+        object.__setattr__(event, "_json", text)  # the same text every worker streams
+        events.append(event)
+    return origin, events
