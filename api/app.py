@@ -114,6 +114,7 @@ def create_app(
             twin.buildings,
             max_unzipped_bytes=int(config.max_upload_mb * config.max_unzip_factor * 1024**2),
             on_finished=lambda job: _audit_job(twin, job),
+            engine=twin.engine,
         )
         app.state.ready = threading.Event()
         loader = threading.Thread(target=_preload, args=(app,), name="twin-preload", daemon=True)

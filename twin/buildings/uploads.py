@@ -13,6 +13,10 @@ the previous version served and the job says why.
 
 File names sent by a client are kept for display only: the files live under
 generated names in a private temporary folder.
+
+With an engine, every job's state is also stored in ``upload_jobs`` (when it
+is queued, starts, changes stage and ends), so any worker on the same
+database answers ``GET /jobs/{id}`` for a job another worker runs.
 """
 
 from __future__ import annotations
@@ -32,9 +36,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    Table,
+    Text,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
 from ifc_models.errors import IfcModelError, NotAnIfcFileError
 from ifc_models.source import MAX_ZIP_RATIO, check_step_text
 from twin.buildings.registry import BuildingRegistry, check_building_id
+from twin.store.db import metadata
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +68,23 @@ INFLATE_CHUNK = 1024 * 1024
 MAX_FINISHED_JOBS = 200
 #: Characters kept in a displayed file name.
 SAFE_NAME = re.compile(r"[^\w.\- ]+")
+
+
+upload_jobs = Table(
+    "upload_jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("building_id", String(64), nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+    Column("files", JSON, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("stage", String(40), nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+)
 
 
 class UploadError(Exception):
@@ -185,8 +220,10 @@ class UploadJobs:
         *,
         max_unzipped_bytes: int,
         on_finished: Callable[[Job], None] | None = None,
+        engine: Engine | None = None,
     ) -> None:
         self.registry = registry
+        self.engine = engine
         self.max_unzipped_bytes = max_unzipped_bytes
         self.on_finished = on_finished
         self._jobs: dict[str, Job] = {}
@@ -210,6 +247,7 @@ class UploadJobs:
         with self._lock:
             self._jobs[job.id] = job
             self._forget_old()
+        self._save(job)
         self._pool.submit(self._run, job, [path for _, path in files], folder)
         return job
 
@@ -221,23 +259,66 @@ class UploadJobs:
         UnknownJobError
         """
         with self._lock:
-            try:
-                return self._jobs[job_id]
-            except KeyError:
-                raise UnknownJobError(f"no upload job {job_id!r}") from None
+            job = self._jobs.get(job_id)
+        if job is None and self.engine is not None:
+            with self.engine.connect() as connection:
+                row = connection.execute(select(upload_jobs).where(upload_jobs.c.id == job_id))
+                found = row.first()
+            if found is not None:
+                data = dict(found._mapping)
+                data["files"] = tuple(data["files"])
+                for key in ("created_at", "finished_at"):
+                    if data[key] is not None and data[key].tzinfo is None:
+                        data[key] = data[key].replace(tzinfo=UTC)  # SQLite: naive UTC
+                job = Job(**data)
+        if job is None:
+            raise UnknownJobError(f"no upload job {job_id!r}")
+        return job
+
+    def _save(self, job: Job) -> None:
+        """Store the job's state for the other workers (a failure only logged)."""
+        if self.engine is None:
+            return
+        row = {
+            "id": job.id,
+            "building_id": job.building_id,
+            "actor": job.actor,
+            "files": list(job.files),
+            "state": job.state,
+            "stage": job.stage,
+            "done": job.done,
+            "total": job.total,
+            "error": job.error,
+            "created_at": job.created_at,
+            "finished_at": job.finished_at,
+        }
+        module = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        statement = module.insert(upload_jobs).values(row)
+        statement = statement.on_conflict_do_update(
+            index_elements=["id"], set_={k: v for k, v in row.items() if k != "id"}
+        )
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(statement)
+        except Exception:
+            log.exception("upload %s: storing its state failed", job.id)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _progress(self, job: Job) -> Callable[[str, int, int], None]:
         def update(stage: str, done: int, total: int) -> None:
+            changed = stage != job.stage
             job.stage, job.done, job.total = stage, done, total
+            if changed:
+                self._save(job)
 
         return update
 
     def _run(self, job: Job, paths: list[Path], folder: Path) -> None:
         started = time.perf_counter()
         job.state = "running"
+        self._save(job)
         try:
             for index, (name, path) in enumerate(zip(job.files, paths, strict=True)):
                 job.stage, job.done, job.total = "checking", index, len(paths)
@@ -272,6 +353,7 @@ class UploadJobs:
             log.exception("upload %s of %s crashed", job.id, job.building_id)
         finally:
             job.finished_at = datetime.now(UTC)
+            self._save(job)
             self.counts[job.state] += 1
             shutil.rmtree(folder, ignore_errors=True)
             if self.on_finished is not None:

@@ -10,6 +10,7 @@ socket, PostgreSQL ends the session, the lock is free for another worker).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Mapping
 
@@ -114,7 +115,10 @@ class Leadership:
 
         try:
             if self._connection is None:
-                self._connection = psycopg.connect(self._conninfo, autocommit=True)
+                # The session's name says which process holds the lock (pg_stat_activity).
+                self._connection = psycopg.connect(
+                    self._conninfo, autocommit=True, application_name=f"twin-periodic-{os.getpid()}"
+                )
             if self.is_leader:
                 self._connection.execute("SELECT 1")
             else:
