@@ -30,6 +30,7 @@ from sqlalchemy import (
     text,
 )
 
+from twin.devices.store import catch_up_latest
 from twin.store.db import metadata
 
 log = logging.getLogger(__name__)
@@ -247,6 +248,10 @@ def upkeep(engine: Engine, *, now_s: float, retention_days: float | None = None)
                 step(connection)
         except Exception:
             log.exception("history upkeep (%s) failed", name)
+    try:
+        catch_up_latest(engine)
+    except Exception:
+        log.exception("history upkeep (latest values) failed")
 
 
 # ----------------------------------------------------------------------- queries

@@ -20,9 +20,10 @@ The database is the truth every worker shares (:mod:`twin.devices.live`):
 forward in time (:func:`advance_latest`, a conditional upsert), and a partial
 unique index keeps at most one open alarm per device and point
 (:func:`put_alarms` adopts the open alarm another worker raised first). On
-SQLite (one process) the writer keeps ``device_latest`` with the same
-forward-only upsert; on PostgreSQL the ingestion path advances it in the
-transaction that decides a reading, before the reading is accepted.
+PostgreSQL the ingestion path advances ``device_latest`` in the transaction
+that decides a reading, before the reading is accepted; on SQLite (one
+process) it follows the history with the same forward-only upsert
+(:func:`catch_up_latest`), off the hot path.
 """
 
 from __future__ import annotations
@@ -204,8 +205,7 @@ def _readings_sql(dialect: str) -> str:
     return "INSERT OR IGNORE INTO device_readings (device_id, point, ts_us, value) VALUES (?,?,?,?)"
 
 
-#: SQLite's writer keeps ``device_latest`` with the forward-only upsert (one process
-#: decided the order already; the database says the same thing PostgreSQL's would).
+#: The forward-only upsert of ``device_latest`` on SQLite.
 _SQLITE_LATEST_SQL = (
     "INSERT INTO device_latest (device_id, point, ts_us, value) VALUES (?,?,?,?) "
     "ON CONFLICT (device_id, point) DO UPDATE SET ts_us = excluded.ts_us, "
@@ -242,6 +242,42 @@ def advance_latest(
     columns = list(zip(*rows, strict=True))
     result = connection.exec_driver_sql(_PG_ADVANCE_SQL, tuple(list(c) for c in columns))
     return {(r[0], r[1]) for r in result}
+
+
+#: Brings ``device_latest`` up to the history rows added since the last catch-up (their
+#: rowids), with the forward-only upsert; SQLite picks ``value`` from the MAX(ts_us) row.
+_SQLITE_CATCH_UP_SQL = (
+    "INSERT INTO device_latest (device_id, point, ts_us, value) "
+    "SELECT device_id, point, MAX(ts_us), value FROM device_readings WHERE rowid > ? "
+    "GROUP BY device_id, point "
+    "ON CONFLICT (device_id, point) DO UPDATE SET ts_us = excluded.ts_us, "
+    "value = excluded.value WHERE excluded.ts_us > device_latest.ts_us"
+)
+
+
+def catch_up_latest(engine: Engine) -> None:
+    """SQLite: bring ``device_latest`` up to the stored history.
+
+    One process decides the order in memory, so its writer stores history rows
+    only; the latest values follow from them here, at open, close and every
+    upkeep round (a crash loses nothing: the history is durable). PostgreSQL's
+    ingestion path advances ``device_latest`` itself (:func:`advance_latest`).
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as connection:
+        done = connection.exec_driver_sql(
+            "SELECT done_us FROM history_rollups WHERE name = 'latest_rowid'"
+        ).scalar()
+        top = connection.exec_driver_sql("SELECT MAX(rowid) FROM device_readings").scalar()
+        if top is None or (done is not None and top <= done):
+            return
+        connection.exec_driver_sql(_SQLITE_CATCH_UP_SQL, (done or 0,))
+        connection.exec_driver_sql(
+            "INSERT INTO history_rollups (name, done_us) VALUES ('latest_rowid', ?) "
+            "ON CONFLICT (name) DO UPDATE SET done_us = excluded.done_us",
+            (top,),
+        )
 
 
 def latest_ts_for_update(
@@ -459,19 +495,11 @@ class BatchWriter:
 
     def _write(self, batch: list[tuple[str, Any, Future[None], bool]]) -> None:
         reading_rows: list[tuple[str, str, int, float]] = []
-        # SQLite: the latest row of each point in this commit, for device_latest.
-        newest: dict[tuple[str, str], tuple[str, str, int, float]] = {}
-        keep_latest = self._dialect == "sqlite"
         try:
             with self._engine.begin() as connection:
                 for kind, payload, _, _ in batch:
                     if kind == "readings":
                         reading_rows.extend(payload)
-                        if keep_latest:
-                            for row in payload:
-                                known = newest.get((row[0], row[1]))
-                                if known is None or row[2] > known[2]:
-                                    newest[(row[0], row[1])] = row
                         continue
                     if reading_rows:
                         connection.exec_driver_sql(_readings_sql(self._dialect), reading_rows)
@@ -484,8 +512,6 @@ class BatchWriter:
                 if reading_rows:
                     connection.exec_driver_sql(_readings_sql(self._dialect), reading_rows)
                     self.rows_written += len(reading_rows)
-                if newest:
-                    connection.exec_driver_sql(_SQLITE_LATEST_SQL, list(newest.values()))
             self.commits += 1
         except Exception as exc:
             log.exception("batch write of %d operations failed", len(batch))
