@@ -11,8 +11,8 @@ Three measurements, each in its own throw-away PostgreSQL (and Mosquitto):
     readings from several client threads for a fixed time; accepted readings/s
     and the ratio of 2 workers to 1 (both workers and the database share this
     machine's cores).
-``history`` — N million readings (2,000 points at 1 every 10 s, over as many
-    days as that takes) generated in SQL (``generate_series``) into the
+``history`` — N million readings (2,000 meter points, spread evenly over 30
+    days) generated in SQL (``generate_series``) into the
     partitioned ``device_readings``, the rollups built, then the medians of one
     device's day of raw history and a month's energy per storey (20 storeys of
     meters) from the daily rollups.
@@ -210,11 +210,12 @@ def bench_history(pg_url: str, millions: float, repeats: int) -> dict[str, float
     points = 2_000
     storeys = 20
     rows = int(millions * 1_000_000)
-    steps = rows // points  # readings per point, 10 s apart
+    steps = rows // points  # readings per point, spread over 30 days
+    interval_us = 30 * 86_400_000_000 // steps
     start = datetime(2026, 10, 1, tzinfo=UTC)
     start_us = int(start.timestamp()) * 1_000_000
-    now_s = start.timestamp() + steps * 10 + 3600
-    results: dict[str, float] = {"readings": float(steps * points)}
+    now_s = start.timestamp() + 30 * 86_400 + 3600
+    results: dict[str, float] = {"readings": float(steps * points), "interval_s": interval_us / 1e6}
     with engine.begin() as connection:
         rollups.ensure_partitions(connection, start.timestamp(), ahead=2)
     began = time.perf_counter()
@@ -225,11 +226,18 @@ def bench_history(pg_url: str, millions: float, repeats: int) -> dict[str, float
             connection.execute(
                 text(
                     "INSERT INTO device_readings (device_id, point, ts_us, value) "
-                    "SELECT 'M-' || lpad(p::text, 4, '0'), 'energy', :s + t * 10000000, "
-                    "1000 + t * 0.01 + p FROM generate_series(:a, :b) p, "
-                    "generate_series(0, :n) t"
+                    "SELECT 'M-' || lpad(p::text, 4, '0'), 'energy', "
+                    "CAST(:s AS bigint) + t::bigint * :i, 1000 + t * 0.01 + p "
+                    "FROM generate_series(CAST(:a AS int), CAST(:b AS int)) p, "
+                    "generate_series(0, CAST(:n AS int)) t"
                 ),
-                {"s": start_us, "a": first, "b": min(first + block, points) - 1, "n": steps - 1},
+                {
+                    "s": start_us,
+                    "a": first,
+                    "b": min(first + block, points) - 1,
+                    "n": steps - 1,
+                    "i": interval_us,
+                },
             )
     results["generate_s"] = time.perf_counter() - began
     with engine.connect() as connection:
@@ -278,8 +286,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20, help="history: query repeats")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="twin-bench-") as folder:
-        (Path(folder) / "pg").mkdir()
-        pg = start_postgres(Path(folder) / "pg")
+        # Its own folder: start_postgres opens it to the postgres user.
+        pg = start_postgres(Path(tempfile.mkdtemp(prefix="twin-bench-pg-")))
         broker = start_mosquitto(Path(folder))
         try:
             report: dict[str, object] = {}
