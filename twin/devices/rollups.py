@@ -267,17 +267,27 @@ def consumption_kwh(
     if not groups:
         return {}
     keys = list(groups)
-    placeholders = ", ".join(f"(:d{i}, :p{i}, :g{i})" for i in range(len(keys)))
+    per_meter = (
+        "SELECT device_id, point, MAX(last_value) - MIN(first_value) AS kwh "
+        "FROM device_readings_daily WHERE bucket_us >= :s AND bucket_us < :e "
+        "GROUP BY device_id, point"
+    )
     values: dict[str, object] = {"s": start_us, "e": end_us}
-    for i, (device_id, point) in enumerate(keys):
-        values.update({f"d{i}": device_id, f"p{i}": point, f"g{i}": groups[(device_id, point)]})
+    if engine.dialect.name == "postgresql":
+        # Three arrays, not thousands of parameters: planning stays cheap.
+        meters = (
+            "SELECT * FROM unnest(CAST(:d AS text[]), CAST(:p AS text[]), "
+            "CAST(:g AS text[])) AS m(device_id, point, grp)"
+        )
+        values.update(d=[k[0] for k in keys], p=[k[1] for k in keys], g=[groups[k] for k in keys])
+    else:
+        meters = "VALUES " + ", ".join(f"(:d{i}, :p{i}, :g{i})" for i in range(len(keys)))
+        for i, (device_id, point) in enumerate(keys):
+            values.update({f"d{i}": device_id, f"p{i}": point, f"g{i}": groups[keys[i]]})
     sql = (
-        f"WITH meters(device_id, point, grp) AS (VALUES {placeholders}), "
-        "per_meter AS (SELECT m.grp, MAX(d.last_value) - MIN(d.first_value) AS kwh "
-        "FROM meters m JOIN device_readings_daily d "
-        "ON d.device_id = m.device_id AND d.point = m.point "
-        "WHERE d.bucket_us >= :s AND d.bucket_us < :e GROUP BY m.device_id, m.point, m.grp) "
-        "SELECT grp, SUM(kwh) FROM per_meter GROUP BY grp"
+        f"WITH meters(device_id, point, grp) AS ({meters}), per_meter AS ({per_meter}) "
+        "SELECT m.grp, SUM(r.kwh) FROM per_meter r JOIN meters m "
+        "ON m.device_id = r.device_id AND m.point = r.point GROUP BY m.grp"
     )
     with engine.connect() as connection:
         return {g: float(k) for g, k in connection.execute(text(sql), values)}
