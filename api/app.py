@@ -20,33 +20,39 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
-from api import errors, metrics
+from api import access_log, errors, guard, metrics
+from api.openapi import operation_id
 from api.routes import (
     alarms,
     allocations,
     buildings,
     compliance,
     devices,
+    energy,
     events,
     exchange,
+    heatmaps,
     keys,
     meetings,
     plans,
+    properties,
     readings,
     routing,
     spaces,
     usage,
+    viewpoints,
     workorders,
 )
-from api.security import by_method
+from api.schemas.health import Health
+from api.security import Gate, by_method
 from twin.access.keys import KeyStore
+from twin.buildings.properties import ElementProperties
 from twin.buildings.queries import BuildingQueries
-from twin.buildings.uploads import Job, UploadJobs
+from twin.buildings.uploads import UploadJobs
+from twin.devices.viewpoints import ViewpointStore
 from twin.service import Twin
 from twin.settings import Settings, get_settings
-from twin.store.audit import record_audit
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +62,8 @@ DESCRIPTION = """
 A live digital twin of government office buildings for facility management.
 
 Every endpoint under `/api/v1` needs an API key (`Authorization: Bearer <key>`,
-made with `twin keys create NAME --role ROLE`) once any key exists. Roles:
+made with `twin keys create NAME --role ROLE`), except on a local service
+where no key was ever made (open mode, decided at start-up). Roles:
 `viewer` (facility manager: buildings, rooms, equipment, devices, routes,
 alarms — read), `housing` (allocations, compliance, occupant names),
 `operator` (viewer + device readings, alarm acknowledge, work orders),
@@ -70,7 +77,8 @@ TAGS = [
     {"name": "buildings", "description": "Registered buildings, model uploads and jobs."},
     {"name": "spaces", "description": "Rooms, elements by GlobalId, search."},
     {"name": "routes", "description": "Walking routes and maintenance rounds."},
-    {"name": "devices", "description": "Device registry, live state, history, energy."},
+    {"name": "devices", "description": "Device registry, live state, history."},
+    {"name": "energy", "description": "Energy: consumption, quotas, anomalies, reports."},
     {"name": "readings", "description": "Batch ingest of device readings."},
     {"name": "alarms", "description": "Alarms: list, acknowledge, clear."},
     {"name": "work orders", "description": "Work orders from alarms."},
@@ -86,16 +94,6 @@ TAGS = [
 ]
 
 
-class Health(BaseModel):
-    """Readiness: ``ready`` once every registered building was loaded (or failed)."""
-
-    status: str = Field(description="ok")
-    ready: bool
-    buildings: dict[str, str] = Field(description="building id → ready, loading or failed")
-    mqtt: str
-    auth: str = Field(description="keys (a key is needed) or open (no key configured)")
-
-
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], float] | None = None
 ) -> FastAPI:
@@ -109,21 +107,26 @@ def create_app(
         await asyncio.to_thread(twin.start)
         app.state.twin = twin
         app.state.keys = KeyStore(twin.engine)
+        app.state.gate = await asyncio.to_thread(
+            Gate, app.state.keys, listen_host=config.listen_host
+        )
+        app.state.body_limits = guard.body_limits(config)
         app.state.queries = BuildingQueries(twin)
+        app.state.properties = ElementProperties(twin.buildings)
+        app.state.viewpoints = ViewpointStore(twin.engine, twin.devices)
         app.state.jobs = UploadJobs(
             twin.buildings,
+            twin.engine,
+            spool_dir=config.data_dir / "uploads",
             max_unzipped_bytes=int(config.max_upload_mb * config.max_unzip_factor * 1024**2),
-            on_finished=lambda job: _audit_job(twin, job),
-            engine=twin.engine,
         )
+        await asyncio.to_thread(app.state.jobs.recover)
         app.state.ready = threading.Event()
         loader = threading.Thread(target=_preload, args=(app,), name="twin-preload", daemon=True)
         if config.preload:
             loader.start()
         else:
             app.state.ready.set()
-        if not await asyncio.to_thread(app.state.keys.any_active):
-            log.warning("NO API KEYS: the API is OPEN to anyone who can reach it")
         try:
             yield
         finally:
@@ -139,14 +142,18 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
         openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
     )
     errors.install(app)
+    access_log.install()
+    app.add_middleware(guard.RequestGuard, owner=app)
     metrics.install(app)
     # Before the work-order router: its /work-orders/{order_id} would take export.bcf.
     app.include_router(exchange.router, prefix=API_PREFIX)
     for module in (
         buildings,
         spaces,
+        properties,
         routing,
         usage,
         allocations,
@@ -154,6 +161,7 @@ def create_app(
         plans,
         keys,
         meetings,
+        energy,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     domain = {
@@ -161,6 +169,8 @@ def create_app(
         devices: by_method("devices:read", "devices:write"),
         alarms: by_method("alarms:read", "alarms:write"),
         workorders: by_method("workorders:read", "workorders:write"),
+        viewpoints: by_method("workorders:read", "workorders:write"),
+        heatmaps: by_method("devices:read", "devices:write"),
         events: by_method("devices:read", "devices:write"),
     }
     for module, dependency in domain.items():
@@ -172,12 +182,12 @@ def create_app(
         )
 
     @app.get("/health", tags=["health"], response_model=Health)
-    def health(request: Request) -> Any:
+    def get_health(request: Request) -> Any:
         """Readiness (no key needed): 200 while serving, ``ready`` once buildings are loaded."""
         twin: Twin = request.app.state.twin
         queries: BuildingQueries = request.app.state.queries
         states = {b: queries.state(b) for b in twin.buildings.ids()}
-        open_mode = not request.app.state.keys.any_active()
+        open_mode = request.app.state.gate.open_mode
         body = Health(
             status="ok",
             ready=request.app.state.ready.is_set(),
@@ -216,15 +226,3 @@ def _preload(app: FastAPI) -> None:
     finally:
         app.state.ready.set()
     log.info("buildings loaded in %.1f s", time.perf_counter() - started)
-
-
-def _audit_job(twin: Twin, job: Job) -> None:
-    with twin.engine.begin() as conn:
-        record_audit(
-            conn,
-            job.actor,
-            "upload" if job.state == "done" else "upload-failed",
-            f"building:{job.building_id}",
-            None,
-            {"job": job.id, "files": list(job.files), "state": job.state, "error": job.error},
-        )

@@ -13,15 +13,28 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.schemas.common import PROBLEM_MEDIA_TYPE, Problem
 from api.security import AccessError, ForbiddenError, NotAuthenticatedError
 from ifc_models.errors import IfcModelError
-from spatial.errors import AmbiguousPlaceError, NoRouteError, RoutingError, UnknownPlaceError
-from twin.access.keys import BadKeyRequestError, DuplicateKeyError, KeyStoreError, UnknownKeyError
-from twin.buildings.queries import (
+from spatial.errors import (
+    AmbiguousPlaceError,
+    NoRouteError,
+    RoutingError,
+    SpatialError,
+    UnknownPlaceError,
+)
+from twin.access.keys import (
+    BadKeyRequestError,
+    DuplicateKeyError,
+    KeyScopeError,
+    KeyStoreError,
+    UnknownKeyError,
+)
+from twin.buildings.errors import (
     BadQueryError,
+    BuildingError,
     BuildingNotReadyError,
     QueryError,
     UnknownElementError,
@@ -47,6 +60,8 @@ from twin.devices.errors import (
     UnknownWorkOrderError,
     WorkOrderTransitionError,
 )
+from twin.energy.errors import EnergyError, EnergyQueryError, MeterConfigError
+from twin.errors import TwinError
 from twin.exchange.errors import BackendMissingError, BcfError, BrickValidationError, ExchangeError
 from twin.housing.allocations.errors import (
     AllocationError,
@@ -54,8 +69,8 @@ from twin.housing.allocations.errors import (
     AllocationImportError,
 )
 from twin.housing.compliance.errors import ComplianceError
+from twin.housing.errors import HousingError
 from twin.housing.plans.errors import PlanError
-from twin.housing.plans.errors import UnknownStoreyError as UnknownPlanStoreyError
 from twin.housing.standards.errors import StandardError
 from twin.meetings.errors import (
     BadBookingError,
@@ -67,14 +82,15 @@ from twin.meetings.errors import (
     OverCapacityError,
     UnknownBookingError,
 )
+from twin.store.errors import BadCursorError, StoreError
 
 log = logging.getLogger(__name__)
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
 
-#: Error class → (HTTP status, type slug, title). The most specific class wins
-#: (looked up along the exception's MRO).
+#: The one table: error class → (HTTP status, type slug, title). The most specific
+#: class wins (looked up along the exception's MRO); each package's base is the
+#: fallback of its narrow classes, ``TwinError`` the fallback of them all.
 PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     UnknownDeviceError: (404, "unknown-device", "Unknown device"),
     UnknownAlarmError: (404, "unknown-alarm", "Unknown alarm"),
@@ -93,7 +109,6 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     ForbiddenError: (403, "forbidden", "Not allowed for this key"),
     AccessError: (403, "forbidden", "Not allowed for this key"),
     UnknownStoreyError: (404, "unknown-storey", "Unknown storey"),
-    UnknownPlanStoreyError: (404, "unknown-storey", "Unknown storey"),
     UnknownElementError: (404, "unknown-element", "Unknown element"),
     BuildingNotReadyError: (503, "building-not-ready", "Building not loaded"),
     BadQueryError: (400, "bad-query", "Query cannot be answered"),
@@ -119,6 +134,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     BackendMissingError: (500, "internal", "Internal error"),
     ExchangeError: (400, "exchange-error", "Exchange format request failed"),
     BadKeyRequestError: (422, "bad-key-request", "Key cannot be made"),
+    KeyScopeError: (403, "key-beyond-grant", "Key would exceed its maker's grant"),
     DuplicateKeyError: (409, "duplicate-key", "Key name taken"),
     UnknownKeyError: (404, "unknown-key", "Unknown key"),
     KeyStoreError: (400, "key-error", "Key request failed"),
@@ -130,51 +146,20 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     BadBookingError: (422, "bad-booking", "Booking request not valid"),
     UnknownBookingError: (404, "unknown-booking", "Unknown booking"),
     MeetingError: (400, "meeting-error", "Meeting request failed"),
+    MeterConfigError: (422, "meter-config", "Meters cannot be resolved"),
+    EnergyQueryError: (400, "bad-energy-query", "Energy query cannot be answered"),
+    EnergyError: (400, "energy-error", "Energy request failed"),
+    BadCursorError: (400, "bad-cursor", "Page cursor not valid"),
+    StoreError: (400, "store-error", "Request failed"),
+    BuildingError: (400, "building-error", "Building request failed"),
+    HousingError: (400, "housing-error", "Housing request failed"),
+    TwinError: (400, "twin-error", "Request failed"),
+    SpatialError: (400, "spatial-error", "Geometry request failed"),
 }
 
-#: Domain bases whose subclasses are mapped above (one handler each).
-HANDLED: tuple[type[Exception], ...] = (
-    DeviceError,
-    RegistryError,
-    AccessError,
-    QueryError,
-    RoutingError,
-    UploadError,
-    IfcModelError,
-    AllocationError,
-    ComplianceError,
-    StandardError,
-    PlanError,
-    ExchangeError,
-    KeyStoreError,
-    MeetingError,
-)
-
-
-class Problem(BaseModel):
-    """An RFC 9457 problem: ``type`` is stable (``/problems/<slug>``), ``detail`` says why."""
-
-    model_config = ConfigDict(
-        extra="allow",
-        json_schema_extra={
-            "examples": [
-                {
-                    "type": "/problems/unknown-building",
-                    "title": "Unknown building",
-                    "status": 404,
-                    "detail": "no building 'B9'",
-                }
-            ]
-        },
-    )
-
-    type: str = Field(description="stable URI of the problem kind")
-    title: str
-    status: int
-    detail: str
-    errors: list[dict[str, Any]] | None = Field(
-        None, description="per field (validation) or per row (imports)"
-    )
+#: The roots whose every subclass is answered from :data:`PROBLEMS` (one handler):
+#: the twin's errors, the IFC reader's, geometry and routing, and access.
+HANDLED: tuple[type[Exception], ...] = (TwinError, IfcModelError, SpatialError, AccessError)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -3,13 +3,16 @@
 One pure-ASGI middleware times each request (labelled by route template, not
 by raw path, so ids do not explode the series) and, for a successful write
 under ``/api/v1`` (any method but GET/HEAD/OPTIONS, status < 400), records an
-audit entry with the key's name. Twin figures (readings accepted and
+audit entry with the key's name (and the caller's free-text ``note``, where a
+route keeps one). The entry is committed before the response starts, so a
+client that got its 2xx knows the write is audited (one small commit per
+write; it used to go to a thread pool after the answer and could be lost in
+a crash). Twin figures (readings accepted and
 rejected, open alarms, upload jobs, loaded buildings) are read at scrape time.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Iterator
@@ -19,6 +22,7 @@ from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import generate_latest
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from twin.store.audit import record_audit
@@ -86,44 +90,50 @@ class ObserveMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if scope["method"] not in READ_METHODS and status < 400:
+                    await self._audit_write(scope, status)
             await send(message)
 
         try:
             await self.app(scope, receive, observe)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            if scope["path"].startswith(API_PREFIX) and not template.startswith(API_PREFIX):
-                template = API_PREFIX + template  # routes of included routers lack the prefix
+            template = _template(scope)
             method = scope["method"]
             state = self.owner.state
             if hasattr(state, "http_requests"):
                 state.http_requests.labels(method, template, str(status)).inc()
                 state.http_latency.labels(method, template).observe(time.perf_counter() - started)
-            if method not in READ_METHODS and status < 400 and template.startswith(API_PREFIX):
-                principal = scope.get("state", {}).get("principal")
-                actor = getattr(principal, "name", "anonymous")
-                # Off the request path: the connection's next request need not wait.
-                asyncio.get_running_loop().run_in_executor(
-                    None, self._audit, actor, method, scope["path"], template, status
-                )
 
-    def _audit(self, actor: str, method: str, path: str, template: str, status: int) -> None:
+    async def _audit_write(self, scope: Scope, status: int) -> None:
+        template = _template(scope)
+        if not template.startswith(API_PREFIX):
+            return
+        request_state = scope.get("state", {})
+        actor = getattr(request_state.get("principal"), "name", "anonymous")
+        after: dict[str, Any] = {"route": template, "status": status}
+        note = request_state.get("audit_note")
+        if note:
+            after["note"] = note
+        await run_in_threadpool(self._audit, actor, scope["method"], scope["path"], after)
+
+    def _audit(self, actor: str, method: str, path: str, after: dict[str, Any]) -> None:
         twin = getattr(self.owner.state, "twin", None)
         if twin is None:
             return
         try:
             with twin.engine.begin() as conn:
-                record_audit(
-                    conn,
-                    actor,
-                    method.lower(),
-                    f"api:{path}"[:200],
-                    None,
-                    {"route": template, "status": status},
-                )
+                record_audit(conn, actor, method.lower(), f"api:{path}"[:200], None, after)
         except Exception:
             log.exception("audit of %s %s by %s failed", method, path, actor)
+
+
+def _template(scope: Scope) -> str:
+    """The route template of a request (ids do not explode the metric series)."""
+    route = scope.get("route")
+    template = getattr(route, "path", None) or "unmatched"
+    if scope["path"].startswith(API_PREFIX) and not template.startswith(API_PREFIX):
+        template = API_PREFIX + template  # routes of included routers lack the prefix
+    return template
 
 
 def install(app: FastAPI) -> None:
@@ -146,8 +156,13 @@ def install(app: FastAPI) -> None:
     registry.register(TwinCollector(app))  # type: ignore[arg-type]
     app.add_middleware(ObserveMiddleware, owner=app)
 
-    @app.get("/metrics", tags=["health"], response_class=Response, include_in_schema=True)
-    def metrics(request: Request) -> Response:
+    @app.get(
+        "/metrics",
+        tags=["health"],
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    )
+    def get_metrics(request: Request) -> Response:
         """Prometheus metrics (no key): requests, latencies, readings accepted and
         rejected, open alarms, model uploads, loaded buildings."""
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

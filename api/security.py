@@ -8,13 +8,18 @@ building (an alarm, a work order), call :meth:`Principal.check_building`.
 
 Personal data is decided here and only here: :attr:`Principal.personal`.
 
-When no key is active at all, the service runs open (the ``twin serve``
-command allows that only on 127.0.0.1 and says so loudly): every request acts
-as :data:`OPEN_PRINCIPAL`.
+Who is asking is settled by :class:`Gate` before any route runs and before
+any body is read (``api.guard``). Open mode (every request acts as
+:data:`OPEN_PRINCIPAL`) is decided once, at start-up: only when the service
+listens on a loopback address and no key was ever made. It ends for good as
+soon as a key exists; once keys existed, or on any other address, a request
+without a valid key is a 401, even when every key has been revoked.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -23,7 +28,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from twin.access.keys import PERMISSIONS, ApiKey, KeyStore
+from twin.access.keys import PERMISSIONS, ApiKey, Grant, KeyStore
+
+log = logging.getLogger(__name__)
 
 
 class AccessError(Exception):
@@ -72,6 +79,25 @@ class Principal:
         """Those of ``building_ids`` the key may see."""
         return [b for b in building_ids if self.covers(b)]
 
+    def scoped(self, requested: Iterable[str]) -> frozenset[str] | None:
+        """The buildings a list or stream should cover: ``requested`` (each checked),
+        else the key's own; ``None`` means every building (an unscoped key).
+
+        Raises
+        ------
+        ForbiddenError
+            When a requested building is outside the key's scope.
+        """
+        wanted = frozenset(requested)
+        for building_id in wanted:
+            self.check_building(building_id)
+        return wanted or self.buildings or None
+
+    @property
+    def grant(self) -> Grant:
+        """What this caller may hand on to keys it makes."""
+        return Grant(self.permissions, self.buildings)
+
 
 #: The caller when no key is configured (local use only).
 OPEN_PRINCIPAL = Principal("local-open", "admin", frozenset(PERMISSIONS), open_mode=True)
@@ -82,38 +108,104 @@ _bearer = HTTPBearer(
 )
 
 
-def get_keys(request: Request) -> KeyStore:
-    return request.app.state.keys
+def is_loopback(host: str | None) -> bool:
+    """Whether ``host`` (an address or ``localhost``) is reachable only from this machine."""
+    if host is None:
+        return False
+    if host.strip("[]").casefold() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class Gate:
+    """Who is asking: the key behind a bearer token, or open mode.
+
+    ``open_mode`` is the start-up decision (loopback only and no key ever
+    made). It ends for good once a key exists; a request that arrives on a
+    non-loopback address is never served open.
+    """
+
+    def __init__(self, keys: KeyStore, *, listen_host: str) -> None:
+        self.keys = keys
+        self._open = is_loopback(listen_host) and not keys.ever_configured()
+        if self._open:
+            log.warning("NO API KEYS: the API is OPEN on %s (local use only)", listen_host)
+        elif not keys.any_active():
+            log.warning("no active API key: every request is refused until one is made")
+
+    @property
+    def open_mode(self) -> bool:
+        if self._open and self.keys.ever_configured():
+            self._open = False
+            log.warning("an API key exists now: open mode has ended")
+        return self._open
+
+    def principal(self, authorization: str | None, server_host: str | None) -> Principal:
+        """The caller of a request with this ``Authorization`` header, received on
+        ``server_host`` (the local address; ``None`` or a name in tests).
+
+        Raises
+        ------
+        NotAuthenticatedError
+        """
+        token = _bearer_token(authorization)
+        if self.open_mode and _reached_locally(server_host):
+            return OPEN_PRINCIPAL
+        if token is None:
+            raise NotAuthenticatedError("an API key is needed: Authorization: Bearer <key>")
+        key = self.keys.authenticate(token)
+        if key is None:
+            raise NotAuthenticatedError("unknown or revoked API key")
+        return Principal.of(key)
+
+
+def _bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    return token if scheme.casefold() == "bearer" and token else None
+
+
+def _reached_locally(server_host: str | None) -> bool:
+    # uvicorn gives the local IP address the request came in on; an in-process
+    # test transport gives a name ("testserver"), which cannot come from outside.
+    if server_host is None:
+        return True
+    try:
+        ipaddress.ip_address(server_host.strip("[]"))
+    except ValueError:
+        return True
+    return is_loopback(server_host)
+
+
+def get_gate(request: Request) -> Gate:
+    return request.app.state.gate
 
 
 async def get_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller, from the ``Authorization: Bearer`` key.
+    """The caller, settled by the request guard before the route (see ``api.guard``).
 
     Raises
     ------
     NotAuthenticatedError
     """
+    del credentials  # declared for the OpenAPI security scheme; the guard reads the header
     cached = request.scope.get("state", {}).get("principal")
     if isinstance(cached, Principal):
         return cached
-    keys = get_keys(request)
-    if credentials is None:
-        if not await run_in_threadpool(keys.any_active):
-            principal = OPEN_PRINCIPAL
-        else:
-            raise NotAuthenticatedError("an API key is needed: Authorization: Bearer <key>")
-    else:
-        key = await run_in_threadpool(keys.authenticate, credentials.credentials)
-        if key is None:
-            if not await run_in_threadpool(keys.any_active):
-                principal = OPEN_PRINCIPAL
-            else:
-                raise NotAuthenticatedError("unknown or revoked API key")
-        else:
-            principal = Principal.of(key)
+    server = request.scope.get("server")
+    principal = await run_in_threadpool(
+        get_gate(request).principal,
+        request.headers.get("authorization"),
+        server[0] if server else None,
+    )
     request.state.principal = principal
     return principal
 

@@ -13,9 +13,10 @@ Three measurements, each in its own throw-away PostgreSQL (and Mosquitto):
     machine's cores).
 ``history`` — N million readings (2,000 meter points, spread evenly over 30
     days) generated in SQL (``generate_series``) into the
-    partitioned ``device_readings``, the rollups built, then the medians of one
-    device's day of raw history and a month's energy per storey (20 storeys of
-    meters) from the daily rollups.
+    partitioned ``device_readings``, the energy rollups built
+    (:func:`twin.energy.rollup.refresh`), then the medians of one device's day
+    of raw history and a month's energy per storey (20 storeys of meters, from
+    :func:`twin.energy.rollup.totals`: daily rollups plus the edge hours).
 
 Run: ``PYTHONPATH=. .venv/bin/python bench/workers.py [events|throughput|history]``
 (options: --help).
@@ -44,10 +45,14 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 
 from tests.fixtures.services import free_port, start_mosquitto, start_postgres, stop  # noqa: E402
-from twin.devices import rollups  # noqa: E402
+from twin.devices import partitions  # noqa: E402
 from twin.devices.events import Event, encode_notifications  # noqa: E402
+from twin.devices.patrol import load_patrol_rules  # noqa: E402
 from twin.devices.registry import parse_rows  # noqa: E402
 from twin.devices.store import save_registry  # noqa: E402
+from twin.energy import rollup  # noqa: E402
+from twin.energy.calendar import WorkingTime, load_calendar  # noqa: E402
+from twin.energy.meters import Meter  # noqa: E402
 from twin.store.db import engine_for  # noqa: E402
 
 
@@ -214,10 +219,9 @@ def bench_history(pg_url: str, millions: float, repeats: int) -> dict[str, float
     interval_us = 30 * 86_400_000_000 // steps
     start = datetime(2026, 10, 1, tzinfo=UTC)
     start_us = int(start.timestamp()) * 1_000_000
-    now_s = start.timestamp() + 30 * 86_400 + 3600
     results: dict[str, float] = {"readings": float(steps * points), "interval_s": interval_us / 1e6}
     with engine.begin() as connection:
-        rollups.ensure_partitions(connection, start.timestamp(), ahead=2)
+        partitions.ensure_partitions(connection, start.timestamp(), ahead=2)
     began = time.perf_counter()
     # One statement per point block keeps each transaction's memory small.
     block = 100
@@ -242,12 +246,11 @@ def bench_history(pg_url: str, millions: float, repeats: int) -> dict[str, float
     results["generate_s"] = time.perf_counter() - began
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE device_readings")
+    working = WorkingTime(load_calendar(), load_patrol_rules().working_hours)
+    meters = [Meter(f"M-{p:04d}", "energy", "electricity", "counter") for p in range(points)]
     began = time.perf_counter()
-    with engine.begin() as connection:
-        rollups.refresh_rollups(connection, now_s)
+    rollup.refresh(engine, meters, working)  # analyses the rollup tables after a bulk build
     results["rollups_s"] = time.perf_counter() - began
-    with engine.connect() as connection:
-        connection.exec_driver_sql("ANALYZE device_readings_daily")
     day_start = start_us + 86_400_000_000
     day_times = []
     for i in range(repeats):
@@ -262,11 +265,14 @@ def bench_history(pg_url: str, millions: float, repeats: int) -> dict[str, float
         day_times.append(time.perf_counter() - began)
     results["day_rows"] = float(len(found))
     results["device_day_ms_p50"] = statistics.median(day_times) * 1000
-    groups = {(f"M-{p:04d}", "energy"): f"storey-{p % storeys:02d}" for p in range(points)}
+    storey_of = {m.key: f"storey-{p % storeys:02d}" for p, m in enumerate(meters)}
+    month_end_us = start_us + 31 * 86_400_000_000
     energy_times = []
     for _ in range(repeats):
         began = time.perf_counter()
-        energy = rollups.consumption_kwh(engine, groups, start_us, start_us + 31 * 86_400_000_000)
+        energy: dict[str, float] = {}
+        for key, amount in rollup.totals(engine, meters, working, start_us, month_end_us).items():
+            energy[storey_of[key]] = energy.get(storey_of[key], 0.0) + amount.total
         energy_times.append(time.perf_counter() - began)
     results["storeys"] = float(len(energy))
     results["month_energy_per_storey_ms_p50"] = statistics.median(energy_times) * 1000

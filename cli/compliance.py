@@ -115,7 +115,9 @@ def _write_xlsx(xlsx: Path, building, result, report, *, with_plans: bool) -> No
 def parse_day(text: str | None) -> date:
     """``--date`` as a date (today when not given); exit 2 when malformed."""
     if text is None:
-        return date.today()
+        from twin import today_utc
+
+        return today_utc()
     try:
         return date.fromisoformat(text)
     except ValueError:

@@ -24,7 +24,8 @@ def upgrade_command(
     from sqlalchemy import create_engine
 
     from twin.settings import get_settings
-    from twin.store.db import MigrationError, upgrade
+    from twin.store.db import upgrade
+    from twin.store.errors import MigrationError
 
     url = get_settings().effective_database_url
     if url.startswith("sqlite"):

@@ -3,7 +3,8 @@
 Generates the demo building into ``TWIN_DATA_DIR/demo-source/`` (once),
 registers it as building ``demo``, imports demo allocations, books its meeting
 rooms for the current week, loads a device
-registry from the building's equipment, publishes simulated readings over
+registry from the building's equipment (with a meter hierarchy and weeks of
+simulated consumption, :mod:`twin.demo.energy`), publishes simulated readings over
 HTTP in the background and serves the API on 127.0.0.1 (open when no key
 exists; otherwise the simulator gets its own ``system`` key).
 """
@@ -54,10 +55,16 @@ def demo_command(
     )
     typer.echo(f"meeting rooms: {demo.bookings} demo bookings added for this week")
     typer.echo(f"devices: {demo.devices} bound to the building's equipment")
+    typer.echo(f"meters: {demo.meter_readings} simulated readings of consumption history added")
     token = _simulator_key(settings, DEMO_ID) if simulate else None
     check_keys(HOST, port)
     if simulate:
-        devices = bind(DEMO_ID, demo.building, demo.rows).devices
+        # Meters have their history up to now; the live simulator leaves them alone so
+        # their counters stay consistent (main = storeys + losses).
+        devices = [
+            d for d in bind(DEMO_ID, demo.building, demo.rows).devices
+            if not any(p.medium for p in d.points.values())
+        ]  # fmt: skip
         thread = threading.Thread(
             target=_simulate,
             args=(devices, f"http://{HOST}:{port}", token, rate),
@@ -70,12 +77,12 @@ def demo_command(
 
 
 def _simulator_key(settings, building_id: str) -> str | None:  # type: ignore[no-untyped-def]
-    """A ``system`` key for the simulator when the service has keys (else it runs open)."""
+    """A ``system`` key for the simulator once keys were ever made (else it runs open)."""
     from twin.access.keys import KeyStore
     from twin.store.db import engine_for
 
     store = KeyStore(engine_for(settings.effective_database_url))
-    if not store.any_active():
+    if not store.ever_configured():
         return None
     for key in store.list():
         if key.name.startswith(SIMULATOR_KEY) and key.revoked_at is None:

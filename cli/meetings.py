@@ -3,7 +3,8 @@
 Works on the service's own data (``TWIN_DATA_DIR``, ``TWIN_DATABASE_URL``):
 ``rooms`` lists the bookable rooms, ``book`` books one, ``ics`` exports a
 booking or a room's calendar as iCalendar (``.ics``) for Outlook, Apple
-Calendar or any other calendar.
+Calendar or any other calendar. ``--json`` prints the API's shapes
+(:mod:`api.schemas.meetings`).
 """
 
 from __future__ import annotations
@@ -53,15 +54,17 @@ def _meetings() -> Iterator[Meetings]:
 def rooms_command(building: Building, json_output: JsonOutput = False) -> None:
     """Bookable rooms: seats, step-free access, equipment, status now."""
     with _meetings() as meetings:
-        rows = meetings.room_rows(building)
+        rows = meetings.room_listings(building)
     if json_output:
-        print_json(rows)
+        from api.schemas.meetings import MeetingRoomOut
+
+        print_json([MeetingRoomOut.model_validate(r).model_dump(mode="json") for r in rows])
         return
     for row in rows:
-        access = "step-free" if row["step_free"] else "stairs only"
+        access = "step-free" if row.step_free else "stairs only"
         typer.echo(
-            f"{row['number']:<8} {row['name'][:20]:<20} {row['storey']:<10} "
-            f"{row['capacity']:>4} seats  {access:<11} {row['status']}"
+            f"{row.number:<8} {row.name[:20]:<20} {row.storey:<10} "
+            f"{row.capacity:>4} seats  {access:<11} {row.status}"
         )
 
 
@@ -96,9 +99,9 @@ def book_command(
     with _meetings() as meetings:
         (booking,) = meetings.book(building, request, actor="cli")
     if json_output:
-        from twin.meetings.operations import booking_dict
+        from api.schemas.meetings import BookingOut
 
-        print_json(booking_dict(booking, personal=True))
+        print_json(BookingOut.of(booking, personal=True).model_dump(mode="json"))
         return
     typer.echo(f"{booking.id} {booking.state} {booking.room} {booking.start.isoformat()}")
 

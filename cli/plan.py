@@ -85,6 +85,7 @@ def plan_command(
         PlanError,
         PlanInputs,
         RenderBackendError,
+        UnknownStoreyError,
         find_storey,
         plan_storeys,
         plans_pdf,
@@ -128,7 +129,7 @@ def plan_command(
     else:
         try:
             storeys = (find_storey(building, storey),)
-        except PlanError as exc:
+        except (PlanError, UnknownStoreyError) as exc:
             fail(str(exc))
     types = {s.global_id: rules.classify(s) for s in building.spaces}
     options: dict[str, Any] = {

@@ -38,10 +38,19 @@ OPEN_BANNER = """
 *    twin keys create NAME --role viewer|housing|operator|admin    *
 ********************************************************************
 """
+NO_ACTIVE_KEY = (
+    "no active API key: every request will be refused (401) until one is made with "
+    "`twin keys create NAME --role admin`"
+)
 
 
 def check_keys(host: str, port: int) -> None:
-    """Refuse a non-local address without keys; warn loudly on a local one."""
+    """Refuse a non-local address without keys; warn loudly on a local one.
+
+    The service itself decides open mode from the same facts at start-up
+    (``TWIN_LISTEN_HOST``, set by :func:`run_server`, and whether a key was ever
+    made): keys that existed once and were all revoked never make it open again.
+    """
     from twin.access.keys import KeyStore
     from twin.settings import get_settings
     from twin.store.db import engine_for
@@ -49,12 +58,34 @@ def check_keys(host: str, port: int) -> None:
     store = KeyStore(engine_for(get_settings().effective_database_url))
     if store.any_active():
         return
+    if store.ever_configured():
+        typer.echo(NO_ACTIVE_KEY, err=True)
+        return
     if host not in LOCAL_HOSTS:
         fail(
             f"refusing to serve on {host} without API keys: "
             "create one with `twin keys create NAME --role admin`, or use --host 127.0.0.1"
         )
     typer.echo(OPEN_BANNER.format(url=f"http://{host}:{port}"), err=True)
+
+
+def check_mqtt() -> None:
+    """Refuse to start when the broker turns our login or TLS set-up down (exit 2);
+    a broker that is only unreachable gets a warning, and the service keeps trying."""
+    from twin.devices.mqtt.broker import MqttConfigError, MqttConnectionError, broker_from_settings
+    from twin.devices.mqtt.ingest import check_broker
+    from twin.settings import get_settings
+
+    try:
+        broker = broker_from_settings(get_settings())
+        if broker is not None:
+            check_broker(broker)
+    except MqttConfigError as exc:
+        fail(str(exc))
+    except MqttConnectionError as exc:
+        if exc.permanent:
+            fail(f"MQTT: {exc}")
+        typer.echo(f"twin: warning: MQTT: {exc}; the service keeps trying", err=True)
 
 
 def run_server(host: str, port: int, log_level: str, *, reuse_port: bool = False) -> None:
@@ -66,9 +97,12 @@ def run_server(host: str, port: int, log_level: str, *, reuse_port: bool = False
 
     from api.app import create_app
 
+    # The app decides open mode from the address it serves (api.security.Gate).
+    os.environ["TWIN_LISTEN_HOST"] = host
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    check_mqtt()
     where: dict[str, object] = {"host": host, "port": port}
     if reuse_port:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -149,7 +183,7 @@ def serve_command(
 ) -> None:
     """Serve every registered building's HTTP API (and live events) until interrupted.
 
-    Without API keys it runs open, only on 127.0.0.1; docs at /docs. Several
+    Without any API key ever made it runs open, only on 127.0.0.1; docs at /docs. Several
     workers share one PostgreSQL (TWIN_DATABASE_URL) and TWIN_DATA_DIR."""
     if workers > 1:
         from twin.settings import get_settings
@@ -157,6 +191,7 @@ def serve_command(
         if get_settings().effective_database_url.startswith("sqlite"):
             fail("several workers share one database: set TWIN_DATABASE_URL to PostgreSQL")
         check_keys(host, port)
+        check_mqtt()
         supervise(host, port, log_level, workers)
         return
     if not reuse_port:

@@ -30,6 +30,7 @@ def simulate_command(
     from twin.buildings.registry import BuildingRegistry, RegistryError
     from twin.demo.simulator import FaultSpecError, Simulator, parse_fault, template_rows
     from twin.devices.errors import DeviceError
+    from twin.devices.mqtt.broker import broker_from_settings
     from twin.devices.publish import HttpPublisher, MqttPublisher
     from twin.devices.registry import bind
     from twin.devices.store import load_registries
@@ -57,7 +58,12 @@ def simulate_command(
     if via == "mqtt":
         if not settings.mqtt_url:
             fail("--via mqtt needs TWIN_MQTT_URL")
-        publisher: HttpPublisher | MqttPublisher = MqttPublisher(settings.mqtt_url, building)
+        try:
+            broker = broker_from_settings(settings)
+            assert broker is not None
+            publisher: HttpPublisher | MqttPublisher = MqttPublisher(broker, building)
+        except DeviceError as exc:  # a bad URL or TLS file, a refused login
+            fail(str(exc))
     else:
         publisher = HttpPublisher(url)
     simulator = Simulator(devices, seed=seed, faults=faults)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.services import mosquitto, postgres, postgres_url  # noqa: F401
+from tests.fixtures.services import mosquitto, mosquitto_tls, postgres, postgres_url  # noqa: F401
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

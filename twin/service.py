@@ -1,4 +1,4 @@
-"""The twin as one object: registered buildings, the device and meeting services, threads.
+"""The twin as one object: buildings, the device, energy and meeting services, threads.
 
 Entry points (the API's lifespan, ``twin serve``, tests) create one
 :class:`Twin` from settings, :meth:`~Twin.start` it and :meth:`~Twin.stop`
@@ -7,9 +7,10 @@ it; nothing here runs at import.
 Several workers on one PostgreSQL (``twin serve --workers N``, or one process
 per machine): each LISTENs for the others' events and building versions
 (:class:`~twin.store.notify.Listener`), and the periodic work (heartbeats,
-patrol, meeting no-shows, history upkeep) runs only on the worker that holds
-the advisory lock (:class:`~twin.store.notify.Leadership`); when it dies,
-another takes the lock at its next tick.
+patrol, meeting no-shows, energy rollups and anomaly checks, history upkeep)
+runs only on the worker that holds the advisory lock
+(:class:`~twin.store.notify.Leadership`); when it dies, another takes the
+lock at its next tick.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ from typing import Any
 
 from twin.buildings.registry import BuildingRegistry
 from twin.buildings.versions import BUILDINGS_CHANNEL, record_version
-from twin.devices import rollups
+from twin.devices import partitions
 from twin.devices.events import EVENTS_CHANNEL, EventBus, decode_notification
 from twin.devices.hub import DeviceService
+from twin.devices.mqtt.broker import broker_from_settings
 from twin.devices.mqtt.ingest import MqttIngest
 from twin.devices.patrol import load_patrol_rules
+from twin.energy.calendar import WorkingTime, load_calendar
+from twin.energy.config import load_energy_data
+from twin.energy.service import EnergyService
 from twin.meetings.records import MeetingRules
 from twin.meetings.service import MeetingService
 from twin.settings import Settings
@@ -39,7 +44,7 @@ log = logging.getLogger(__name__)
 
 #: Seconds between patrol rounds (heartbeats are checked every ``TWIN_TICK_S``).
 PATROL_EVERY_S = 10.0
-#: Seconds between rounds of history upkeep (partitions, retention, rollups).
+#: Seconds between rounds of history upkeep (partitions, retention, latest values).
 UPKEEP_EVERY_S = 60.0
 
 
@@ -60,6 +65,16 @@ class Twin:
             clock=clock,
             bus=self.bus,
             patrol_rules=rules,
+        )
+        self.energy = EnergyService(
+            self.engine,
+            working=WorkingTime(
+                load_calendar(settings.energy_calendar), self.devices.patrol_rules.working_hours
+            ),
+            data=load_energy_data(settings.energy_factors, settings.energy_quotas),
+            devices=self.devices,
+            buildings=self.buildings.building,
+            clock=clock,
         )
         opens, _, closes = settings.meeting_hours.partition("-")
         self.meetings = MeetingService(
@@ -102,10 +117,11 @@ class Twin:
         # the p99 of publish-to-SSE latency.
         gc.freeze()
         self._ticker.start()
-        if self.settings.mqtt_url:
+        broker = broker_from_settings(self.settings)
+        if broker is not None:
             self.mqtt = MqttIngest(
                 self.devices,
-                self.settings.mqtt_url,
+                broker,
                 share_group=self.settings.mqtt_share_group,
                 client_id=self.settings.mqtt_client_id,
                 session_expiry_s=self.settings.mqtt_session_expiry_s,
@@ -130,7 +146,7 @@ class Twin:
     def mqtt_status(self) -> str:
         if self.mqtt is None:
             return "off (TWIN_MQTT_URL not set)"
-        return f"subscribed to {self.mqtt.topic}" if self.mqtt.subscribed else "connecting"
+        return self.mqtt.status
 
     @property
     def origin(self) -> str:
@@ -161,9 +177,10 @@ class Twin:
         if monotonic >= self._next_patrol:
             self.devices.run_patrol(now_s)
             self.meetings.release_no_shows()
+            self.energy.tick(self.buildings.ids())
             self._next_patrol = monotonic + PATROL_EVERY_S
         if monotonic >= self._next_upkeep:
-            rollups.upkeep(
+            partitions.upkeep(
                 self.engine,
                 now_s=self.devices.clock() if now_s is None else now_s,
                 retention_days=self.settings.history_retention_days,

@@ -3,64 +3,71 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import DevicesDep
-from api.routes.workorders import WorkOrderOut, work_order_out
-from api.security import PrincipalDep
+from api.pages import PAGE_RESPONSE, PageDep, send_page
+from api.routes.workorders import work_order_out
+from api.schemas.alarms import AlarmOut, WorkOrderOut
+from api.security import Principal, PrincipalDep
 from twin.devices.alarms import Alarm
+from twin.devices.hub import DeviceService
+from twin.store.pages import instant_key, paginate
 
 router = APIRouter(tags=["alarms"])
 
 
-class AlarmOut(BaseModel):
-    id: str
-    building_id: str
-    device_id: str
-    global_id: str | None
-    point: str
-    kind: str
-    severity: str
-    state: str
-    reason: str
-    active: bool
-    raised_at: datetime
-    acknowledged_at: datetime | None = None
-    acknowledged_by: str | None = None
-    cleared_at: datetime | None = None
-    cleared_by: str | None = None
+class AlarmAction(BaseModel):
+    """The actor is always the key's name; ``note`` is free text kept beside it in the
+    audit log (e.g. who at the desk did it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(None, max_length=1000)
 
 
-class Actor(BaseModel):
-    by: str | None = Field(
-        None, min_length=1, max_length=128, description="who does this (default: the key's name)"
-    )
+class WorkOrderFromAlarm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
-
-class WorkOrderFromAlarm(Actor):
-    assignee: str | None = None
-    title: str | None = None
+    assignee: str | None = Field(None, max_length=128)
+    title: str | None = Field(None, max_length=400)
 
 
 def alarm_out(alarm: Alarm) -> AlarmOut:
     return AlarmOut.model_validate(alarm, from_attributes=True)
 
 
-@router.get("/alarms")
+@router.get("/alarms", responses={200: PAGE_RESPONSE})
 def list_alarms(
+    request: Request,
+    response: Response,
     service: DevicesDep,
     principal: PrincipalDep,
+    page: PageDep,
     building: str | None = None,
     state: Literal["open", "raised", "acknowledged", "cleared"] | None = None,
     device_id: str | None = None,
 ) -> list[AlarmOut]:
-    """Alarms, newest first; ``state=open`` means raised or acknowledged."""
-    found = service.alarms(building_id=building, state=state, device_id=device_id)
-    return [alarm_out(a) for a in found if principal.covers(a.building_id)]
+    """Alarms, newest first (by time raised, then id); ``state=open`` means raised or
+    acknowledged. Paginated (``limit``, ``cursor``; see the ``Link`` header)."""
+    found = [
+        a
+        for a in service.alarms(building_id=building, state=state, device_id=device_id)
+        if principal.covers(a.building_id)
+    ]
+    chosen = paginate(
+        found,
+        key=lambda a: (instant_key(a.raised_at), a.id),
+        limit=page.limit,
+        cursor=page.cursor,
+        descending=True,
+    )
+    return [alarm_out(a) for a in send_page(chosen, request, response)]
 
 
 @router.get("/alarms/{alarm_id}")
@@ -70,30 +77,50 @@ def get_alarm(alarm_id: str, service: DevicesDep, principal: PrincipalDep) -> Al
     return alarm_out(alarm)
 
 
-@router.post("/alarms/{alarm_id}/acknowledge")
-async def acknowledge(
-    alarm_id: str, service: DevicesDep, principal: PrincipalDep, body: Actor | None = None
+async def _act(
+    action: Callable[[str, str], tuple[Alarm, Future[None]]],
+    alarm_id: str,
+    request: Request,
+    service: DeviceService,
+    principal: Principal,
+    body: AlarmAction | None,
 ) -> AlarmOut:
-    """Acknowledge a raised alarm (answered once stored)."""
+    """One alarm transition as the key, its note handed to this request's audit row
+    (``api.metrics``); answered once stored."""
     principal.check_building(service.alarm(alarm_id).building_id)
-    alarm, stored = service.acknowledge(alarm_id, (body and body.by) or principal.name)
+    if body is not None and body.note:
+        request.state.audit_note = body.note
+    alarm, stored = action(alarm_id, principal.name)
     await asyncio.wrap_future(stored)
     return alarm_out(alarm)
+
+
+@router.post("/alarms/{alarm_id}/acknowledge")
+async def acknowledge_alarm(
+    alarm_id: str,
+    request: Request,
+    service: DevicesDep,
+    principal: PrincipalDep,
+    body: AlarmAction | None = None,
+) -> AlarmOut:
+    """Acknowledge a raised alarm as the key (answered once stored)."""
+    return await _act(service.acknowledge, alarm_id, request, service, principal, body)
 
 
 @router.post("/alarms/{alarm_id}/clear")
-async def clear(
-    alarm_id: str, service: DevicesDep, principal: PrincipalDep, body: Actor | None = None
+async def clear_alarm(
+    alarm_id: str,
+    request: Request,
+    service: DevicesDep,
+    principal: PrincipalDep,
+    body: AlarmAction | None = None,
 ) -> AlarmOut:
-    """Clear an open alarm by hand (answered once stored)."""
-    principal.check_building(service.alarm(alarm_id).building_id)
-    alarm, stored = service.clear(alarm_id, (body and body.by) or principal.name)
-    await asyncio.wrap_future(stored)
-    return alarm_out(alarm)
+    """Clear an open alarm by hand, as the key (answered once stored)."""
+    return await _act(service.clear, alarm_id, request, service, principal, body)
 
 
 @router.post("/alarms/{alarm_id}/work-order", status_code=201)
-async def to_work_order(
+async def create_work_order_from_alarm(
     alarm_id: str,
     service: DevicesDep,
     principal: PrincipalDep,
@@ -103,7 +130,7 @@ async def to_work_order(
     body = body or WorkOrderFromAlarm()
     principal.check_building(service.alarm(alarm_id).building_id)
     order, stored = service.create_work_order(
-        alarm_id, by=body.by or principal.name, assignee=body.assignee, title=body.title
+        alarm_id, by=principal.name, assignee=body.assignee, title=body.title
     )
     await asyncio.wrap_future(stored)
     return work_order_out(order)

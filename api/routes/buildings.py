@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from api.caching import CONDITIONAL_RESPONSES, ETAG_HEADERS, file_response
 from api.deps import JobsDep, QueriesDep, SettingsDep, TwinDep
 from api.errors import problem_responses
+from api.schemas.buildings import (
+    BuildingOut,
+    BuildingSummary,
+    JobAccepted,
+    JobOut,
+    StoreyOut,
+    job_out,
+)
+from api.schemas.media import GLB
 from api.security import BuildingsRead, BuildingsWrite
 from twin.buildings.registry import BUILDING_ID_PATTERN, check_building_id
 from twin.buildings.uploads import (
-    Job,
     UploadTooLargeError,
     display_name,
     sniff_upload,
@@ -30,164 +38,49 @@ BuildingId = Annotated[str, Field(pattern=BUILDING_ID_PATTERN.pattern)]
 UPLOAD_CHUNK = 1024 * 1024
 
 
-class BuildingOut(BaseModel):
-    """A registered building; ``state`` is ``ready`` once it is loaded and queryable."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "demo",
-                    "files": ["office.ifc"],
-                    "state": "ready",
-                    "name": "某市机关办公楼",
-                    "storeys": 6,
-                    "spaces": 300,
-                }
-            ]
-        }
-    )
-
-    id: str
-    files: list[str]
-    state: Literal["ready", "loading", "failed"]
-    name: str | None
-    storeys: int | None
-    spaces: int | None
-
-
-class SourceOut(BaseModel):
-    name: str
-    schema_: str = Field(alias="schema")
-    length_unit: str
-    sha256: str
-
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-
-class NavOut(BaseModel):
-    nodes: int
-    edges: int
-    components: int
-    spaces_reachable: int
-
-
-class BuildingSummary(BaseModel):
-    """The ``twin ingest --json`` summary of a registered building."""
-
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-    id: str
-    name: str
-    files: list[str]
-    schema_: str = Field(alias="schema")
-    sources: list[SourceOut]
-    storeys: int
-    spaces: int
-    doors: int
-    stairs: int
-    lifts: int
-    equipment: int
-    equipment_located: int
-    spaces_with_footprint: int
-    usable_area_m2: float = Field(description="sum of the rooms' footprint areas, m²")
-    warnings: list[str]
-    nav: NavOut
-    devices: int
-    from_cache: bool
-    seconds: float
-
-
-class StoreyOut(BaseModel):
-    global_id: str
-    name: str
-    elevation_m: float = Field(description="floor level, world Z in metres")
-    spaces: int
-
-
-class JobProgress(BaseModel):
-    stage: str
-    done: int
-    total: int
-
-
-class JobOut(BaseModel):
-    """An upload job: ``queued`` → ``running`` → ``done`` or ``failed`` (``error`` says why)."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "6f1c...",
-                    "building_id": "hq",
-                    "state": "failed",
-                    "progress": {"stage": "checking", "done": 0, "total": 1},
-                    "error": "office.ifc: truncated IFC file (no END-ISO-10303-21; at the end)",
-                    "files": ["office.ifc"],
-                }
-            ]
-        }
-    )
-
-    id: str
-    building_id: str
-    state: Literal["queued", "running", "done", "failed"]
-    progress: JobProgress
-    error: str | None
-    files: list[str]
-
-
-class JobAccepted(BaseModel):
-    job_id: str
-    status_url: str
-
-
-def job_out(job: Job) -> JobOut:
-    return JobOut(
-        id=job.id,
-        building_id=job.building_id,
-        state=job.state,
-        progress=JobProgress(stage=job.stage, done=job.done, total=job.total),
-        error=job.error,
-        files=list(job.files),
-    )
-
-
 @router.get("/buildings")
 def list_buildings(queries: QueriesDep, principal: BuildingsRead) -> list[BuildingOut]:
     """Registered buildings the key may see, with their load state."""
     allowed = principal.buildings or None
-    return [BuildingOut(**b) for b in queries.buildings(allowed)]
+    return [BuildingOut.model_validate(b) for b in queries.buildings(allowed)]
 
 
 @router.get("/buildings/{building_id}", responses=problem_responses(404, 503))
 async def get_building(building_id: str, queries: QueriesDep, _: BuildingsRead) -> BuildingSummary:
     """What was read from the building's model: counts, area, navigation, warnings."""
-    data = await run_in_threadpool(queries.summary, building_id)
-    return BuildingSummary.model_validate(data)
+    return BuildingSummary.model_validate(await run_in_threadpool(queries.summary, building_id))
 
 
 @router.get(
     "/buildings/{building_id}/scene.glb",
     response_class=Response,
     responses={
-        200: {"content": {"model/gltf-binary": {}}, "description": "GLB"},
+        200: {
+            "content": {GLB: {"schema": {"type": "string", "format": "binary"}}},
+            "description": "GLB (gzip-compressed when the client accepts it)",
+            "headers": ETAG_HEADERS,
+        },
+        **CONDITIONAL_RESPONSES,
         **problem_responses(404, 503),
     },
 )
-async def get_scene(building_id: str, queries: QueriesDep, _: BuildingsRead) -> Response:
+async def get_scene(
+    building_id: str, request: Request, queries: QueriesDep, _: BuildingsRead
+) -> Response:
     """The 3D scene (binary glTF, Y up, metres): one node per element named by GlobalId,
-    grouped by storey."""
-    glb = await run_in_threadpool(queries.scene, building_id)
-    return Response(
-        glb, media_type="model/gltf-binary", headers={"Cache-Control": "private, max-age=60"}
+    grouped by storey. Send its ``ETag`` back in ``If-None-Match`` to get ``304`` while
+    the model is unchanged."""
+    scene = await run_in_threadpool(queries.scene, building_id)
+    return await run_in_threadpool(
+        lambda: file_response(request, scene.glb, media_type=GLB, sha256=scene.sha256)
     )
 
 
 @router.get("/buildings/{building_id}/storeys", responses=problem_responses(404, 503))
 async def list_storeys(building_id: str, queries: QueriesDep, _: BuildingsRead) -> list[StoreyOut]:
     """Storeys, bottom to top as modelled, with their number of rooms."""
-    return [StoreyOut(**s) for s in await run_in_threadpool(queries.storeys, building_id)]
+    storeys = await run_in_threadpool(queries.storeys, building_id)
+    return [StoreyOut.model_validate(s) for s in storeys]
 
 
 @router.post(
@@ -235,14 +128,12 @@ async def upload_building(
          http://127.0.0.1:8000/api/v1/buildings
     ```
     """
+    # The request guard (api.guard) has refused a body beyond the limit as it streamed.
     limit = int(settings.max_upload_mb * 1024 * 1024)
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > limit + 64 * 1024:
-        raise UploadTooLargeError(f"the upload exceeds {settings.max_upload_mb:g} MB")
     form = await request.form(max_files=20, max_fields=10, max_part_size=1024 * 1024)
     building_id = form.get("id")
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
-    folder = Path(tempfile.mkdtemp(prefix="twin-upload-"))
+    folder = jobs.new_folder()
     try:
         if not isinstance(building_id, str):
             raise _missing("id", "the building id (form field 'id') is required")

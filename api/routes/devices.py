@@ -1,34 +1,26 @@
-"""Devices: live state, history, binding, occupancy and energy."""
+"""Devices: live state, history, binding and occupancy (energy: ``api.routes.energy``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi import APIRouter, Request, Response
 
-from api.deps import DevicesDep, TwinDep
+from api.deps import DevicesDep
+from api.pages import PAGE_RESPONSE, PageDep, send_page
+from api.schemas.devices import (
+    BindingOut,
+    DeviceOut,
+    HistoryPoint,
+    LiveOccupancyOut,
+    PointOut,
+    StatusCounts,
+)
 from api.security import PrincipalDep
 from twin.devices.state import DeviceState, from_us
+from twin.store.pages import cut, decode_cursor, paginate
 
 router = APIRouter(tags=["devices"])
-
-
-class PointOut(BaseModel):
-    value: float | bool
-    unit: str
-    ts: datetime
-    level: str
-
-
-class DeviceOut(BaseModel):
-    device_id: str
-    building_id: str
-    global_id: str | None
-    status: str
-    reason: str
-    points: dict[str, PointOut]
 
 
 def _device_out(state: DeviceState) -> DeviceOut:
@@ -45,21 +37,26 @@ def _device_out(state: DeviceState) -> DeviceOut:
     )
 
 
-@router.get("/devices")
+@router.get("/devices", responses={200: PAGE_RESPONSE})
 def list_devices(
+    request: Request,
+    response: Response,
     service: DevicesDep,
     principal: PrincipalDep,
+    page: PageDep,
     building: str | None = None,
     status: str | None = None,
     unbound: bool = False,
 ) -> list[DeviceOut]:
-    """Devices with their live state; ``unbound=true`` lists only devices bound to nothing."""
+    """Devices with their live state, by device id; ``unbound=true`` lists only devices
+    bound to nothing. Paginated (``limit``, ``cursor``; see the ``Link`` header)."""
     states = [s for s in service.states(building) if principal.covers(s.building_id)]
     if status is not None:
         states = [s for s in states if s.status == status]
     if unbound:
         states = [s for s in states if s.global_id is None]
-    return [_device_out(s) for s in states]
+    found = paginate(states, key=lambda s: (s.device_id,), limit=page.limit, cursor=page.cursor)
+    return [_device_out(s) for s in send_page(found, request, response)]
 
 
 @router.get("/devices/{device_id}")
@@ -70,69 +67,63 @@ def get_device(device_id: str, service: DevicesDep, principal: PrincipalDep) -> 
     return _device_out(state)
 
 
-@router.get("/devices/{device_id}/history")
+@router.get("/devices/{device_id}/history", responses={200: PAGE_RESPONSE})
 def get_history(
     device_id: str,
+    request: Request,
+    response: Response,
     service: DevicesDep,
     principal: PrincipalDep,
+    page: PageDep,
     point: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
-) -> list[dict[str, Any]]:
-    """Stored readings of a device, oldest first."""
+) -> list[HistoryPoint]:
+    """Stored readings of a device by point, then time (oldest first). Paginated
+    (``limit``, ``cursor``; see the ``Link`` header)."""
     principal.check_building(service.device(device_id).building_id)  # 404 when unknown
-    rows = service.history([device_id], point=point, start=start, end=end)
-    return [{"point": p, "ts": from_us(ts).isoformat(), "value": v} for _, p, ts, v in rows]
+    after = None
+    if page.cursor is not None:
+        device, name, ts_us = decode_cursor(page.cursor, arity=3)
+        after = (str(device), str(name), int(ts_us))
+    rows = service.history(
+        [device_id], point=point, start=start, end=end, after=after, limit=page.limit + 1
+    )
+    found = cut(rows, key=lambda r: (r[0], r[1], r[2]), limit=page.limit)
+    return [
+        HistoryPoint(point=p, ts=from_us(ts), value=v)
+        for _, p, ts, v in send_page(found, request, response)
+    ]
 
 
 @router.get("/binding")
-def get_binding(building: str, service: DevicesDep) -> dict[str, Any]:
+def get_binding(building: str, service: DevicesDep) -> BindingOut:
     """How the building's devices were bound, and what stayed unbound on both sides."""
     report = service.binding_report(building)
     if report is None:
-        return {"devices": 0, "by_method": {}, "unbound_devices": [], "unbound_equipment": []}
-    return {
-        "devices": len(report.devices),
-        "by_method": dict(report.by_method),
-        "unbound_devices": list(report.unbound_devices),
-        "unbound_equipment": list(report.unbound_equipment),
-    }
+        return BindingOut(devices=0, by_method={}, unbound_devices=[], unbound_equipment=[])
+    return BindingOut(
+        devices=len(report.devices),
+        by_method=dict(report.by_method),
+        unbound_devices=list(report.unbound_devices),
+        unbound_equipment=list(report.unbound_equipment),
+    )
 
 
 @router.get("/occupancy")
-def get_occupancy(building: str, service: DevicesDep) -> list[dict[str, Any]]:
+def get_occupancy(building: str, service: DevicesDep) -> list[LiveOccupancyOut]:
     """Live occupancy of the rooms that have an occupancy sensor."""
-    return [
-        {"space_id": o.space_id, "count": o.count, "occupied": o.occupied, "ts": o.ts.isoformat()}
-        for o in service.occupancy(building).values()
-    ]
-
-
-@router.get("/energy")
-def get_energy(
-    building: str,
-    twin: TwinDep,
-    period: Literal["hour", "day", "month"] = "day",
-    level: Literal["device", "room", "storey", "building"] = "building",
-    start: datetime | None = None,
-    end: datetime | None = None,
-) -> list[dict[str, Any]]:
-    """Energy (kWh) per period and room/storey/building, from the meters' readings."""
-    totals = twin.devices.energy(building, period=period, level=level, start=start, end=end)
-    return [
-        {"key": key, "period_start": bucket.isoformat(), "kwh": round(kwh, 6)}
-        for (key, bucket), kwh in sorted(totals.items())
-    ]
+    return [LiveOccupancyOut.model_validate(o) for o in service.occupancy(building).values()]
 
 
 @router.get("/devices-summary")
-def summary(
+def count_device_statuses(
     service: DevicesDep, principal: PrincipalDep, building: str | None = None
-) -> dict[str, int]:
+) -> StatusCounts:
     """How many devices are in each status."""
     counts: dict[str, int] = {"normal": 0, "warning": 0, "alarm": 0, "offline": 0}
     for state in service.states(building):
         if not principal.covers(state.building_id):
             continue
         counts[state.status] += 1
-    return counts
+    return StatusCounts(**counts)

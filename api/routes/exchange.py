@@ -6,11 +6,12 @@ import asyncio
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import QueriesDep
 from api.errors import problem_responses
+from api.schemas.exchange import BcfImportOut
+from api.schemas.media import BCF_ZIP, TURTLE, XLSX, file_responses
 from api.security import DevicesRead, WorkOrdersRead, WorkOrdersWrite
 from twin.exchange.bcf import MAX_ARCHIVE_BYTES
 from twin.exchange.errors import BcfError
@@ -18,17 +19,13 @@ from twin.exchange.registered import Exchanges
 
 router = APIRouter(tags=["exchange"], responses=problem_responses(400, 401, 403, 404, 422, 503))
 
-TURTLE = "text/turtle"
-BCF_ZIP = "application/octet-stream"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @router.get(
     "/buildings/{building_id}/brick.ttl",
     response_class=Response,
-    responses={200: {"content": {TURTLE: {}}, "description": "A Brick 1.4 graph (Turtle)."}},
+    responses=file_responses(TURTLE, "A Brick 1.4 graph (Turtle)."),
 )
-async def get_brick(
+async def export_brick(
     building_id: str,
     queries: QueriesDep,
     _principal: DevicesRead,
@@ -46,9 +43,9 @@ async def get_brick(
 @router.get(
     "/buildings/{building_id}/cobie.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "A COBie 2.4 workbook."}},
+    responses=file_responses(XLSX, "A COBie 2.4 workbook."),
 )
-async def get_cobie(
+async def export_cobie(
     building_id: str,
     queries: QueriesDep,
     _principal: DevicesRead,
@@ -70,21 +67,10 @@ async def get_cobie(
     )
 
 
-class BcfImportOut(BaseModel):
-    """Work-order ids by what the import did with their topics."""
-
-    created: list[str]
-    updated: list[str]
-    unchanged: list[str]
-    unknown_elements: list[str] = Field(
-        description="work orders whose selected component is no element of the building"
-    )
-
-
 @router.get(
     "/work-orders/export.bcf",
     response_class=Response,
-    responses={200: {"content": {BCF_ZIP: {}}, "description": "A BCF 2.1 archive (zip)."}},
+    responses=file_responses(BCF_ZIP, "A BCF 2.1 archive (zip)."),
 )
 async def export_bcf(
     building: str,
@@ -121,9 +107,4 @@ async def import_bcf(
         lambda: Exchanges(queries).bcf_import(building, content, by=principal.name)
     )
     await asyncio.wrap_future(stored)
-    return BcfImportOut(
-        created=list(report.created),
-        updated=list(report.updated),
-        unchanged=list(report.unchanged),
-        unknown_elements=list(report.unknown_elements),
-    )
+    return BcfImportOut.model_validate(report)

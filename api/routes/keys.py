@@ -1,8 +1,12 @@
-"""API keys (admin): list, create, revoke. ``twin keys`` does the same locally."""
+"""API keys (admin): list, create, revoke. ``twin keys`` does the same locally.
+
+A key acts within its own grant: it lists and revokes only keys within its
+permissions and buildings, and makes only keys within them (a building-scoped
+admin cannot make an unscoped key, nor one for another building).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Response
@@ -11,19 +15,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import KeysDep
 from api.errors import problem_responses
+from api.schemas.keys import KeyCreated, KeyOut
 from api.security import KeysAdmin
 from twin.access.keys import ROLES
 
 router = APIRouter(tags=["keys"], responses=problem_responses(400, 401, 403, 422))
-
-
-class KeyOut(BaseModel):
-    name: str
-    role: str
-    permissions: list[str]
-    buildings: list[str] = Field(description="empty: every building")
-    created_at: datetime
-    revoked_at: datetime | None
 
 
 class KeyIn(BaseModel):
@@ -33,12 +29,9 @@ class KeyIn(BaseModel):
     allow: list[str] = Field(default_factory=list, description="system keys: permissions")
 
 
-class KeyCreated(KeyOut):
-    token: str = Field(description="the key itself: shown once, stored only hashed")
-
-
 @router.get("/keys")
-def list_keys(keys: KeysDep, _: KeysAdmin) -> list[KeyOut]:
+def list_keys(keys: KeysDep, principal: KeysAdmin) -> list[KeyOut]:
+    """Keys within the caller's grant, active and revoked (never their tokens)."""
     return [
         KeyOut(
             name=k.name,
@@ -48,16 +41,22 @@ def list_keys(keys: KeysDep, _: KeysAdmin) -> list[KeyOut]:
             created_at=k.created_at,
             revoked_at=k.revoked_at,
         )
-        for k in keys.list()
+        for k in keys.list(principal.grant)
     ]
 
 
 @router.post("/keys", status_code=201, responses=problem_responses(409, 422))
 async def create_key(body: KeyIn, keys: KeysDep, principal: KeysAdmin) -> KeyCreated:
-    """Make a key; the answer holds its token, which is never shown again."""
+    """Make a key within the caller's own permissions and buildings (403 beyond them);
+    the answer holds its token, which is never shown again."""
     token = await run_in_threadpool(
         lambda: keys.create(
-            body.name, body.role, buildings=body.buildings, allow=body.allow, actor=principal.name
+            body.name,
+            body.role,
+            buildings=body.buildings,
+            allow=body.allow,
+            actor=principal.name,
+            grant=principal.grant,
         )
     )
     (key,) = [k for k in keys.list() if k.name == body.name.strip()]
@@ -74,5 +73,6 @@ async def create_key(body: KeyIn, keys: KeysDep, principal: KeysAdmin) -> KeyCre
 
 @router.delete("/keys/{name}", status_code=204, responses=problem_responses(404))
 async def revoke_key(name: str, keys: KeysDep, principal: KeysAdmin) -> Response:
-    await run_in_threadpool(lambda: keys.revoke(name, actor=principal.name))
+    """Revoke a key within the caller's grant (404 for any other)."""
+    await run_in_threadpool(lambda: keys.revoke(name, actor=principal.name, grant=principal.grant))
     return Response(status_code=204)

@@ -10,17 +10,29 @@ settings, approvals, statistics); visitors' names need ``visitors:read``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from api.deps import QueriesDep
 from api.errors import problem_responses
-from api.routes.routing import RouteOut
+from api.schemas.media import ICS, PDF, file_responses
+from api.schemas.meetings import (
+    AccessGrantOut,
+    AccessGrantsOut,
+    BookedOut,
+    BookingOut,
+    BookingsOut,
+    FreeRoomOut,
+    MeetingRoomOut,
+    MeetingStatisticsOut,
+    RoomSettingsOut,
+)
+from api.schemas.routes import RouteOut
 from api.security import Principal, require
-from twin.meetings.operations import Meetings, booking_dict, visitors_from
-from twin.meetings.records import BookingRequest
+from twin.meetings.operations import Meetings, visitors_from
+from twin.meetings.records import Booking, BookingRequest
 
 router = APIRouter(
     tags=["meetings"], responses=problem_responses(400, 401, 403, 404, 409, 422, 503)
@@ -30,7 +42,6 @@ MeetingsRead = Annotated[Principal, Depends(require("meetings:read"))]
 MeetingsWrite = Annotated[Principal, Depends(require("meetings:write"))]
 MeetingsManage = Annotated[Principal, Depends(require("meetings:manage"))]
 
-ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
 ROOM_HELP = "room GlobalId, number or name"
 FROM = Query(alias="from", description="ISO 8601 with offset")
 TO = Query(alias="to", description="ISO 8601 with offset")
@@ -44,40 +55,6 @@ MeetingsDep = Annotated[Meetings, Depends(_meetings)]
 
 
 # ---------------------------------------------------------------- bodies
-class EquipmentOut(BaseModel):
-    global_id: str
-    name: str
-    ifc_class: str
-    feature: str | None = Field(description="display, video_conferencing, audio or null")
-
-
-class MeetingRoomOut(BaseModel):
-    """A bookable room: seats (from a setting, the model's occupancy number or the
-    usable area), equipment in it, whether it is reachable without stairs, and its
-    status now (``free``, ``booked``, ``in_use``)."""
-
-    global_id: str
-    number: str
-    name: str
-    storey: str
-    room_type: str
-    capacity: int
-    capacity_source: str = Field(description="setting, model or area")
-    area_m2: float | None
-    needs_approval: bool
-    step_free: bool
-    equipment: list[EquipmentOut]
-    status: str | None = Field(None, description="free, booked or in_use (now)")
-    booking_id: str | None = None
-    occupied: bool | None = Field(None, description="occupancy sensor now (null: no sensor)")
-    unbooked_use: bool | None = None
-
-
-class FreeRoomOut(MeetingRoomOut):
-    walk_m: float | None = Field(description="walking distance from `near`, m")
-    why: list[str] = Field(description="why the room fits")
-
-
 class RoomSettingsIn(BaseModel):
     bookable: bool = True
     capacity: int | None = Field(None, ge=1, description="seats; null: from the model")
@@ -119,68 +96,21 @@ class BookingChange(BaseModel):
     step_free: bool | None = None
 
 
-class VisitorOut(BaseModel):
-    name: str
-    company: str
-
-
-class BookingOut(BaseModel):
-    """A booking. ``visitors`` is null for keys without ``visitors:read``."""
-
-    id: str
-    room: str = Field(description="GlobalId of the room")
-    state: str = Field(description="pending, booked, cancelled, rejected or released")
-    start: datetime
-    end: datetime
-    title: str
-    organiser: str
-    organisation: str
-    attendees: int
-    visitor_count: int
-    visitors: list[VisitorOut] | None
-    step_free: bool
-    series_id: str | None
-    created_by: str
-    occupied_at: datetime | None
-    released_at: datetime | None
-    occurrences: list[str] | None = Field(None, description="ids of a weekly series, in order")
-
-
-class BookingsOut(BaseModel):
-    bookings: list[BookingOut]
-
-
-class AccessGrantOut(BaseModel):
-    """Doors on the visitors' route from ``outside``, open from 15 minutes before the
-    start to the end (UTC)."""
-
-    booking_id: str
-    building_id: str
-    room: str
-    door_global_ids: list[str]
-    valid_from: datetime
-    valid_to: datetime
-    visitors: int
-    step_free: bool
-
-
-class AccessGrantsOut(BaseModel):
-    grants: list[AccessGrantOut]
-
-
-def _out(booking: Any, principal: Principal) -> dict[str, Any]:
-    return booking_dict(booking, personal=principal.allows("visitors:read"))
+def _out(booking: Booking, principal: Principal) -> BookingOut:
+    return BookingOut.of(booking, personal=principal.allows("visitors:read"))
 
 
 # ---------------------------------------------------------------- rooms
-@router.get("/buildings/{building_id}/meeting-rooms", response_model=list[MeetingRoomOut])
-def list_meeting_rooms(building_id: str, meetings: MeetingsDep, _p: MeetingsRead) -> Any:
+@router.get("/buildings/{building_id}/meeting-rooms")
+def list_meeting_rooms(
+    building_id: str, meetings: MeetingsDep, _p: MeetingsRead
+) -> list[MeetingRoomOut]:
     """Bookable meeting and reception rooms with their status now."""
-    return meetings.room_rows(building_id)
+    return [MeetingRoomOut.model_validate(r) for r in meetings.room_listings(building_id)]
 
 
-@router.get("/buildings/{building_id}/meeting-rooms/free", response_model=list[FreeRoomOut])
-def free_meeting_rooms(
+@router.get("/buildings/{building_id}/meeting-rooms/free")
+def list_free_meeting_rooms(
     building_id: str,
     meetings: MeetingsDep,
     _p: MeetingsRead,
@@ -195,9 +125,9 @@ def free_meeting_rooms(
     near: Annotated[
         str | None, Query(description=f"{ROOM_HELP}, or department:<name>; nearest first")
     ] = None,
-) -> Any:
+) -> list[FreeRoomOut]:
     """Free rooms that fit, each with why; nearest first (``walk_m``) with ``near``."""
-    return meetings.free_rooms(
+    found = meetings.free_rooms(
         building_id,
         start,
         end,
@@ -207,18 +137,19 @@ def free_meeting_rooms(
         equipment=equipment,
         near=near,
     )
+    return [FreeRoomOut.model_validate(r) for r in found]
 
 
 @router.put("/buildings/{building_id}/meeting-rooms/{room}")
-def set_meeting_room(
+def set_meeting_room_settings(
     building_id: str,
     room: str,
     body: RoomSettingsIn,
     meetings: MeetingsDep,
     principal: MeetingsManage,
-) -> dict[str, Any]:
+) -> RoomSettingsOut:
     """Make a room bookable or not, set its seats and whether bookings need approval."""
-    return meetings.set_room(
+    configured = meetings.set_room(
         building_id,
         room,
         bookable=body.bookable,
@@ -226,41 +157,43 @@ def set_meeting_room(
         needs_approval=body.needs_approval,
         actor=principal.name,
     )
+    return RoomSettingsOut.model_validate(configured)
 
 
 @router.get(
     "/buildings/{building_id}/meeting-rooms/{room}/calendar.ics",
     response_class=Response,
-    responses={200: {"content": {ICS_MEDIA_TYPE: {}}, "description": "iCalendar"}},
+    responses=file_responses(ICS, "The room's calendar (iCalendar, RFC 5545)."),
 )
-def room_calendar(building_id: str, room: str, meetings: MeetingsDep, _p: MeetingsRead) -> Any:
+def get_room_calendar(
+    building_id: str, room: str, meetings: MeetingsDep, _p: MeetingsRead
+) -> Response:
     """The room's active bookings as an iCalendar file."""
-    return Response(meetings.room_ics(building_id, room), media_type=ICS_MEDIA_TYPE)
+    return Response(meetings.room_ics(building_id, room), media_type=ICS)
 
 
 @router.get("/buildings/{building_id}/meeting-stats")
-def meeting_statistics(
+def get_meeting_statistics(
     building_id: str,
     meetings: MeetingsDep,
     _p: MeetingsManage,
     start: Annotated[datetime, FROM],
     end: Annotated[datetime, TO],
-) -> dict[str, Any]:
+) -> MeetingStatisticsOut:
     """Booked vs occupied hours per room (ghost meetings, unbooked use), no-show
     rates, peak local hours and per-organisation totals."""
-    return meetings.statistics(building_id, start, end)
+    return MeetingStatisticsOut.model_validate(meetings.statistics(building_id, start, end))
 
 
 # ---------------------------------------------------------------- bookings
 @router.post(
     "/buildings/{building_id}/bookings",
     status_code=201,
-    response_model=BookingOut,
     responses=problem_responses(409, 422),
 )
 def create_booking(
     building_id: str, body: BookingIn, meetings: MeetingsDep, principal: MeetingsWrite
-) -> Any:
+) -> BookedOut:
     """Book a room (weekly with ``repeat``). A clash is a 409 naming the booking in
     the way (``clashing_bookings``); more attendees than seats, a time outside
     opening hours or a room that is not bookable is a 422. Rooms that need
@@ -281,13 +214,11 @@ def create_booking(
         except_dates=tuple(body.repeat.except_) if body.repeat else (),
     )
     stored = meetings.book(building_id, request, actor=principal.name)
-    first = _out(stored[0], principal)
-    if stored[0].series_id:
-        first["occurrences"] = [b.id for b in stored]
-    return first
+    series = [b.id for b in stored] if stored[0].series_id else None
+    return BookedOut.of(stored[0], personal=principal.allows("visitors:read"), occurrences=series)
 
 
-@router.get("/buildings/{building_id}/bookings", response_model=BookingsOut)
+@router.get("/buildings/{building_id}/bookings")
 def list_bookings(
     building_id: str,
     meetings: MeetingsDep,
@@ -296,91 +227,94 @@ def list_bookings(
     start: Annotated[datetime | None, FROM] = None,
     end: Annotated[datetime | None, TO] = None,
     state: Annotated[list[str] | None, Query(description="only these states")] = None,
-) -> Any:
+) -> BookingsOut:
     """Bookings overlapping ``from``-``to`` (either open), earliest first."""
     found = meetings.bookings(building_id, room=room, start=start, end=end, states=state)
-    return {"bookings": [_out(b, principal) for b in found]}
+    return BookingsOut(bookings=[_out(b, principal) for b in found])
 
 
-@router.get("/buildings/{building_id}/access-grants", response_model=AccessGrantsOut)
-def access_grants(
+@router.get("/buildings/{building_id}/access-grants")
+def list_access_grants(
     building_id: str,
     meetings: MeetingsDep,
     _p: MeetingsRead,
     start: Annotated[datetime, FROM],
     end: Annotated[datetime, TO],
-) -> Any:
+) -> AccessGrantsOut:
     """Door grants of every booked meeting with visitors in the window: the export an
     access-control system polls (it also gets ``access`` events)."""
-    return {"grants": [g.to_dict() for g in meetings.grants(building_id, start, end)]}
+    grants = meetings.grants(building_id, start, end)
+    return AccessGrantsOut(grants=[AccessGrantOut.model_validate(g) for g in grants])
 
 
 @router.get(
     "/buildings/{building_id}/bookings/{booking_id}.ics",
     response_class=Response,
-    responses={200: {"content": {ICS_MEDIA_TYPE: {}}, "description": "iCalendar"}},
+    responses=file_responses(ICS, "The booking as an iCalendar event (RFC 5545)."),
 )
-def booking_calendar(
+def get_booking_calendar(
     building_id: str, booking_id: str, meetings: MeetingsDep, _p: MeetingsRead
-) -> Any:
-    return Response(meetings.booking_ics(building_id, booking_id), media_type=ICS_MEDIA_TYPE)
+) -> Response:
+    """The booking as an iCalendar file, for Outlook, Apple Calendar and the like."""
+    return Response(meetings.booking_ics(building_id, booking_id), media_type=ICS)
 
 
 @router.get(
     "/buildings/{building_id}/bookings/{booking_id}/visitor-route.pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "one A4 page"}},
+    responses=file_responses(PDF, "One A4 page: the route on the room's floor plan."),
 )
-def visitor_route_pdf(
+def get_visitor_route_pdf(
     building_id: str,
     booking_id: str,
     meetings: MeetingsDep,
     _p: MeetingsRead,
     step_free: bool | None = None,
-) -> Any:
+) -> Response:
     """The visitor's route from the entrance on the room's floor plan, one page."""
     body = meetings.visitor_pdf(building_id, booking_id, step_free=step_free)
-    return Response(body, media_type="application/pdf")
+    return Response(body, media_type=PDF)
 
 
-@router.get("/buildings/{building_id}/bookings/{booking_id}/visitor-route", response_model=RouteOut)
-def visitor_route(
+@router.get("/buildings/{building_id}/bookings/{booking_id}/visitor-route")
+def get_visitor_route(
     building_id: str,
     booking_id: str,
     meetings: MeetingsDep,
     _p: MeetingsRead,
     step_free: Annotated[bool | None, Query(description="default: the booking's")] = None,
-) -> Any:
+) -> RouteOut:
     """The visitor's walking route from ``outside`` to the room."""
-    return meetings.visitor_route(building_id, booking_id, step_free=step_free)
+    return RouteOut.model_validate(
+        meetings.visitor_route(building_id, booking_id, step_free=step_free)
+    )
 
 
-@router.get("/buildings/{building_id}/bookings/{booking_id}/access", response_model=AccessGrantsOut)
-def booking_access(
+@router.get("/buildings/{building_id}/bookings/{booking_id}/access")
+def get_booking_access(
     building_id: str, booking_id: str, meetings: MeetingsDep, _p: MeetingsRead
-) -> Any:
+) -> AccessGrantsOut:
     """The booking's access grant (none when it has no visitors or is not booked)."""
-    booking = meetings.service.store.get(building_id, booking_id)
-    if not booking.visitors or booking.state != "booked":
-        return {"grants": []}
-    return {"grants": [meetings.grant(booking).to_dict()]}
+    grants = meetings.booking_grants(building_id, booking_id)
+    return AccessGrantsOut(grants=[AccessGrantOut.model_validate(g) for g in grants])
 
 
-@router.get("/buildings/{building_id}/bookings/{booking_id}", response_model=BookingOut)
+@router.get("/buildings/{building_id}/bookings/{booking_id}")
 def get_booking(
     building_id: str, booking_id: str, meetings: MeetingsDep, principal: MeetingsRead
-) -> Any:
-    return _out(meetings.service.store.get(building_id, booking_id), principal)
+) -> BookingOut:
+    """One booking."""
+    return _out(meetings.booking(building_id, booking_id), principal)
 
 
-@router.patch("/buildings/{building_id}/bookings/{booking_id}", response_model=BookingOut)
+@router.patch("/buildings/{building_id}/bookings/{booking_id}")
 def change_booking(
     building_id: str,
     booking_id: str,
     body: BookingChange,
     meetings: MeetingsDep,
     principal: MeetingsWrite,
-) -> Any:
+) -> BookingOut:
     """Change a booking's room, times, attendees, title, visitors (checked again;
     a clash is a 409)."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
@@ -390,30 +324,32 @@ def change_booking(
     return _out(changed, principal)
 
 
-@router.delete("/buildings/{building_id}/bookings/{booking_id}", response_model=BookingsOut)
+@router.delete("/buildings/{building_id}/bookings/{booking_id}")
 def cancel_booking(
     building_id: str,
     booking_id: str,
     meetings: MeetingsDep,
     principal: MeetingsWrite,
     series: Annotated[bool, Query(description="also the later ones of its series")] = False,
-) -> Any:
+) -> BookingsOut:
     """Cancel a booking (the room is free again); its door grants are revoked."""
     done = meetings.cancel(building_id, booking_id, actor=principal.name, series=series)
-    return {"bookings": [_out(b, principal) for b in done]}
+    return BookingsOut(bookings=[_out(b, principal) for b in done])
 
 
-@router.post("/buildings/{building_id}/bookings/{booking_id}/approve", response_model=BookingOut)
+@router.post("/buildings/{building_id}/bookings/{booking_id}/approve")
 def approve_booking(
     building_id: str, booking_id: str, meetings: MeetingsDep, principal: MeetingsManage
-) -> Any:
+) -> BookingOut:
+    """Approve a pending booking: it is booked and its door grants are sent."""
     decided = meetings.decide(building_id, booking_id, approve=True, actor=principal.name)
     return _out(decided, principal)
 
 
-@router.post("/buildings/{building_id}/bookings/{booking_id}/reject", response_model=BookingOut)
+@router.post("/buildings/{building_id}/bookings/{booking_id}/reject")
 def reject_booking(
     building_id: str, booking_id: str, meetings: MeetingsDep, principal: MeetingsManage
-) -> Any:
+) -> BookingOut:
+    """Reject a pending booking: the room is free again."""
     decided = meetings.decide(building_id, booking_id, approve=False, actor=principal.name)
     return _out(decided, principal)

@@ -3,45 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DevicesDep
+from api.schemas.devices import IngestAnswer, ReadingsBatch, RejectionsOut
 from api.security import ForbiddenError, PrincipalDep
 from twin.devices.ingestion import MAX_BATCH_READINGS
-from twin.devices.pipeline import MAX_REPORTED_ERRORS
 
 router = APIRouter(tags=["readings"])
-
-
-class ReadingIn(BaseModel):
-    """One reading (documentation of the body; items are checked one by one by the twin)."""
-
-    device_id: str
-    ts: str = Field(description="ISO-8601 time with a UTC offset, e.g. 2026-11-25T08:00:00Z")
-    values: dict[str, float | bool] = Field(description="point name → value in the point's unit")
-
-
-class ReadingsBatch(BaseModel):
-    readings: list[ReadingIn] = Field(max_length=MAX_BATCH_READINGS)
-
-
-class ItemRejection(BaseModel):
-    index: int = Field(description="position of the reading in the batch, from 0")
-    reason: str
-    detail: str
-
-
-class IngestAnswer(BaseModel):
-    accepted: int
-    rejected: dict[str, int] = Field(description="rejected readings per reason")
-    rejected_total: int
-    errors: list[ItemRejection] = Field(
-        description=f"the first {MAX_REPORTED_ERRORS} rejected readings, with index and reason"
-    )
 
 
 @router.post(
@@ -91,10 +62,10 @@ async def post_readings(
 @router.get("/readings/rejections")
 def get_rejections(
     service: DevicesDep, principal: PrincipalDep, building: str | None = None
-) -> dict[str, Any]:
+) -> RejectionsOut:
     """Readings accepted, and rejected per reason, since the service started: in total
     and ``by_building``, over the caller's buildings (or ``building``). Rejections that
     named no known building count only for keys of every building."""
     principal.check_building(building)
     buildings = {building} if building else principal.buildings or None
-    return service.counters.snapshot(buildings)
+    return RejectionsOut.model_validate(service.counters.snapshot(buildings))

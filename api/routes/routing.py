@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import QueriesDep
 from api.errors import problem_responses
+from api.schemas.routes import RoundOut, RouteOut
 from api.security import RoutesRead
 
 router = APIRouter(tags=["routes"], responses=problem_responses(400, 401, 403, 404, 422, 503))
@@ -17,70 +17,6 @@ router = APIRouter(tags=["routes"], responses=problem_responses(400, 401, 403, 4
 REF_HELP = (
     "GlobalId, room number or name, equipment tag, 'outside', 'alarm:<id>' or 'work-order:<id>'"
 )
-
-
-class PlaceOut(BaseModel):
-    kind: str
-    global_id: str
-    name: str
-
-
-class StepOut(BaseModel):
-    kind: str = Field(description="room, door, opening, stair, ramp, lift, outside, equipment")
-    global_id: str
-    name: str
-    storey: str | None
-
-
-class LegOut(BaseModel):
-    """A route: ordered steps, length (m), time (s) and a 3D polyline (world metres)."""
-
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-    from_: PlaceOut = Field(alias="from")
-    to: PlaceOut
-    length_m: float
-    time_s: float
-    steps: list[StepOut]
-    polyline: list[list[float]] = Field(description="[x, y, z] world metres")
-
-
-class RouteOut(LegOut):
-    """A route: ordered steps, length (m), time (s), a 3D polyline (world metres), and
-    the lifts it avoided because their devices report a fault."""
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-        serialize_by_alias=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "from": {"kind": "outside", "global_id": "outside", "name": "outside"},
-                    "to": {"kind": "room", "global_id": "2O2Fr$t4X7Zf8NOew3FLOH", "name": "0312"},
-                    "length_m": 41.2,
-                    "time_s": 34.3,
-                    "steps": [],
-                    "polyline": [[0.0, 0.0, 0.0]],
-                    "lifts_out_of_service": [],
-                }
-            ]
-        },
-    )
-
-    lifts_out_of_service: list[str] = Field(description="lifts avoided: their devices fault")
-
-
-class RoundOut(BaseModel):
-    """A maintenance round: visiting order, legs, and the naive order's totals."""
-
-    start: PlaceOut
-    order: list[PlaceOut]
-    length_m: float
-    time_s: float
-    naive_length_m: float
-    naive_time_s: float
-    legs: list[LegOut]
-    lifts_out_of_service: list[str]
 
 
 Ref = Annotated[str, Query(min_length=1, max_length=200, description=REF_HELP)]

@@ -3,47 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DevicesDep, QueriesDep
+from api.pages import PAGE_RESPONSE, PageDep, send_page
+from api.schemas.alarms import WorkOrderOut
+from api.schemas.routes import PlaceOut, WorkOrderRoundOut
 from api.security import PrincipalDep
 from twin.devices.workorders import WorkOrder
+from twin.store.pages import instant_key, paginate
 
 router = APIRouter(tags=["work orders"])
 
 
-class NoteOut(BaseModel):
-    at: datetime
-    by: str
-    text: str
-
-
-class WorkOrderOut(BaseModel):
-    id: str
-    building_id: str
-    title: str
-    status: str
-    assignee: str | None
-    alarm_id: str | None
-    device_id: str | None
-    global_id: str | None
-    space_id: str | None
-    created_at: datetime
-    updated_at: datetime
-    started_at: datetime | None
-    done_at: datetime | None
-    notes: list[NoteOut]
-
-
 class WorkOrderUpdate(BaseModel):
-    by: str | None = Field(None, min_length=1, max_length=128, description="default: key name")
+    """The actor (and a note's author) is always the key's name."""
+
+    model_config = ConfigDict(extra="forbid")
+
     status: Literal["open", "in_progress", "done"] | None = None
-    assignee: str | None = None
+    assignee: str | None = Field(None, max_length=128)
     note: str | None = Field(None, max_length=4000)
 
 
@@ -51,22 +34,33 @@ def work_order_out(order: WorkOrder) -> WorkOrderOut:
     return WorkOrderOut.model_validate(order, from_attributes=True)
 
 
-@router.get("/work-orders")
+@router.get("/work-orders", responses={200: PAGE_RESPONSE})
 def list_work_orders(
+    request: Request,
+    response: Response,
     service: DevicesDep,
     principal: PrincipalDep,
+    page: PageDep,
     building: str | None = None,
     status: Literal["open", "in_progress", "done", "active"] | None = None,
 ) -> list[WorkOrderOut]:
-    """Work orders, oldest first; ``status=active`` means not done."""
-    found = service.work_orders(building_id=building, status=status)
-    return [work_order_out(o) for o in found if principal.covers(o.building_id)]
+    """Work orders, oldest first (by time created, then id); ``status=active`` means not
+    done. Paginated (``limit``, ``cursor``; see the ``Link`` header)."""
+    found = [
+        o
+        for o in service.work_orders(building_id=building, status=status)
+        if principal.covers(o.building_id)
+    ]
+    chosen = paginate(
+        found, key=lambda o: (instant_key(o.created_at), o.id), limit=page.limit, cursor=page.cursor
+    )
+    return [work_order_out(o) for o in send_page(chosen, request, response)]
 
 
 @router.get("/work-orders/round")
-async def plan(
+async def plan_work_order_round(
     building: str, start: str, queries: QueriesDep, service: DevicesDep, principal: PrincipalDep
-) -> dict[str, Any]:
+) -> WorkOrderRoundOut:
     """A maintenance round from ``start`` (a room, door, equipment, ``outside``...) over the
     building's active work orders, in the order that keeps the walk short; lifts whose
     devices report a fault are out of service. Same shape as ``/buildings/{id}/rounds``,
@@ -79,11 +73,22 @@ async def plan(
         by_place.setdefault(order.global_id or order.space_id or order.id, []).append(order.id)
     targets = [f"work-order:{ids[0]}" for ids in by_place.values()]
     if not targets:
-        return {"start": start, "order": [], "legs": [], "work_orders": {}}
+        navigator = queries.navigator(building)
+        place = await run_in_threadpool(lambda: navigator.router.resolve(navigator.resolve(start)))
+        here = PlaceOut.model_validate(place)
+        return WorkOrderRoundOut(
+            start=here,
+            order=[],
+            length_m=0.0,
+            time_s=0.0,
+            naive_length_m=0.0,
+            naive_time_s=0.0,
+            legs=[],
+            lifts_out_of_service=[],
+            work_orders={},
+        )
     answer = await run_in_threadpool(lambda: queries.navigator(building).round(start, targets))
-    result = answer.to_dict()
-    result["work_orders"] = by_place
-    return result
+    return WorkOrderRoundOut.model_validate({**answer.to_dict(), "work_orders": by_place})
 
 
 @router.get("/work-orders/{order_id}")
@@ -101,7 +106,7 @@ async def update_work_order(
     principal.check_building(service.work_order(order_id).building_id)
     order, stored = service.update_work_order(
         order_id,
-        by=body.by or principal.name,
+        by=principal.name,
         status=body.status,
         assignee=body.assignee,
         note=body.note,

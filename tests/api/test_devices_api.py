@@ -92,9 +92,10 @@ def test_alarm_acknowledge_clear_and_work_order(client, clock):
         "severity": "alarm",
         "state": "raised",
     }
-    acked = client.post(f"/api/v1/alarms/{alarm['id']}/acknowledge", json={"by": "wang"}).json()
-    assert acked["state"] == "acknowledged" and acked["acknowledged_by"] == "wang"
-    again = client.post(f"/api/v1/alarms/{alarm['id']}/acknowledge", json={"by": "wang"})
+    # The actor is the caller (here the open local service), never a name from the body.
+    acked = client.post(f"/api/v1/alarms/{alarm['id']}/acknowledge", json={"note": "wang"}).json()
+    assert acked["state"] == "acknowledged" and acked["acknowledged_by"] == "local-open"
+    again = client.post(f"/api/v1/alarms/{alarm['id']}/acknowledge", json={"note": "wang"})
     assert again.status_code == 409 and again.json()["type"] == "/problems/alarm-transition"
     order = client.post(f"/api/v1/alarms/{alarm['id']}/work-order", json={"assignee": "zhao"})
     assert order.status_code == 201
@@ -103,7 +104,7 @@ def test_alarm_acknowledge_clear_and_work_order(client, clock):
     assert step.json()["status"] == "in_progress"
     bad = client.patch(f"/api/v1/work-orders/{order_id}", json={"status": "open"})
     assert bad.status_code == 409
-    cleared = client.post(f"/api/v1/alarms/{alarm['id']}/clear", json={"by": "zhao"}).json()
+    cleared = client.post(f"/api/v1/alarms/{alarm['id']}/clear", json={"note": "zhao"}).json()
     assert cleared["state"] == "cleared"
     assert client.get("/api/v1/alarms", params={"state": "open"}).json() == []
     assert len(client.get("/api/v1/work-orders", params={"status": "active"}).json()) == 1

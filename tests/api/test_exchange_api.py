@@ -201,3 +201,27 @@ def test_a_broken_bcf_is_a_422_listing_its_problems_and_changes_nothing(served) 
         headers=served.as_("viewer"),
     )
     assert viewer.status_code == 403
+
+
+def test_each_exchange_file_comes_as_the_media_type_its_operation_declares(served) -> None:
+    import json
+
+    from tests.api.test_openapi import COMMITTED
+
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    declared = {
+        op["operationId"]: op["responses"].get("200", {}).get("content", {})
+        for methods in document["paths"].values()
+        for op in methods.values()
+    }
+    files = [
+        ("exportBrick", f"{A}/brick.ttl", {}),
+        ("exportCobie", f"{A}/cobie.xlsx", {}),
+        ("exportBcf", "/api/v1/work-orders/export.bcf", {"building": "A"}),
+    ]
+    for operation_id, path, params in files:
+        answer = served.client.get(path, params=params, headers=served.as_("operator"))
+        assert answer.status_code == 200, (operation_id, answer.text)
+        media_type = answer.headers["content-type"].split(";")[0]
+        assert media_type in declared[operation_id], (operation_id, declared[operation_id])
+        assert "application/json" not in declared[operation_id]

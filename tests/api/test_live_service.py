@@ -24,7 +24,7 @@ from twin.devices.store import save_registry
 from twin.store.db import engine_for
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 20.0
+START_TIMEOUT_S = 60.0
 WAIT_S = 10.0
 
 REGISTRY = [
@@ -143,7 +143,7 @@ def test_live_service_survives_a_kill(service_env):
         assert leak
         alarms = httpx.get(f"{server.url}/api/v1/alarms", params={"state": "open"}).json()
         leak_alarm = next(a for a in alarms if a["device_id"] == "LD-1")
-        httpx.post(f"{server.url}/api/v1/alarms/{leak_alarm['id']}/acknowledge", json={"by": "w"})
+        httpx.post(f"{server.url}/api/v1/alarms/{leak_alarm['id']}/acknowledge", json={"note": "w"})
         # HB-1 has a 1 s heartbeat: the ticker marks it offline.
         wait_for(lambda: httpx.get(f"{server.url}/api/v1/devices/HB-1").json()["status"]
                  == "offline")  # fmt: skip
@@ -174,7 +174,7 @@ def test_live_service_survives_a_kill(service_env):
         }
         assert after == before
         acked = next(a for a in after["alarms"] if a["id"] == leak_alarm["id"])
-        assert acked["state"] == "acknowledged" and acked["acknowledged_by"] == "w"
+        assert acked["state"] == "acknowledged" and acked["acknowledged_by"] == "local-open"
     finally:
         client.loop_stop()
         client.disconnect()

@@ -6,6 +6,7 @@ and two workers racing for one room on PostgreSQL."""
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from pypdf import PdfReader
 
 from api.app import create_app
 from ifc_models.demo_building import generate_office_building
+from tests.api.test_openapi import COMMITTED, _validator
 from tests.twin.meetings.helpers import race
 from twin.access.keys import KeyStore
 from twin.buildings.registry import BuildingRegistry
@@ -142,6 +144,69 @@ def test_meeting_rooms_come_from_the_model_with_the_contract_fields(meet: Meet) 
     assert big["step_free"] is True  # the demo building has lifts
     assert "OCC-0105" in {e["name"] for e in big["equipment"]}
     assert all(r["room_type"] in ("meeting", "reception") for r in rooms.values())
+
+
+def test_every_meetings_answer_matches_the_committed_contract(meet: Meet) -> None:
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    operations = {
+        op["operationId"]: op for methods in document["paths"].values() for op in methods.values()
+    }
+    start, end = slot(7, 0)
+    made = meet.book(room="0114", start=start, end=end, attendees=2, visitors=["李明"])
+    series = meet.book(room="0114", start=slot(7, 2)[0], end=slot(7, 2)[1], attendees=2,
+                       repeat={"weekly_until": slot(14, 2)[0][:10]})  # fmt: skip
+    booking = made.json()["id"]
+    window = {"from": slot(7, -2)[0], "to": slot(7, 4)[0]}
+    # the defaults of an office (0101) and of a meeting room (0114): nothing changes
+    off = {"bookable": False, "capacity": None, "needs_approval": False}
+    on = {"bookable": True, "capacity": None, "needs_approval": False}
+    staff, viewer = meet.as_("staff"), meet.as_("viewer")
+    answers = [
+        ("createBooking", "201", made),
+        ("createBooking", "201", series),
+        ("listMeetingRooms", "200", meet.client.get(f"{BASE}/meeting-rooms", headers=staff)),
+        ("listFreeMeetingRooms", "200", meet.client.get(
+            f"{BASE}/meeting-rooms/free", params={**window, "near": "0101"}, headers=staff)),
+        ("setMeetingRoomSettings", "200", meet.client.put(
+            f"{BASE}/meeting-rooms/0101", json=off, headers=viewer)),
+        ("setMeetingRoomSettings", "200", meet.client.put(
+            f"{BASE}/meeting-rooms/0114", json=on, headers=viewer)),
+        ("getMeetingStatistics", "200", meet.client.get(
+            f"{BASE}/meeting-stats", params=window, headers=viewer)),
+        ("listBookings", "200", meet.client.get(f"{BASE}/bookings", params=window, headers=staff)),
+        ("getBooking", "200", meet.client.get(f"{BASE}/bookings/{booking}", headers=viewer)),
+        ("getBookingAccess", "200", meet.client.get(
+            f"{BASE}/bookings/{booking}/access", headers=staff)),
+        ("listAccessGrants", "200", meet.client.get(
+            f"{BASE}/access-grants", params=window, headers=staff)),
+        ("getVisitorRoute", "200", meet.client.get(
+            f"{BASE}/bookings/{booking}/visitor-route", headers=staff)),
+        ("changeBooking", "200", meet.client.patch(
+            f"{BASE}/bookings/{booking}", json={"title": "改名"}, headers=staff)),
+        ("cancelBooking", "200", meet.client.delete(
+            f"{BASE}/bookings/{series.json()['id']}", params={"series": "true"}, headers=staff)),
+    ]  # fmt: skip
+    for operation_id, status, answer in answers:
+        assert answer.status_code == int(status), (operation_id, answer.text)
+        content = operations[operation_id]["responses"][status]["content"]
+        errors = list(_validator(document, content["application/json"]["schema"]).iter_errors(
+            answer.json()))  # fmt: skip
+        assert not errors, (operation_id, [str(e) for e in errors[:3]])
+    grants = answers[9][2].json()["grants"]
+    assert len(grants) == 1 and grants[0]["booking_id"] == booking
+    assert answers[4][2].json()["bookable"] is False and answers[4][2].json()["capacity"] is None
+    assert len(series.json()["occurrences"]) == 2 and made.json()["occurrences"] is None
+    # each file is served as the media type its operation declares
+    files = [
+        ("getBookingCalendar", f"{BASE}/bookings/{booking}.ics"),
+        ("getRoomCalendar", f"{BASE}/meeting-rooms/0114/calendar.ics"),
+        ("getVisitorRoutePdf", f"{BASE}/bookings/{booking}/visitor-route.pdf"),
+    ]
+    for operation_id, path in files:
+        answer = meet.client.get(path, headers=staff)
+        assert answer.status_code == 200, (operation_id, answer.text)
+        declared = operations[operation_id]["responses"]["200"]["content"]
+        assert answer.headers["content-type"] in declared, (operation_id, declared)
 
 
 def test_a_clash_is_a_409_naming_the_booking_and_too_many_people_a_422(meet: Meet) -> None:

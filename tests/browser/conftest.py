@@ -149,30 +149,69 @@ def browser_artifacts(artifacts_dir: Path) -> Path:
     return folder
 
 
+def _expected_failure(url: str, status: int) -> bool:
+    """The contract answers 404 for a building without stored allocations: the viewer
+    handles it (a note in the legend), and the browser still logs it."""
+    return status == 404 and url.split("?")[0].endswith("/compliance")
+
+
+def _watch(page, errors: list[str], *, responses: bool) -> None:
+    def on_console(message) -> None:
+        if message.type != "error" or any(s in message.text for s in IGNORED_CONSOLE):
+            return
+        url = (message.location or {}).get("url", "")
+        if "404" in message.text and _expected_failure(url, 404):
+            return
+        errors.append(f"{message.text} ({url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    if responses:
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 400
+                and not _expected_failure(r.url, r.status)
+                and errors.append(f"{r.status} {r.request.method} {r.url}")
+            ),
+        )
+
+
 @pytest.fixture
 def page(browser, browser_artifacts: Path, request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh 1280×800 page; fails the test on console errors; saves a screenshot."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     errors: list[str] = []
-
-    def on_console(message) -> None:
-        if message.type != "error" or any(s in message.text for s in IGNORED_CONSOLE):
-            return
-        url = (message.location or {}).get("url", "")
-        # The contract answers 404 for a building without stored allocations:
-        # the viewer handles it (a note in the legend), the browser still logs it.
-        if "404" in message.text and url.endswith("/compliance"):
-            return
-        errors.append(f"{message.text} ({url})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    _watch(page, errors, responses=False)
     yield page
     name = request.node.name.replace("[", "-").replace("]", "").replace("/", "_")
     page.screenshot(path=str(browser_artifacts / f"{name}.png"))
     context.close()
     assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture
+def journey(browser, browser_artifacts: Path, request: pytest.FixtureRequest) -> Iterator[object]:
+    """Opens pages for a user journey (``journey(locale=...)``, a new browser profile
+    each): the test fails on any console error and on any 4xx/5xx answer."""
+    opened: list[tuple[object, object]] = []
+    errors: list[str] = []
+
+    def open_page(locale: str = "en-US"):
+        context = browser.new_context(viewport=VIEWPORT, locale=locale)
+        page = context.new_page()
+        _watch(page, errors, responses=True)
+        opened.append((context, page))
+        return page
+
+    yield open_page
+    name = request.node.name.replace("[", "-").replace("]", "").replace("/", "_")
+    for number, (context, page) in enumerate(opened):
+        suffix = f"-{number}" if number else ""
+        page.screenshot(path=str(browser_artifacts / f"{name}{suffix}.png"))
+        context.close()
+    assert not errors, f"console errors or failed requests: {errors}"
 
 
 def open_viewer(page, base: str, building: str, timeout_ms: float = 60_000) -> dict:

@@ -8,6 +8,16 @@ permissions (:data:`ROLE_PERMISSIONS`), except ``system`` keys, whose
 permissions are chosen when the key is made. Any key may be limited to some
 buildings; a ``system`` key must be.
 
+Keys are handed on, never widened: a key that makes, lists or revokes keys
+acts within its :class:`Grant` (its permissions and buildings), so a key
+scoped to building A cannot mint a key for B, nor an unscoped one, nor one
+with a permission it does not hold (:meth:`Grant.covers_key`). The command
+line acts with :data:`FULL_GRANT` (whoever can run it owns the database).
+
+Revoked keys are kept, never deleted: :meth:`KeyStore.ever_configured` is
+how the service remembers that keys existed, so revoking the last key never
+opens the service (see ``api.security``).
+
 Creating and revoking keys is written to the audit log with the actor.
 
 Examples
@@ -33,6 +43,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Column, DateTime, Engine, String, Table, select
 
+from twin.errors import TwinError
 from twin.store.audit import record_audit
 from twin.store.db import metadata
 
@@ -121,7 +132,7 @@ keys_table = Table(
 )
 
 
-class KeyStoreError(Exception):
+class KeyStoreError(TwinError):
     """Base error of API keys."""
 
 
@@ -131,6 +142,10 @@ class BadKeyRequestError(KeyStoreError, ValueError):
 
 class DuplicateKeyError(KeyStoreError):
     """A key with this name exists (revoked keys keep their name)."""
+
+
+class KeyScopeError(KeyStoreError):
+    """The key would get more than its maker holds (permissions or buildings)."""
 
 
 class UnknownKeyError(KeyStoreError, KeyError):
@@ -162,6 +177,29 @@ class ApiKey:
         return not self.buildings or building_id in self.buildings
 
 
+@dataclass(frozen=True)
+class Grant:
+    """What a caller may hand on to keys it makes: its permissions and buildings.
+
+    ``buildings`` empty means every building (an unscoped key).
+    """
+
+    permissions: frozenset[str]
+    buildings: frozenset[str] = frozenset()
+
+    def covers_key(self, permissions: Iterable[str], buildings: Iterable[str]) -> bool:
+        """Whether a key with ``permissions`` and ``buildings`` lies within this grant:
+        no permission beyond it, and (for a scoped grant) only its buildings, never all."""
+        scope = frozenset(buildings)
+        if not frozenset(permissions) <= self.permissions:
+            return False
+        return not self.buildings or (bool(scope) and scope <= self.buildings)
+
+
+#: The command line's grant: everything (it has the database itself).
+FULL_GRANT = Grant(frozenset(PERMISSIONS))
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -174,6 +212,7 @@ class KeyStore:
         metadata.create_all(engine, tables=[keys_table])
         self._cache: dict[str, tuple[float, ApiKey]] = {}
         self._any: tuple[float, bool] | None = None
+        self._ever: tuple[float, bool] | None = None
         self._lock = threading.Lock()
 
     def create(
@@ -184,14 +223,20 @@ class KeyStore:
         buildings: Iterable[str] = (),
         allow: Iterable[str] = (),
         actor: str = "cli",
+        grant: Grant = FULL_GRANT,
     ) -> str:
         """Make a key and return its token (shown once, stored only hashed).
+
+        ``grant`` is what the maker holds: the new key's permissions and
+        buildings must lie within it (an unscoped key needs an unscoped maker).
 
         Raises
         ------
         BadKeyRequestError
             Unknown role or permission, a ``system`` key without buildings, or
             ``allow`` given for another role.
+        KeyScopeError
+            When the key would get a permission or building the maker lacks.
         DuplicateKeyError
             When the name is taken.
         """
@@ -214,6 +259,16 @@ class KeyStore:
             if chosen:
                 raise BadKeyRequestError("--allow is only for system keys")
             permissions = ROLE_PERMISSIONS[role]
+        if not grant.covers_key(permissions, scope):
+            beyond = sorted(permissions - grant.permissions)
+            if beyond:
+                reason = f"permissions you do not hold: {', '.join(beyond)}"
+            elif not scope:
+                reason = "every building (give buildings within your own)"
+            else:
+                outside = ", ".join(sorted(set(scope) - grant.buildings))
+                reason = f"buildings outside yours: {outside}"
+            raise KeyScopeError(f"a {role} key with {reason}")
         token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
@@ -230,19 +285,29 @@ class KeyStore:
             record_audit(conn, actor, "create", f"key:{name}", None, values, at=now)
         with self._lock:
             self._any = None
+            self._ever = (time.monotonic(), True)
         log.info("API key %s (%s) created by %s", name, role, actor)
         return token
 
-    def revoke(self, name: str, *, actor: str = "cli") -> None:
-        """Revoke the active key ``name``.
+    def revoke(self, name: str, *, actor: str = "cli", grant: Grant = FULL_GRANT) -> None:
+        """Revoke the active key ``name`` (only a key within ``grant``).
 
         Raises
         ------
         UnknownKeyError
+            No active key of that name within the grant (a key outside it is
+            not revealed).
         """
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
             t = keys_table
+            row = conn.execute(
+                select(t.c.permissions, t.c.buildings).where(
+                    t.c.name == name, t.c.revoked_at.is_(None)
+                )
+            ).first()
+            if row is None or not grant.covers_key(row.permissions, row.buildings):
+                raise UnknownKeyError(f"no active key named {name!r}")
             done = conn.execute(
                 t.update().where(t.c.name == name, t.c.revoked_at.is_(None)).values(revoked_at=now)
             )
@@ -254,11 +319,28 @@ class KeyStore:
             self._any = None
         log.info("API key %s revoked by %s", name, actor)
 
-    def list(self) -> list[ApiKey]:
-        """Every key, active and revoked, by name."""
+    def list(self, grant: Grant = FULL_GRANT) -> list[ApiKey]:
+        """Every key within ``grant``, active and revoked, by name."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(keys_table).order_by(keys_table.c.name)).all()
-        return [_key(row._mapping) for row in rows]
+        keys = [_key(row._mapping) for row in rows]
+        return [k for k in keys if grant.covers_key(k.permissions, k.buildings)]
+
+    def ever_configured(self) -> bool:
+        """Whether any key was ever made (revoked keys count: they are never deleted).
+
+        Once true it stays true for this store; a "no" is re-checked after
+        :data:`AUTH_CACHE_S` (a key made by ``twin keys create`` elsewhere).
+        """
+        now = time.monotonic()
+        with self._lock:
+            if self._ever is not None and (self._ever[1] or now - self._ever[0] < AUTH_CACHE_S):
+                return self._ever[1]
+        with self.engine.connect() as conn:
+            found = conn.execute(select(keys_table.c.name).limit(1)).first() is not None
+        with self._lock:
+            self._ever = (now, found)
+        return found
 
     def any_active(self) -> bool:
         """Whether any key is active (if none, a local service may run open)."""

@@ -19,7 +19,7 @@ import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ import numpy as np
 # IfcModelError is what ingest raises for unreadable input; entry points catch it here.
 from ifc_models.errors import IfcFileNotFoundError
 from ifc_models.errors import IfcModelError as IfcModelError
-from spatial.areas import model_area_for_comparison, relative_difference
+from spatial.areas import model_area_for_comparison, relative_difference, usable_area
 from spatial.compiled import CompiledGraph, compile_graph
 from spatial.constants import AREA_AGREEMENT
 from spatial.errors import SerializationError
@@ -93,6 +93,15 @@ def cache_key(paths: Sequence[Path], *, include_network: bool = False) -> str:
     return digest.hexdigest()
 
 
+def cache_folder(
+    paths: Sequence[Path], *, include_network: bool = False, cache_dir: Path | None = None
+) -> Path:
+    """The cache folder of a building's files: ``TWIN_CACHE_DIR/<cache key>/``."""
+    return (cache_dir or get_settings().cache_dir) / cache_key(
+        paths, include_network=include_network
+    )
+
+
 def ingest(
     paths: Sequence[Path],
     *,
@@ -108,9 +117,7 @@ def ingest(
     """
     start = time.perf_counter()
     paths = [Path(p) for p in paths]
-    folder = (cache_dir or get_settings().cache_dir) / cache_key(
-        paths, include_network=include_network
-    )
+    folder = cache_folder(paths, include_network=include_network, cache_dir=cache_dir)
     if use_cache:
         cached = _load_cached(folder)
         if cached is not None:
@@ -191,70 +198,121 @@ def _store(
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if glb is not None:
-        _atomic_write(folder / "scene.glb", glb)
-    _atomic_write(folder / "graph.json", _json_bytes(graph_to_dict(graph)))
+        atomic_write(folder / "scene.glb", glb)
+    atomic_write(folder / "graph.json", _json_bytes(graph_to_dict(graph)))
     arrays = io.BytesIO()
     np.savez(arrays, allow_pickle=False, **compiled.to_arrays())
-    _atomic_write(folder / "router.npz", arrays.getvalue())
-    _atomic_write(folder / "building.json", _json_bytes(building_to_dict(building)))
+    atomic_write(folder / "router.npz", arrays.getvalue())
+    atomic_write(folder / "building.json", _json_bytes(building_to_dict(building)))
 
 
 def _json_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so that readers see the old file or the new, never half."""
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
     with os.fdopen(handle, "wb") as stream:
         stream.write(data)
     os.replace(temporary, target)
 
 
-def summary(result: IngestResult) -> dict[str, Any]:
-    """The ``twin ingest --json`` object (the CLI contract in the README)."""
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    """One input file: its name, IFC schema, length unit and SHA-256."""
+
+    name: str
+    schema: str
+    length_unit: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class NavSummary:
+    """Size of the navigation graph and how many rooms it reaches from outside."""
+
+    nodes: int
+    edges: int
+    components: int
+    spaces_reachable: int
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSummary:
+    """What was read from a building's files (``twin ingest --json`` is its fields).
+
+    ``usable_area_m2`` is the sum of the rooms' usable areas as
+    :func:`spatial.areas.usable_area` defines it (footprint, else the model's
+    net floor area), the same figure the usage report and compliance use.
+    ``areas_compared`` / ``areas_within_3pct`` compare footprints with the
+    model's own area quantities (``area_references`` counts which).
+    """
+
+    name: str
+    schema: str
+    sources: tuple[SourceSummary, ...]
+    storeys: int
+    spaces: int
+    doors: int
+    stairs: int
+    lifts: int
+    equipment: int
+    equipment_located: int
+    spaces_with_footprint: int
+    usable_area_m2: float
+    areas_compared: int
+    areas_within_3pct: int
+    area_references: dict[str, int]
+    warnings: tuple[str, ...]
+    nav: NavSummary
+    from_cache: bool
+    timings: dict[str, float]
+    seconds: float
+
+
+def ingest_summary(result: IngestResult) -> IngestSummary:
+    """The summary of an ingested building (areas in m², times in seconds)."""
     building = result.building
     stats = nav_stats(result.graph, (s.global_id for s in building.spaces))
     compared = within = 0
     references: Counter[str] = Counter()
     usable = 0.0
     for space in building.spaces:
+        usable += usable_area(space).area_m2 or 0.0
         area = space.footprint_area_m2
-        usable += area or 0.0
         reference = model_area_for_comparison(space)
         if area is not None and reference is not None:
             compared += 1
             references[reference[0]] += 1
             within += abs(relative_difference(area, reference[1])) <= AREA_AGREEMENT
-    located = sum(1 for e in building.equipment if e.space_id is not None)
-    return {
-        "name": building.name,
-        "schema": building.schema,
-        "sources": [
-            {"name": s.name, "schema": s.schema, "length_unit": s.length_unit, "sha256": s.sha256}
-            for s in building.sources
-        ],
-        "storeys": len(building.storeys),
-        "spaces": len(building.spaces),
-        "doors": len(building.doors),
-        "stairs": len(building.stairs),
-        "lifts": len(building.lifts),
-        "equipment": len(building.equipment),
-        "equipment_located": located,
-        "spaces_with_footprint": sum(1 for s in building.spaces if s.footprint is not None),
-        "usable_area_m2": round(usable, 3),
-        "areas_compared": compared,
-        "areas_within_3pct": within,
-        "area_references": dict(references),
-        "warnings": list(building.warnings),
-        "nav": {
-            "nodes": stats.nodes,
-            "edges": stats.edges,
-            "components": stats.components,
-            "spaces_reachable": stats.spaces_reachable,
-        },
-        "from_cache": result.from_cache,
-        "timings": {k: round(v, 4) for k, v in result.timings.items()},
-        "seconds": round(sum(result.timings.values()), 4)
-        if result.from_cache
-        else round(result.timings["total_s"], 4),
-    }
+    seconds = sum(result.timings.values()) if result.from_cache else result.timings["total_s"]
+    return IngestSummary(
+        name=building.name,
+        schema=building.schema,
+        sources=tuple(
+            SourceSummary(s.name, s.schema, s.length_unit, s.sha256) for s in building.sources
+        ),
+        storeys=len(building.storeys),
+        spaces=len(building.spaces),
+        doors=len(building.doors),
+        stairs=len(building.stairs),
+        lifts=len(building.lifts),
+        equipment=len(building.equipment),
+        equipment_located=sum(1 for e in building.equipment if e.space_id is not None),
+        spaces_with_footprint=sum(1 for s in building.spaces if s.footprint is not None),
+        usable_area_m2=round(usable, 3),
+        areas_compared=compared,
+        areas_within_3pct=within,
+        area_references=dict(references),
+        warnings=tuple(building.warnings),
+        nav=NavSummary(stats.nodes, stats.edges, stats.components, stats.spaces_reachable),
+        from_cache=result.from_cache,
+        timings={k: round(v, 4) for k, v in result.timings.items()},
+        seconds=round(seconds, 4),
+    )
+
+
+def summary(result: IngestResult) -> dict[str, Any]:
+    """The ``twin ingest --json`` object (the CLI contract in the README)."""
+    return asdict(ingest_summary(result))

@@ -10,63 +10,75 @@ replaced.
 Personal data (occupants' names and person ids) is returned only when the
 caller passes ``personal=True``; otherwise a room shows counts and
 departments. The caller (the API) decides from the key's role.
+
+Over 400 lines: one method per question the API asks of a building, each short;
+records live in :mod:`twin.buildings.results`, routes in :mod:`twin.navigation`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from shapely.geometry import MultiPolygon, Polygon
 
 from spatial.areas import usable_area
 from spatial.records import Building, Equipment, Space
-from spatial.usage import GROUP_BY, usage_report
-from twin.buildings.ingest import IngestResult, summary
+from spatial.usage import GROUP_BY, group_usage, room_usage, vacant_rooms
+from twin import today_utc
+from twin.buildings.errors import (
+    BadQueryError,
+    BuildingNotReadyError,
+    QueryError,
+    UnknownElementError,
+    UnknownStoreyError,
+)
+from twin.buildings.ingest import IngestResult, ingest_summary
 from twin.buildings.registry import UnknownBuildingError
+from twin.buildings.results import (
+    AREA_DIGITS,
+    COORD_DIGITS,
+    BuildingListing,
+    BuildingState,
+    BuildingSummary,
+    DeviceStatus,
+    ElementInfo,
+    ElementKind,
+    EquipmentInfo,
+    Occupant,
+    RoomOccupancy,
+    Scene,
+    SearchHit,
+    SpaceDetail,
+    SpaceInfo,
+    StoreyInfo,
+    UsageReport,
+)
 from twin.housing.allocations.occupancy import occupancy_on
 from twin.housing.allocations.store import AllocationStore
 from twin.navigation.navigator import Navigator
 from twin.service import Twin
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "BadQueryError",
+    "BuildingNotReadyError",
+    "BuildingQueries",
+    "BuildingView",
+    "QueryError",
+    "UnknownElementError",
+    "UnknownStoreyError",
+]
 
-BuildingState = Literal["ready", "loading", "failed"]
-ElementKind = Literal["storey", "space", "door", "stair", "ramp", "lift", "equipment", "zone"]
+log = logging.getLogger(__name__)
 
 #: Largest number of search hits returned.
 MAX_SEARCH_HITS = 200
-#: Decimal places of coordinates (m) and areas (m²) in answers.
-COORD_DIGITS = 3
-AREA_DIGITS = 2
-
-
-class QueryError(Exception):
-    """Base error of twin queries."""
-
-
-class UnknownElementError(QueryError, KeyError):
-    """No element of the building has this GlobalId."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "unknown element"
-
-
-class UnknownStoreyError(UnknownElementError):
-    """No storey of the building matches."""
-
-
-class BadQueryError(QueryError, ValueError):
-    """A query parameter that cannot be answered (e.g. an unknown grouping)."""
-
-
-class BuildingNotReadyError(QueryError):
-    """The building is registered but not loaded yet, or failed to load."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,7 @@ class BuildingView:
     def __init__(self, building_id: str, result: IngestResult) -> None:
         self.building_id = building_id
         self.result = result
+        self._scene: Scene | None = None
         building = result.building
         self.building: Building = building
         self.router = result.router()
@@ -109,6 +122,15 @@ class BuildingView:
             self.elements[item.global_id] = Element("equipment", item)
         for zone in building.zones:
             self.elements[zone.global_id] = Element("zone", zone)
+
+    def scene(self) -> Scene:
+        """The GLB and its SHA-256, hashed once per loaded version."""
+        if self._scene is None:
+            glb = self.result.glb
+            if glb is None:
+                raise UnknownElementError(f"building {self.building_id!r} has no 3D scene")
+            self._scene = Scene(glb, hashlib.sha256(glb).hexdigest())
+        return self._scene
 
     def element(self, global_id: str) -> Element:
         try:
@@ -171,7 +193,7 @@ class BuildingQueries:
             self._views[building_id] = (version, built)
         return built
 
-    def buildings(self, allowed: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    def buildings(self, allowed: frozenset[str] | None = None) -> list[BuildingListing]:
         """Registered buildings (only ``allowed`` ones when given), with load state."""
         out = []
         for building_id in self.twin.buildings.ids():
@@ -179,51 +201,53 @@ class BuildingQueries:
                 continue
             entry = self.twin.buildings.entry(building_id)
             state = self.state(building_id)
-            item: dict[str, Any] = {
-                "id": building_id,
-                "files": list(entry.names),
-                "state": state,
-                "name": None,
-                "storeys": None,
-                "spaces": None,
-            }
-            if state == "ready":
-                building = self.twin.buildings.load(building_id).building
-                item.update(
-                    name=building.name, storeys=len(building.storeys), spaces=len(building.spaces)
+            if state != "ready":
+                out.append(BuildingListing(building_id, tuple(entry.names), state))
+                continue
+            building = self.twin.buildings.load(building_id).building
+            out.append(
+                BuildingListing(
+                    building_id,
+                    tuple(entry.names),
+                    state,
+                    name=building.name,
+                    storeys=len(building.storeys),
+                    spaces=len(building.spaces),
                 )
-            out.append(item)
+            )
         return out
 
-    def summary(self, building_id: str) -> dict[str, Any]:
+    def summary(self, building_id: str) -> BuildingSummary:
         """The ``twin ingest --json`` summary of the building, with its id."""
         view = self.view(building_id)
-        data = summary(view.result)
-        data["id"] = building_id
-        data["files"] = list(self.twin.buildings.entry(building_id).names)
-        data["devices"] = len(self.twin.devices.devices(building_id))
-        return data
+        read = ingest_summary(view.result)
+        return BuildingSummary(
+            **{f.name: getattr(read, f.name) for f in fields(read)},
+            id=building_id,
+            files=tuple(self.twin.buildings.entry(building_id).names),
+            devices=len(self.twin.devices.devices(building_id)),
+        )
 
-    def scene(self, building_id: str) -> bytes:
-        """The building's GLB scene (one node per element named by GlobalId)."""
-        glb = self.view(building_id).result.glb
-        if glb is None:
-            raise UnknownElementError(f"building {building_id!r} has no 3D scene")
-        return glb
+    def scene(self, building_id: str) -> Scene:
+        """The building's GLB scene (one node per element named by GlobalId) and its hash.
 
-    # ---------------------------------------------------------- structure
-    def storeys(self, building_id: str) -> list[dict[str, Any]]:
+        Raises
+        ------
+        UnknownElementError
+            When the building was read without a 3D scene.
+        """
+        return self.view(building_id).scene()
+
+    def storeys(self, building_id: str) -> list[StoreyInfo]:
+        """Storeys, bottom to top as modelled, with their number of rooms."""
         view = self.view(building_id)
         counts: dict[str, int] = defaultdict(int)
         for space in view.building.spaces:
             counts[space.storey_id] += 1
         return [
-            {
-                "global_id": s.global_id,
-                "name": s.name,
-                "elevation_m": round(s.elevation_m, COORD_DIGITS),
-                "spaces": counts.get(s.global_id, 0),
-            }
+            StoreyInfo(
+                s.global_id, s.name, round(s.elevation_m, COORD_DIGITS), counts.get(s.global_id, 0)
+            )
             for s in view.building.storeys
         ]
 
@@ -234,16 +258,20 @@ class BuildingQueries:
         storey: str | None = None,
         room_type: str | None = None,
         name: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Rooms, filtered by storey (GlobalId or name), room type and a name fragment."""
+    ) -> list[SpaceInfo]:
+        """Rooms, filtered by storey (GlobalId or name), room type and a name fragment.
+
+        Raises
+        ------
+        UnknownStoreyError
+        """
         view = self.view(building_id)
         storey_ids: set[str] | None = None
         if storey:
-            storey_ids = {
-                gid for gid, n in view.storey_names.items() if storey in (gid, n)
-            } or set()
+            storey_ids = {gid for gid, n in view.storey_names.items() if storey in (gid, n)}
             if not storey_ids:
-                raise UnknownStoreyError(f"no storey {storey!r} in building {building_id!r}")
+                names = tuple(s.name for s in view.building.storeys)
+                raise UnknownStoreyError(storey, names, building=building_id)
         needle = name.casefold() if name else None
         out = []
         for space in view.building.spaces:
@@ -253,132 +281,109 @@ class BuildingQueries:
                 continue
             if needle and needle not in space.label.casefold():
                 continue
-            out.append(self._space_row(view, space))
+            out.append(_space_info(view, space))
         return out
-
-    def _space_row(self, view: BuildingView, space: Space) -> dict[str, Any]:
-        area = usable_area(space)
-        return {
-            "global_id": space.global_id,
-            "name": space.name,
-            "long_name": space.long_name,
-            "storey_id": space.storey_id,
-            "storey": view.storey_names.get(space.storey_id, ""),
-            "room_type": view.room_types.get(space.global_id, "other"),
-            "area_m2": None if area.area_m2 is None else round(area.area_m2, AREA_DIGITS),
-            "area_source": area.source,
-        }
 
     def space_detail(
         self, building_id: str, global_id: str, *, personal: bool, on_date: date | None = None
-    ) -> dict[str, Any]:
+    ) -> SpaceDetail:
         """A room: area, type, outline, equipment, devices with live status, occupants.
 
         ``occupants`` lists names and person ids only with ``personal``; the
-        count and departments are always given.
+        count and departments are always given. ``on_date`` defaults to today (UTC).
         """
         view = self.view(building_id)
         space = view.spaces.get(global_id)
         if space is None:
             raise UnknownElementError(f"no room {global_id!r} in building {building_id!r}")
-        row = self._space_row(view, space)
         devices = [
             d for d in self.twin.devices.devices(building_id) if d.space_id == space.global_id
         ]
         # Snapshot only this room's devices: a building may have thousands.
-        states = {d.device_id: self.twin.devices.state(d.device_id) for d in devices}
-        day = on_date or date.today()
+        day = on_date or today_utc()
         records = [
             a for a in self.allocations(building_id).valid_on(day) if a.room_global_id == global_id
         ]
-        occupants = [
-            {
-                "person_id": a.person_id,
-                "name": a.name,
-                "department": a.department,
-                "rank": a.rank,
-                "valid_from": a.valid_from.isoformat(),
-                "valid_to": a.valid_to.isoformat() if a.valid_to else None,
-            }
+        occupants = tuple(
+            Occupant(a.person_id, a.name, a.department, a.rank, a.valid_from, a.valid_to)
             for a in records
-        ]
-        row.update(
-            {
-                "zones": list(space.zones),
-                "height_m": _round(space.height_m),
-                "floor_z_m": _round(space.floor_z_m),
-                "footprint": _rings(space.footprint),
-                "model_areas": {k: round(v, AREA_DIGITS) for k, v in space.model_areas.items()},
-                "equipment": [
-                    _equipment_row(item, view) for item in view.equipment_by_space[global_id]
-                ],
-                "devices": [
-                    {
-                        "device_id": d.device_id,
-                        "global_id": d.global_id,
-                        "status": states[d.device_id].status if d.device_id in states else None,
-                    }
-                    for d in devices
-                ],
-                "occupancy": {
-                    "date": day.isoformat(),
-                    "count": len({a.person_id for a in records}),
-                    "departments": sorted({a.department for a in records}),
-                    "occupants": occupants if personal else None,
-                },
-            }
         )
-        return row
+        info = _space_info(view, space)
+        return SpaceDetail(
+            **{f.name: getattr(info, f.name) for f in fields(info)},
+            zones=tuple(space.zones),
+            height_m=_round(space.height_m),
+            floor_z_m=_round(space.floor_z_m),
+            footprint=_rings(space.footprint),
+            model_areas={k: round(v, AREA_DIGITS) for k, v in space.model_areas.items()},
+            equipment=tuple(
+                _equipment_info(item, view) for item in view.equipment_by_space[global_id]
+            ),
+            devices=tuple(
+                DeviceStatus(d.device_id, d.global_id, self.twin.devices.state(d.device_id).status)
+                for d in devices
+            ),
+            occupancy=RoomOccupancy(
+                date=day,
+                count=len({a.person_id for a in records}),
+                departments=tuple(sorted({a.department for a in records})),
+                occupants=occupants if personal else None,
+            ),
+        )
 
-    def element(self, building_id: str, global_id: str) -> dict[str, Any]:
+    def element(self, building_id: str, global_id: str) -> ElementInfo:
         """Any element by GlobalId: kind, name, storey, properties, and its devices."""
         view = self.view(building_id)
         found = view.element(global_id)
         record = found.record
-        data: dict[str, Any] = {
-            "global_id": global_id,
-            "kind": found.kind,
-            "name": getattr(record, "name", ""),
-            "storey": None,
-            "space_id": None,
-            "ifc_class": getattr(record, "ifc_class", "") or None,
-            "properties": {},
-            "devices": [],
-        }
+        storey: str | None = None
+        properties: dict[str, Any] = {}
+        equipment: EquipmentInfo | None = None
         if found.kind == "space":
-            data["storey"] = view.storey_names.get(record.storey_id)
-            data["properties"] = _jsonable(record.properties)
+            storey = view.storey_names.get(record.storey_id)
+            properties = _jsonable(record.properties)
         elif found.kind == "door":
-            data["storey"] = view.storey_names.get(record.storey_id)
-            data["properties"] = {
+            storey = view.storey_names.get(record.storey_id)
+            properties = {
                 "width_m": _round(record.width_m),
                 "spaces": list(record.space_ids),
                 "exterior": record.is_exterior,
             }
         elif found.kind in ("stair", "ramp", "lift"):
-            data["properties"] = {"storeys": [view.storey_names.get(s) for s in record.storey_ids]}
+            properties = {"storeys": [view.storey_names.get(s) for s in record.storey_ids]}
         elif found.kind == "equipment":
-            data.update(_equipment_row(record, view))
-            data["properties"] = _jsonable(record.properties)
+            equipment = _equipment_info(record, view)
+            storey = equipment.storey
+            properties = _jsonable(record.properties)
         elif found.kind == "zone":
-            data["properties"] = {"spaces": list(record.space_ids)}
+            properties = {"spaces": list(record.space_ids)}
         elif found.kind == "storey":
-            data["properties"] = {"elevation_m": round(record.elevation_m, COORD_DIGITS)}
-        data["devices"] = [
-            {"device_id": d.device_id, "status": self.twin.devices.state(d.device_id).status}
-            for d in self.twin.devices.devices(building_id)
-            if d.global_id == global_id
-        ]
-        return data
+            properties = {"elevation_m": round(record.elevation_m, COORD_DIGITS)}
+        return ElementInfo(
+            global_id=global_id,
+            kind=found.kind,
+            name=getattr(record, "name", ""),
+            storey=storey,
+            space_id=equipment.space_id if equipment else None,
+            ifc_class=getattr(record, "ifc_class", "") or None,
+            properties=properties,
+            devices=tuple(
+                DeviceStatus(d.device_id, d.global_id, self.twin.devices.state(d.device_id).status)
+                for d in self.twin.devices.devices(building_id)
+                if d.global_id == global_id
+            ),
+            tag=equipment.tag if equipment else None,
+            centre=equipment.centre if equipment else None,
+        )
 
-    def search(self, building_id: str, text: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    def search(self, building_id: str, text: str, *, limit: int = 50) -> list[SearchHit]:
         """Rooms, equipment, doors and storeys whose number, name, tag or GlobalId
         contains ``text`` (case-insensitive); exact matches first."""
         view = self.view(building_id)
         needle = text.strip().casefold()
         if not needle:
             return []
-        hits: list[tuple[int, dict[str, Any]]] = []
+        hits: list[tuple[int, SearchHit]] = []
         for global_id, found in view.elements.items():
             record = found.record
             words = [global_id, getattr(record, "name", ""), getattr(record, "long_name", "")]
@@ -388,18 +393,9 @@ class BuildingQueries:
                 continue
             rank = 0 if needle in folded else 1
             storey_id = getattr(record, "storey_id", None)
-            hits.append(
-                (
-                    rank,
-                    {
-                        "kind": found.kind,
-                        "global_id": global_id,
-                        "name": _label(record),
-                        "storey": view.storey_names.get(storey_id) if storey_id else None,
-                    },
-                )
-            )
-        hits.sort(key=lambda h: (h[0], h[1]["kind"] != "space", h[1]["name"]))
+            storey = view.storey_names.get(storey_id) if storey_id else None
+            hits.append((rank, SearchHit(found.kind, global_id, _label(record), storey)))
+        hits.sort(key=lambda h: (h[0], h[1].kind != "space", h[1].name))
         return [h for _, h in hits[: min(limit, MAX_SEARCH_HITS)]]
 
     # -------------------------------------------------------------- routes
@@ -425,19 +421,23 @@ class BuildingQueries:
                 )
             return store
 
-    def usage(self, building_id: str, *, by: str, on_date: date | None = None) -> dict[str, Any]:
+    def usage(self, building_id: str, *, by: str, on_date: date | None = None) -> UsageReport:
         """Rooms and usable area grouped ``by`` storey, type, zone, department or
-        building, with occupancy from the building's allocations on the date."""
+        building, with occupancy from the building's allocations on the date
+        (today, UTC)."""
         if by not in GROUP_BY:
             raise BadQueryError(f"by={by!r}: use one of {', '.join(GROUP_BY)}")
         view = self.view(building_id)
-        day = on_date or date.today()
+        day = on_date or today_utc()
         occupancy = occupancy_on(self.allocations(building_id).all(), day)
-        return usage_report(
-            view.building,
-            by=by,  # type: ignore[arg-type]
-            room_types=view.room_types,
-            occupancy=occupancy,
+        rooms = room_usage(view.building, room_types=view.room_types, occupancy=occupancy)
+        return UsageReport(
+            building=view.building.name,
+            by=by,
+            total=group_usage(rooms, "building")[0] if rooms else None,
+            groups=group_usage(rooms, by),  # type: ignore[arg-type]
+            rooms=rooms,
+            vacant=vacant_rooms(rooms) if occupancy else (),
         )
 
 
@@ -445,15 +445,31 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, COORD_DIGITS)
 
 
-def _rings(footprint: Polygon | MultiPolygon | None) -> list[list[list[float]]] | None:
-    """Exterior rings of the footprint as ``[[x, y], ...]`` lists (world metres)."""
+def _rings(
+    footprint: Polygon | MultiPolygon | None,
+) -> tuple[tuple[tuple[float, float], ...], ...] | None:
+    """Exterior rings of the footprint as ``((x, y), ...)`` (world metres)."""
     if footprint is None:
         return None
     polygons = footprint.geoms if isinstance(footprint, MultiPolygon) else [footprint]
-    return [
-        [[round(x, COORD_DIGITS), round(y, COORD_DIGITS)] for x, y, *_ in p.exterior.coords]
+    return tuple(
+        tuple((round(x, COORD_DIGITS), round(y, COORD_DIGITS)) for x, y, *_ in p.exterior.coords)
         for p in polygons
-    ]
+    )
+
+
+def _space_info(view: BuildingView, space: Space) -> SpaceInfo:
+    area = usable_area(space)
+    return SpaceInfo(
+        global_id=space.global_id,
+        name=space.name,
+        long_name=space.long_name,
+        storey_id=space.storey_id,
+        storey=view.storey_names.get(space.storey_id, ""),
+        room_type=view.room_types.get(space.global_id, "other"),
+        area_m2=None if area.area_m2 is None else round(area.area_m2, AREA_DIGITS),
+        area_source=area.source,
+    )
 
 
 def _label(record: Any) -> str:
@@ -464,16 +480,20 @@ def _label(record: Any) -> str:
     return str(getattr(record, "name", "") or getattr(record, "global_id", ""))
 
 
-def _equipment_row(item: Equipment, view: BuildingView) -> dict[str, Any]:
-    return {
-        "global_id": item.global_id,
-        "ifc_class": item.ifc_class,
-        "name": item.name,
-        "tag": item.tag,
-        "storey": view.storey_names.get(item.storey_id) if item.storey_id else None,
-        "space_id": item.space_id,
-        "centre": None if item.centre is None else [round(v, COORD_DIGITS) for v in item.centre],
-    }
+def _equipment_info(item: Equipment, view: BuildingView) -> EquipmentInfo:
+    centre = None
+    if item.centre is not None:
+        x, y, z = (round(float(v), COORD_DIGITS) for v in item.centre)
+        centre = (x, y, z)
+    return EquipmentInfo(
+        global_id=item.global_id,
+        ifc_class=item.ifc_class,
+        name=item.name,
+        tag=item.tag,
+        storey=view.storey_names.get(item.storey_id) if item.storey_id else None,
+        space_id=item.space_id,
+        centre=centre,
+    )
 
 
 def _jsonable(value: Any) -> Any:

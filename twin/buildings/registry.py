@@ -23,6 +23,7 @@ from typing import Any
 
 from ifc_models.errors import IfcModelError
 from spatial.records import Building
+from twin.buildings.errors import BuildingError
 from twin.buildings.ingest import IngestResult, Progress, ingest
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ BUILDING_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 ALLOWED_SUFFIXES = (".ifc", ".ifczip")
 
 
-class RegistryError(Exception):
+class RegistryError(BuildingError):
     """Base class of building-registry errors."""
 
 
@@ -170,6 +171,23 @@ class BuildingRegistry:
         with self._lock:
             self._loaded.pop(building_id, None)
             self.version[building_id] = self.version.get(building_id, 0) + 1
+
+    def remove_orphans(self) -> list[str]:
+        """Remove model folders no record names and half-written records (what a kill
+        during :meth:`register` leaves); their names. Call only while no registration
+        runs (at start-up, see ``twin.buildings.uploads``)."""
+        if not self.root.is_dir():
+            return []
+        referenced = {self._folder_of(record) for record in self.root.glob("*.json")}
+        removed = []
+        for path in self.root.iterdir():
+            if path.is_dir() and path not in referenced:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+            elif path.is_file() and path.suffix == ".tmp":
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+        return removed
 
     def is_loaded(self, building_id: str) -> bool:
         """Whether the building is in memory (queries answer without reading files)."""

@@ -12,18 +12,32 @@ thread; only a successful read replaces the registered building
 the previous version served and the job says why.
 
 File names sent by a client are kept for display only: the files live under
-generated names in a private temporary folder.
+generated names in a private folder of the spool directory
+(``TWIN_DATA_DIR/uploads``), removed when the job ends.
 
-With an engine, every job's state is also stored in ``upload_jobs`` (when it
-is queued, starts, changes stage and ends), so any worker on the same
-database answers ``GET /jobs/{id}`` for a job another worker runs.
+Jobs live in the database (table ``upload_jobs``), so a restarted service, and
+any other worker on the same database, sees them. A job belongs to the process
+that runs it (``owner``: host and pid), which touches its ``heartbeat_at``
+every :data:`JOB_HEARTBEAT_S`. A job whose owner died (a kill, a crash) is
+*interrupted*: it is marked failed, with an audit row ``upload-interrupted``,
+when a service on the same host starts (its pid is gone) or when anyone reads
+it after its heartbeat is older than :data:`JOB_LEASE_S`. At start-up,
+once no job runs anywhere, the folders a killed job left behind (spooled
+uploads, half-copied model folders) are removed.
+
+Over 400 lines: the content sniffing, the job table (kept in the database so
+another process sees it) and the worker thread belong to one life cycle of an
+upload; splitting the sniffing out is the obvious next cut.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
+import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -32,26 +46,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    Engine,
-    Integer,
-    String,
-    Table,
-    Text,
-    select,
-)
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import JSON, Column, DateTime, Engine, Integer, String, Table, Text, select
 
 from ifc_models.errors import IfcModelError, NotAnIfcFileError
 from ifc_models.source import MAX_ZIP_RATIO, check_step_text
+from twin.buildings.errors import BuildingError
 from twin.buildings.registry import BuildingRegistry, check_building_id
+from twin.store.audit import record_audit
 from twin.store.db import metadata
 
 log = logging.getLogger(__name__)
@@ -68,26 +73,36 @@ INFLATE_CHUNK = 1024 * 1024
 MAX_FINISHED_JOBS = 200
 #: Characters kept in a displayed file name.
 SAFE_NAME = re.compile(r"[^\w.\- ]+")
+#: Seconds between heartbeats of the jobs a process owns.
+JOB_HEARTBEAT_S = 5.0
+#: Seconds without a heartbeat after which a job's owner is taken for dead.
+JOB_LEASE_S = 30.0
+#: Seconds between progress writes to the database while a stage runs.
+PROGRESS_WRITE_S = 1.0
+#: A job's error once its owner died.
+INTERRUPTED = "interrupted: the service stopped while this upload was being read; upload again"
+OPEN_JOB_STATES = ("queued", "running")
 
-
-upload_jobs = Table(
+jobs_table = Table(
     "upload_jobs",
     metadata,
     Column("id", String(32), primary_key=True),
     Column("building_id", String(64), nullable=False, index=True),
     Column("actor", String(200), nullable=False),
     Column("files", JSON, nullable=False),
-    Column("state", String(16), nullable=False),
-    Column("stage", String(40), nullable=False),
+    Column("state", String(16), nullable=False, index=True),
+    Column("stage", String(32), nullable=False),
     Column("done", Integer, nullable=False),
     Column("total", Integer, nullable=False),
-    Column("error", Text),
+    Column("error", Text, nullable=True),
+    Column("owner", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
 )
 
 
-class UploadError(Exception):
+class UploadError(BuildingError):
     """Base error of model uploads."""
 
 
@@ -209,27 +224,36 @@ class Job:
 
 
 class UploadJobs:
-    """Upload jobs run one at a time in a worker thread (ingestion is CPU-bound).
-
-    ``on_finished(job)`` is called after each job (audit, metrics).
-    """
+    """Upload jobs, kept in the database, run one at a time in a worker thread
+    (ingestion is CPU-bound). See the module for ownership and interruption."""
 
     def __init__(
         self,
         registry: BuildingRegistry,
+        engine: Engine,
         *,
+        spool_dir: Path,
         max_unzipped_bytes: int,
-        on_finished: Callable[[Job], None] | None = None,
-        engine: Engine | None = None,
     ) -> None:
         self.registry = registry
         self.engine = engine
+        self.spool_dir = Path(spool_dir)
         self.max_unzipped_bytes = max_unzipped_bytes
-        self.on_finished = on_finished
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        metadata.create_all(engine, tables=[jobs_table])
         self._jobs: dict[str, Job] = {}
+        self._written: dict[str, float] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twin-upload")
+        self._stop = threading.Event()
+        self._beat = threading.Thread(target=self._heartbeats, name="twin-upload-beat", daemon=True)
+        self._beat.start()
         self.counts: Counter[str] = Counter()
+
+    def new_folder(self) -> Path:
+        """A private folder for one upload's files (removed when its job ends)."""
+        self.spool_dir.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="upload-", dir=self.spool_dir))
 
     def submit(
         self, building_id: str, files: Sequence[tuple[str, Path]], *, folder: Path, actor: str
@@ -244,15 +268,17 @@ class UploadJobs:
         """
         check_building_id(building_id)
         job = Job(uuid.uuid4().hex, building_id, actor, tuple(name for name, _ in files))
+        with self.engine.begin() as conn:
+            conn.execute(jobs_table.insert().values(**_row(job), owner=self.owner))
         with self._lock:
             self._jobs[job.id] = job
             self._forget_old()
-        self._save(job)
         self._pool.submit(self._run, job, [path for _, path in files], folder)
         return job
 
     def get(self, job_id: str) -> Job:
-        """The job.
+        """The job, from this process or from the database (another worker, an earlier
+        run); a job whose owner died is marked interrupted here.
 
         Raises
         ------
@@ -260,73 +286,127 @@ class UploadJobs:
         """
         with self._lock:
             job = self._jobs.get(job_id)
-        if job is None and self.engine is not None:
-            with self.engine.connect() as connection:
-                row = connection.execute(select(upload_jobs).where(upload_jobs.c.id == job_id))
-                found = row.first()
-            if found is not None:
-                data = dict(found._mapping)
-                data["files"] = tuple(data["files"])
-                for key in ("created_at", "finished_at"):
-                    if data[key] is not None and data[key].tzinfo is None:
-                        data[key] = data[key].replace(tzinfo=UTC)  # SQLite: naive UTC
-                job = Job(**data)
-        if job is None:
+        if job is not None:
+            return job
+        with self.engine.connect() as conn:
+            row = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)).first()
+        if row is None:
             raise UnknownJobError(f"no upload job {job_id!r}")
+        job = _job(row._mapping)
+        if job.state in OPEN_JOB_STATES and _heartbeat(row) < _now() - _lease():
+            return self._interrupt(job) or self.get(job_id)
         return job
 
-    def _save(self, job: Job) -> None:
-        """Store the job's state for the other workers (a failure only logged)."""
-        if self.engine is None:
-            return
-        row = {
-            "id": job.id,
-            "building_id": job.building_id,
-            "actor": job.actor,
-            "files": list(job.files),
-            "state": job.state,
-            "stage": job.stage,
-            "done": job.done,
-            "total": job.total,
-            "error": job.error,
-            "created_at": job.created_at,
-            "finished_at": job.finished_at,
-        }
-        module = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        statement = module.insert(upload_jobs).values(row)
-        statement = statement.on_conflict_do_update(
-            index_elements=["id"], set_={k: v for k, v in row.items() if k != "id"}
-        )
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(statement)
-        except Exception:
-            log.exception("upload %s: storing its state failed", job.id)
+    def recover(self) -> list[Job]:
+        """At start-up: mark the jobs of dead owners interrupted (audited), then, if no
+        job runs anywhere, remove what interrupted jobs left on disk. The jobs marked."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(jobs_table).where(jobs_table.c.state.in_(OPEN_JOB_STATES))
+            ).all()
+        host = socket.gethostname()
+        marked, alive = [], 0
+        for row in rows:
+            owner_host, _, pid = str(row.owner).rpartition(":")
+            dead = (owner_host == host and not _pid_alive(pid)) or (
+                _heartbeat(row) < _now() - _lease()
+            )
+            job = self._interrupt(_job(row._mapping)) if dead else None
+            if job is not None:
+                marked.append(job)
+            elif not dead:
+                alive += 1
+        if alive:
+            log.info("%d upload job(s) run in another process: leaving upload folders", alive)
+        else:
+            self._sweep()
+        return marked
 
     def shutdown(self) -> None:
+        self._stop.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _interrupt(self, job: Job) -> Job | None:
+        """Mark an open job interrupted and audit it, unless someone else just did."""
+        now = _now()
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                jobs_table.update()
+                .where(jobs_table.c.id == job.id, jobs_table.c.state.in_(OPEN_JOB_STATES))
+                .values(state="failed", stage="interrupted", error=INTERRUPTED, finished_at=now)
+            )
+            if done.rowcount != 1:
+                return None
+            job.state, job.stage, job.error, job.finished_at = (
+                "failed",
+                "interrupted",
+                INTERRUPTED,
+                now,
+            )
+            _audit(conn, job, "upload-interrupted")
+        log.warning(
+            "upload %s of %s was interrupted (its service stopped)", job.id, job.building_id
+        )
+        return job
+
+    def _sweep(self) -> None:
+        removed = self.registry.remove_orphans()
+        if self.spool_dir.is_dir():
+            for left in self.spool_dir.iterdir():
+                if left.is_dir():
+                    shutil.rmtree(left, ignore_errors=True)
+                else:
+                    left.unlink(missing_ok=True)
+                removed.append(left.name)
+        if removed:
+            log.warning("removed %d folder(s) left by interrupted uploads", len(removed))
+
+    def _heartbeats(self) -> None:
+        while not self._stop.wait(JOB_HEARTBEAT_S):
+            with self._lock:
+                mine = [j.id for j in self._jobs.values() if j.state in OPEN_JOB_STATES]
+            if not mine:
+                continue
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        jobs_table.update()
+                        .where(jobs_table.c.id.in_(mine))
+                        .values(heartbeat_at=_now())
+                    )
+            except Exception:
+                log.exception("upload job heartbeat failed")
+
+    def _save(self, job: Job, *, force: bool = False) -> None:
+        """Write the job's state and progress (progress at most every PROGRESS_WRITE_S)."""
+        now = time.monotonic()
+        if not force and now - self._written.get(job.id, 0.0) < PROGRESS_WRITE_S:
+            return
+        self._written[job.id] = now
+        with self.engine.begin() as conn:
+            conn.execute(jobs_table.update().where(jobs_table.c.id == job.id).values(**_row(job)))
 
     def _progress(self, job: Job) -> Callable[[str, int, int], None]:
         def update(stage: str, done: int, total: int) -> None:
             changed = stage != job.stage
             job.stage, job.done, job.total = stage, done, total
-            if changed:
-                self._save(job)
+            self._save(job, force=changed)
 
         return update
 
     def _run(self, job: Job, paths: list[Path], folder: Path) -> None:
         started = time.perf_counter()
         job.state = "running"
-        self._save(job)
         try:
             for index, (name, path) in enumerate(zip(job.files, paths, strict=True)):
                 job.stage, job.done, job.total = "checking", index, len(paths)
+                self._save(job, force=True)
                 try:
                     check_model_file(path, max_unzipped_bytes=self.max_unzipped_bytes)
                 except (UploadError, IfcModelError) as exc:
                     raise _Failed(_for_user(exc, path, name)) from None
             job.stage, job.done, job.total = "reading", 0, 0
+            self._save(job, force=True)
             try:
                 self.registry.register(
                     job.building_id,
@@ -353,19 +433,97 @@ class UploadJobs:
             log.exception("upload %s of %s crashed", job.id, job.building_id)
         finally:
             job.finished_at = datetime.now(UTC)
-            self._save(job)
             self.counts[job.state] += 1
             shutil.rmtree(folder, ignore_errors=True)
-            if self.on_finished is not None:
-                try:
-                    self.on_finished(job)
-                except Exception:
-                    log.exception("upload %s: after-job hook failed", job.id)
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        jobs_table.update().where(jobs_table.c.id == job.id).values(**_row(job))
+                    )
+                    _audit(conn, job, "upload" if job.state == "done" else "upload-failed")
+            except Exception:
+                log.exception("upload %s: storing its end failed", job.id)
+            self._written.pop(job.id, None)
 
     def _forget_old(self) -> None:
         finished = [j for j in self._jobs.values() if j.finished_at is not None]
         for job in sorted(finished, key=lambda j: j.created_at)[:-MAX_FINISHED_JOBS]:
             del self._jobs[job.id]
+
+
+def _row(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "building_id": job.building_id,
+        "actor": job.actor,
+        "files": list(job.files),
+        "state": job.state,
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "error": job.error,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "heartbeat_at": _now(),
+    }
+
+
+def _job(mapping: Any) -> Job:
+    return Job(
+        id=mapping["id"],
+        building_id=mapping["building_id"],
+        actor=mapping["actor"],
+        files=tuple(mapping["files"]),
+        state=mapping["state"],
+        stage=mapping["stage"],
+        done=mapping["done"],
+        total=mapping["total"],
+        error=mapping["error"],
+        created_at=_utc(mapping["created_at"]),
+        finished_at=_utc(mapping["finished_at"]) if mapping["finished_at"] else None,
+    )
+
+
+def _audit(conn: Any, job: Job, action: str) -> None:
+    record_audit(
+        conn,
+        job.actor,
+        action,
+        f"building:{job.building_id}",
+        None,
+        {"job": job.id, "files": list(job.files), "state": job.state, "error": job.error},
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=JOB_LEASE_S)
+
+
+def _heartbeat(row: Any) -> datetime:
+    return _utc(row.heartbeat_at)
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite returns naive datetimes: they were stored as UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _pid_alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return True  # not ours to judge: the lease decides
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _Failed(Exception):

@@ -4,8 +4,10 @@
 known answers (``OUT.truth.json``) for tests and benchmarks
 (``twin demo-model``). :func:`prepare_demo` makes the live demo of
 ``twin demo``: it generates the building into ``TWIN_DATA_DIR/demo-source/``
-(once), registers it as building ``demo``, imports demo allocations and
-loads a device registry for its equipment. The building itself is written by
+(once), registers it as building ``demo``, imports demo allocations, books
+its meeting rooms for the week, loads a device registry for its equipment
+with a meter hierarchy and stores weeks of simulated consumption up to now
+(:mod:`twin.demo.energy`). The building itself is written by
 :mod:`ifc_models.demo_building`.
 """
 
@@ -13,16 +15,20 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from ifc_models.demo_building import LayoutError, generate_office_building, truth_path
 from spatial.records import Building
 from twin.devices.registry import RegistryRow
 from twin.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +95,7 @@ class DemoTwin:
     allocations_updated: int
     bookings: int
     devices: int
+    meter_readings: int
 
 
 def prepare_demo(settings: Settings, *, storeys: int = 6, rooms_per_storey: int = 50) -> DemoTwin:
@@ -102,6 +109,7 @@ def prepare_demo(settings: Settings, *, storeys: int = 6, rooms_per_storey: int 
     """
     from twin.buildings.registry import BuildingRegistry
     from twin.demo.allocations import generate_allocations
+    from twin.demo.energy import demo_meter_rows
     from twin.demo.meetings import demo_bookings, store_demo_bookings
     from twin.demo.simulator import template_rows
     from twin.devices.hub import DeviceService
@@ -139,9 +147,10 @@ def prepare_demo(settings: Settings, *, storeys: int = 6, rooms_per_storey: int 
             BookingStore(engine), demo_bookings(DEMO_ID, building, today=today)
         )
         service = DeviceService(engine, buildings=registry.building)
-        rows = template_rows(building)
+        rows = demo_meter_rows(building, template_rows(building))
         report = service.load_registry(DEMO_ID, rows)
         service.close()
+        meter_readings = _meter_history(engine, rows, settings)
     finally:
         engine.dispose()
     return DemoTwin(
@@ -152,4 +161,31 @@ def prepare_demo(settings: Settings, *, storeys: int = 6, rooms_per_storey: int 
         allocations_updated=len(imported.updated),
         bookings=bookings,
         devices=len(report.devices),
+        meter_readings=meter_readings,
     )
+
+
+def _meter_history(engine: Engine, rows: Sequence[RegistryRow], settings: Settings) -> int:
+    """Consumption history of the demo's meters up to now: back to a week before the
+    last public holiday (35 to 100 days), continuing what an earlier run stored."""
+    from twin.demo.energy import demo_history
+    from twin.devices.patrol import load_patrol_rules
+    from twin.devices.store import BatchWriter, load_latest
+    from twin.energy.calendar import WorkingTime, load_calendar
+
+    rules = load_patrol_rules(settings.patrol_rules) if settings.patrol_rules else None
+    working = WorkingTime(
+        load_calendar(settings.energy_calendar), (rules or load_patrol_rules()).working_hours
+    )
+    now = datetime.now(UTC)
+    today = working.local_date(int(now.timestamp() * 1_000_000))
+    holidays = [d for d in working.calendar.holidays if d <= today]
+    back = (today - max(holidays)).days + 7 if holidays else 35
+    meters = {r.device_id for r in rows if r.point.medium is not None}
+    after = {d: (ts, v) for d, _, ts, v in load_latest(engine) if d in meters}
+    history = demo_history(
+        list(rows), working, end=now - timedelta(minutes=1), days=min(max(back, 35), 100),
+        after=after,
+    )  # fmt: skip
+    BatchWriter(engine).submit_readings(history).result(300)
+    return len(history)

@@ -15,11 +15,13 @@ import math
 import random
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from spatial.records import Building, Equipment
 from twin.devices.registry import Device, PointSpec, RegistryRow
+from twin.energy.meters import model_meter_medium
+from twin.errors import TwinError
 
 #: Temperature drift of a ``drift`` fault, °C per second.
 DRIFT_DEGC_PER_S = 0.02
@@ -29,7 +31,7 @@ FAULT_KINDS = ("leak", "fault", "offline", "drift")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_$.-]")
 
 
-class FaultSpecError(ValueError):
+class FaultSpecError(TwinError, ValueError):
     """A ``--fault`` is not ``KIND:DEVICE`` with a known kind."""
 
 
@@ -48,7 +50,18 @@ TEMP = _p(
 CO2 = _p("co2", "CO2_Sensor", "ppm", min=0.0, max=10000.0, warn_above=1000.0, alarm_above=1500.0)
 OCCUPANCY = _p("occupancy", "Occupancy_Count_Sensor", "count", min=0.0, max=500.0)
 LEAK = _p("leak", "Leak_Alarm", "bool", alarm_when=True)
-ENERGY = _p("energy", "Electric_Energy_Sensor", "kWh", min=0.0, accumulation="cumulative")
+ENERGY = _p("energy", "Electric_Energy_Sensor", "kWh", min=0.0, accumulation="cumulative",
+            medium="electricity")  # fmt: skip
+#: The point of a meter on the model, by medium (:func:`twin.energy.meters.model_meter_medium`).
+METER_POINTS = {
+    "electricity": ENERGY,
+    "water": _p("water", "Water_Usage_Sensor", "m3", min=0.0, accumulation="cumulative",
+                medium="water"),
+    "gas": _p("gas", "Natural_Gas_Usage_Sensor", "m3", min=0.0, accumulation="cumulative",
+              medium="gas"),
+    "heat": _p("heat", "Thermal_Energy_Usage_Sensor", "kWh", min=0.0, accumulation="cumulative",
+               medium="heat"),
+}  # fmt: skip
 FLOOR = _p("floor", "Position_Sensor", "", min=-10.0, max=200.0)
 WATER = _p("water_temp", "Water_Temperature_Sensor", "degC", min=0.0, max=110.0, alarm_above=95.0)
 
@@ -115,11 +128,22 @@ def device_id_for(item: Equipment, taken: set[str]) -> str:
 
 
 def template_rows(building: Building, *, heartbeat_s: float = 120.0) -> list[RegistryRow]:
-    """A device registry for every piece of equipment (and lift) of ``building``."""
+    """A device registry for every piece of equipment (and lift) of ``building``.
+
+    Meters on the model (:func:`twin.energy.meters.model_meter_medium`) get a
+    counter point of their medium that feeds their storey."""
     rows: list[RegistryRow] = []
     taken: set[str] = set()
+    storeys = {s.global_id: s.name for s in building.storeys}
     for item in building.equipment:
         device_id = device_id_for(item, taken)
+        medium = model_meter_medium(item)
+        if medium is not None:
+            # A meter on a storey is taken to feed that storey (edit ``feeds`` to say better).
+            feeds = storeys.get(item.storey_id or "", "building")
+            point = replace(METER_POINTS[medium], feeds=feeds)
+            rows.append(RegistryRow(device_id, item.global_id, point, heartbeat_s))
+            continue
         for point in PROFILES[profile_of(item)]:
             rows.append(RegistryRow(device_id, item.global_id, point, heartbeat_s))
     for lift in building.lifts:
@@ -243,7 +267,7 @@ class Simulator:
             return round(420.0 + people * 90.0 + rnd.gauss(0, 10), 1)
         if brick == "Occupancy_Count_Sensor":
             return float(people)
-        if brick == "Electric_Energy_Sensor":
+        if spec.medium is not None and spec.accumulation == "cumulative":
             return round(sim.energy, 4)
         if brick == "Position_Sensor":
             sim.floor = float(rnd.randint(0, 5)) if rnd.random() < 0.05 else sim.floor

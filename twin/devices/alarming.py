@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from datetime import datetime
 
 from twin.devices import store
-from twin.devices.alarms import OPEN_STATES, Alarm
+from twin.devices.alarms import OPEN_STATES, Alarm, Severity
 from twin.devices.errors import UnknownAlarmError
 from twin.devices.live import Changes, LiveState
 from twin.devices.rules import evaluate
@@ -113,6 +113,48 @@ class AlarmDesk:
     def clear(self, alarm_id: str, by: str) -> tuple[Alarm, Future[None]]:
         """Clear an open alarm by hand (see :meth:`acknowledge`)."""
         return self._step(alarm_id, lambda at: self.live.alarms.clear(alarm_id, by, at))
+
+    def report_condition(
+        self,
+        device_id: str,
+        condition: str,
+        *,
+        holds: bool,
+        reason: str = "",
+        severity: Severity = "warning",
+        global_id: str | None = None,
+    ) -> Alarm | None:
+        """Raise (``holds``) or end the alarm of a condition another domain detects
+        on a device (e.g. ``energy:night``), stored and published like every alarm.
+
+        Returns the alarm raised, changed or ended, ``None`` when nothing changed.
+        ``global_id``: the element the alarm is about (default: the device's).
+
+        Raises
+        ------
+        UnknownDeviceError
+        """
+        live = self.live
+        at = live.now()
+        with live.lock:
+            device = live.runtime(device_id).device
+            if holds:
+                alarm = live.alarms.raise_or_update(
+                    building_id=device.building_id,
+                    device_id=device_id,
+                    global_id=global_id or device.global_id,
+                    point=condition,
+                    kind="energy",
+                    severity=severity,
+                    reason=reason,
+                    at=at,
+                )
+            else:
+                alarm = live.alarms.condition_ended(device_id, condition, at)
+            changes = Changes()
+            changes.alarm(alarm)
+            live.commit(changes, urgent=True)
+        return alarm
 
     def _step(self, alarm_id: str, step: Callable[[datetime], Alarm]) -> tuple[Alarm, Future[None]]:
         live = self.live

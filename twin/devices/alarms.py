@@ -22,7 +22,7 @@ from twin.devices.errors import AlarmTransitionError, UnknownAlarmError
 
 AlarmState = Literal["raised", "acknowledged", "cleared"]
 Severity = Literal["warning", "alarm", "critical"]
-AlarmKind = Literal["threshold", "boolean", "offline", "patrol"]
+AlarmKind = Literal["threshold", "boolean", "offline", "patrol", "energy"]
 
 #: Who clears alarms whose condition ended after acknowledgement.
 SYSTEM_USER = "system"

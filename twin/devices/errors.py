@@ -7,8 +7,10 @@ class to a problem-details type in one place (``api/errors.py``).
 
 from __future__ import annotations
 
+from twin.errors import TwinError
 
-class DeviceError(Exception):
+
+class DeviceError(TwinError):
     """Base class of every device-domain error."""
 
 

@@ -12,6 +12,14 @@ Event kinds: ``reading`` (accepted values of a device), ``status`` (a device's
 status changed), ``alarm`` (an alarm was raised, changed, acknowledged or
 cleared), ``work_order``, ``booking`` and ``access`` (meeting bookings and their
 door grants, :mod:`twin.meetings.service`).
+
+Every published event gets the next sequence number of the bus, and its id
+is ``<epoch>-<seq>`` (the epoch is new with each bus, i.e. each process
+start). The bus keeps the last :data:`REPLAY_EVENTS` events: a subscriber that
+names the id of the last event it saw (SSE ``Last-Event-ID``) first gets every
+later event it wants from that buffer, then live ones, with none lost or
+repeated in between. When the id is older than the buffer or of another
+epoch, the subscription is marked ``reset``: the client must refetch state.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import asyncio
 import collections
 import json
 import logging
+import secrets
 import threading
 import time
 from collections.abc import AsyncIterator, Collection
@@ -32,6 +41,8 @@ _encode = json.JSONEncoder(separators=(",", ":")).encode
 #: Events a subscriber may hold before its oldest are dropped.
 SUBSCRIBER_QUEUE_EVENTS = 50_000
 EVENT_KINDS = frozenset({"reading", "status", "alarm", "work_order", "booking", "access"})
+#: Recent events kept for subscribers that reconnect (a few seconds at 10,000 devices × 1 Hz).
+REPLAY_EVENTS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,9 @@ class Event:
     building_id: str
     data: dict[str, Any]
     published_s: float = field(default_factory=time.monotonic)
+    #: The bus's id of the event (``<epoch>-<seq>``), set when it is published.
+    id: str = field(default="", init=False, compare=False)
+    seq: int = field(default=0, init=False, compare=False)
     _json: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def json(self) -> str:
@@ -71,6 +85,13 @@ class Subscription:
         self._maxlen = maxlen
         self._wake = asyncio.Event()
         self.dropped = 0
+        #: Events up to this sequence number were replayed or are older than the
+        #: subscription: delivery skips them.
+        self.after_seq = 0
+        #: The id of the newest event when the subscription started.
+        self.last_id = ""
+        #: The client's ``Last-Event-ID`` could not be replayed: it must refetch.
+        self.reset = False
 
     def wants(self, event: Event) -> bool:
         return (self.buildings is None or event.building_id in self.buildings) and (
@@ -80,7 +101,7 @@ class Subscription:
     def _offer(self, events: list[Event]) -> None:
         added = False
         for event in events:
-            if self.wants(event):
+            if event.seq > self.after_seq and self.wants(event):
                 self._events.append(event)
                 added = True
         overflow = len(self._events) - self._maxlen
@@ -112,13 +133,23 @@ class Subscription:
 class EventBus:
     """Fan-out of events from any thread to asyncio subscribers of one loop."""
 
-    def __init__(self, *, subscriber_queue: int = SUBSCRIBER_QUEUE_EVENTS) -> None:
+    def __init__(
+        self,
+        *,
+        subscriber_queue: int = SUBSCRIBER_QUEUE_EVENTS,
+        replay_events: int = REPLAY_EVENTS,
+    ) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: collections.deque[Event] = collections.deque()
         self._lock = threading.Lock()
         self._scheduled = False
         self._subscribers: set[Subscription] = set()
         self._queue_size = subscriber_queue
+        self._recent: collections.deque[Event] = collections.deque(maxlen=replay_events)
+        self._seq = 0
+        self._ever_subscribed = False
+        #: Part of every event id: ids of an earlier process cannot be replayed.
+        self.epoch = secrets.token_hex(4)
         self.published = 0
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -129,26 +160,78 @@ class EventBus:
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
+    @property
+    def recording(self) -> bool:
+        """Whether publishers should make events: once anyone has subscribed, a
+        client may reconnect and ask for what it missed; before that nobody can."""
+        return self._ever_subscribed
+
     def subscribe(
-        self, *, buildings: Collection[str] | None = None, kinds: Collection[str] | None = None
+        self,
+        *,
+        buildings: Collection[str] | None = None,
+        kinds: Collection[str] | None = None,
+        last_event_id: str | None = None,
     ) -> Subscription:
-        """A new subscription; call from the bus's event loop."""
+        """A new subscription; call from the bus's event loop.
+
+        With ``last_event_id`` (the id of the last event the client saw), the
+        events it missed and wants come first, from the replay buffer; when they
+        are no longer there (or the id is of another process) the subscription's
+        ``reset`` is set instead.
+        """
         if self._loop is None:
             self._loop = asyncio.get_running_loop()
         subscription = Subscription(self, buildings, kinds, self._queue_size)
-        self._subscribers.add(subscription)
+        with self._lock:
+            # Under the publishers' lock: every later event is either in the
+            # snapshot below or still pending delivery, never both, never neither.
+            if last_event_id is not None:
+                missed = self._missed(last_event_id)
+                if missed is None:
+                    subscription.reset = True
+                else:
+                    subscription._offer(missed)
+            subscription.after_seq = self._seq
+            subscription.last_id = self._id(self._seq)
+            self._subscribers.add(subscription)
+            self._ever_subscribed = True
         return subscription
+
+    def _id(self, seq: int) -> str:
+        return f"{self.epoch}-{seq}"
+
+    def _missed(self, last_event_id: str) -> list[Event] | None:
+        """Events after ``last_event_id`` (held lock), or ``None`` when they are lost."""
+        epoch, _, number = last_event_id.strip().partition("-")
+        if epoch != self.epoch or not number.isdigit():
+            return None
+        seen = int(number)
+        if seen > self._seq:
+            return None
+        oldest = self._recent[0].seq if self._recent else self._seq + 1
+        if seen < oldest - 1:
+            return None
+        return [e for e in self._recent if e.seq > seen]
 
     def _unsubscribe(self, subscription: Subscription) -> None:
         self._subscribers.discard(subscription)
 
     def publish(self, events: list[Event]) -> None:
-        """Queue events for delivery; safe from any thread, never blocks."""
-        if not events or not self._subscribers or self._loop is None:
+        """Number the events and queue them for delivery (and replay); safe from any
+        thread, never blocks."""
+        if not events:
             return
         with self._lock:
-            self._pending.extend(events)
+            for event in events:
+                self._seq += 1
+                object.__setattr__(event, "seq", self._seq)
+                object.__setattr__(event, "id", self._id(self._seq))
+            self._recent.extend(events)
             self.published += len(events)
+            if not self._subscribers or self._loop is None:
+                return
+            self._pending.extend(events)
             if self._scheduled:
                 return
             self._scheduled = True

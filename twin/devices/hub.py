@@ -8,10 +8,10 @@ the shared :class:`~twin.devices.live.LiveState`:
 
 ========================================  =================================
 :class:`~twin.devices.ingestion.Ingestion`  HTTP batches and MQTT reads
-:class:`~twin.devices.alarming.AlarmDesk`   alarms: list, acknowledge, clear
+:class:`~twin.devices.alarming.AlarmDesk`   alarms: list, acknowledge, clear, report
 :class:`~twin.devices.watch.Watch`          heartbeats and patrol rules
 :class:`~twin.devices.maintenance.WorkOrderDesk`  work orders
-:class:`~twin.devices.history.History`      stored readings and energy
+:class:`~twin.devices.history.History`      stored readings
 ========================================  =================================
 
 Nothing on the per-message path waits for the disk: accepted readings go to
@@ -36,8 +36,7 @@ from spatial.records import Building
 from spatial.room_types import RoomTypeRules
 from twin.devices import store
 from twin.devices.alarming import AlarmDesk
-from twin.devices.alarms import Alarm
-from twin.devices.energy import Level, Period
+from twin.devices.alarms import Alarm, Severity
 from twin.devices.errors import RegistryFileError
 from twin.devices.events import EventBus
 from twin.devices.history import History
@@ -285,6 +284,23 @@ class DeviceService:
     def clear(self, alarm_id: str, by: str) -> tuple[Alarm, Future[None]]:
         return self.alarm_desk.clear(alarm_id, by)
 
+    def report_condition(
+        self,
+        device_id: str,
+        condition: str,
+        *,
+        holds: bool,
+        reason: str = "",
+        severity: Severity = "warning",
+        global_id: str | None = None,
+    ) -> Alarm | None:
+        """Raise or end the alarm of a condition another domain detects on a device
+        (see :meth:`~twin.devices.alarming.AlarmDesk.report_condition`)."""
+        return self.alarm_desk.report_condition(
+            device_id, condition, holds=holds, reason=reason, severity=severity,
+            global_id=global_id,
+        )  # fmt: skip
+
     # ------------------------------------------------------------------ work orders
     def create_work_order(
         self, alarm_id: str, *, by: str, assignee: str | None = None, title: str | None = None
@@ -350,20 +366,11 @@ class DeviceService:
         point: str | None = None,
         start: datetime | None = None,
         end: datetime | None = None,
+        after: tuple[str, str, int] | None = None,
+        limit: int | None = None,
     ) -> list[tuple[str, str, int, float]]:
-        """Stored readings ``(device_id, point, ts_us, value)``, after a flush."""
-        return self.stored.readings(device_ids, point=point, start=start, end=end)
-
-    def energy(
-        self,
-        building_id: str,
-        *,
-        period: Period = "day",
-        level: Level = "building",
-        start: datetime | None = None,
-        end: datetime | None = None,
-    ) -> dict[tuple[str, datetime], float]:
-        """kWh per ``(key, period start)`` of the building's meters."""
-        return self.stored.energy(
-            self.devices(building_id), period=period, level=level, start=start, end=end
+        """Stored readings ``(device_id, point, ts_us, value)``, after a flush;
+        ``after``/``limit`` read one page."""
+        return self.stored.readings(
+            device_ids, point=point, start=start, end=end, after=after, limit=limit
         )

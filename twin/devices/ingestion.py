@@ -220,7 +220,7 @@ class Ingestion:
             return self._apply_shared(chunk, report, accepted, limit_us, now, ts_cache, urgent)
         changes = Changes()
         with live.lock:
-            publish = live.bus.subscriber_count > 0
+            publish = live.bus.recording
             try:
                 for index, item, building_id in chunk:
                     try:

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from twin.devices.mqtt.ingest import parse_mqtt_url
+from twin.devices.mqtt.broker import BrokerAddress, parse_mqtt_url
 from twin.devices.mqtt.publisher import MqttBatchPublisher
 from twin.devices.mqtt.topics import topic_for
 
@@ -46,18 +46,15 @@ class HttpPublisher:
 
 
 class MqttPublisher:
-    """Publishes each reading to its device's state topic with QoS 1."""
+    """Publishes each reading to its device's state topic with QoS 1.
 
-    def __init__(self, url: str, building_id: str) -> None:
-        address = parse_mqtt_url(url)
+    ``broker``: the broker with its login and TLS files, or its URL alone.
+    """
+
+    def __init__(self, broker: BrokerAddress | str, building_id: str) -> None:
+        address = parse_mqtt_url(broker) if isinstance(broker, str) else broker
         self.building_id = building_id
-        self._client = MqttBatchPublisher(
-            address.host,
-            address.port,
-            client_id=f"twin-sim-{uuid.uuid4().hex[:10]}",
-            username=address.username,
-            password=address.password,
-        )
+        self._client = MqttBatchPublisher.to(address, client_id=f"twin-sim-{uuid.uuid4().hex[:10]}")
 
     def publish(self, readings: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """Send the readings and wait until the broker has them all."""

@@ -8,11 +8,19 @@ registry file) with a Brick class, a unit, a valid range and alarm rules.
 The registry file (the contract other systems rely on) is CSV, or JSON with
 the same fields: ``device_id, global_id, point, brick_class, unit, min, max,
 warn_above, alarm_above, warn_below, alarm_below, alarm_when, heartbeat_s``
-(and, optionally, ``accumulation``: ``cumulative`` or ``interval`` for energy
-points). ``brick_class`` must be a Brick point class and ``unit`` one with a
-QUDT unit (:mod:`twin.exchange.brick`); either wrong is a row error naming
-the closest real ones. An empty ``global_id`` asks for auto-binding: the device id is matched
-to an element's ``Tag``, then to its Name (equipment first, then rooms).
+and, optionally, for meters (points of a :data:`METER_CLASSES` class or with a
+``medium``): ``medium`` (``electricity``, ``water``, ``gas``, ``heat``),
+``kind`` (``counter``: a running total, the default; ``interval``: the
+consumption since the previous reading; the older column ``accumulation``
+with ``cumulative``/``interval`` is still read), ``feeds`` (what the meter
+supplies: room GlobalIds or numbers, a storey, a zone, ``building`` or a
+parent meter's device id, several separated by ``;``) and ``apportion`` (how
+a shared meter is split over the rooms it feeds: ``area``, the default,
+``equal`` or weights ``0301=2;0302=1``); :mod:`twin.energy.meters` reads them.
+``brick_class`` must be a Brick point class and ``unit`` one with a QUDT unit
+(:mod:`twin.exchange.brick`); either wrong is a row error naming the closest
+real ones. An empty ``global_id`` asks for auto-binding: the device id is
+matched to an element's ``Tag``, then to its Name (equipment first, then rooms).
 """
 
 from __future__ import annotations
@@ -46,12 +54,24 @@ REGISTRY_FIELDS = (
     "alarm_when",
     "heartbeat_s",
 )
-#: Optional extra field: how an energy point counts.
-OPTIONAL_FIELDS = ("accumulation",)
+#: Optional extra fields: a meter's medium, kind, what it feeds and how it is apportioned.
+OPTIONAL_FIELDS = ("medium", "kind", "feeds", "apportion")
 #: Heartbeat timeout when the file gives none, seconds.
 DEFAULT_HEARTBEAT_S = 300.0
 #: Brick classes whose readings are energy in kWh (roll-ups read these).
 ENERGY_CLASSES = frozenset({"Electric_Energy_Sensor", "Energy_Sensor", "Energy_Usage_Sensor"})
+#: Brick classes of meter points and the medium each measures (``None``: the row says).
+METER_CLASSES: dict[str, str | None] = {
+    **dict.fromkeys(ENERGY_CLASSES, "electricity"),
+    "Electrical_Energy_Usage_Sensor": "electricity",
+    "Water_Usage_Sensor": "water",
+    "Hot_Water_Usage_Sensor": "water",
+    "Natural_Gas_Usage_Sensor": "gas",
+    "Thermal_Energy_Usage_Sensor": "heat",
+    "Usage_Sensor": None,
+}
+#: Media a meter can measure.
+MEDIA = ("electricity", "water", "gas", "heat")
 #: Brick classes that count people in a room.
 OCCUPANCY_COUNT_CLASSES = frozenset({"Occupancy_Count_Sensor"})
 #: Brick classes that say whether a room is occupied (boolean).
@@ -82,6 +102,9 @@ class PointSpec:
     alarm_below: float | None = None
     alarm_when: bool | None = None
     accumulation: Accumulation | None = None
+    medium: str | None = None
+    feeds: str = ""
+    apportion: str = ""
 
     @property
     def is_boolean(self) -> bool:
@@ -101,6 +124,11 @@ class PointSpec:
     @property
     def is_energy(self) -> bool:
         return self.brick_class in ENERGY_CLASSES
+
+    @property
+    def is_meter(self) -> bool:
+        """Whether the point is a meter (a meter class, or a medium given)."""
+        return self.medium is not None or self.brick_class in METER_CLASSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +178,10 @@ class RegistryRow:
             "alarm_below": p.alarm_below,
             "alarm_when": None if p.alarm_when is None else str(p.alarm_when).lower(),
             "heartbeat_s": self.heartbeat_s,
-            "accumulation": p.accumulation,
+            "medium": p.medium,
+            "kind": {"cumulative": "counter", "interval": "interval"}.get(p.accumulation or ""),
+            "feeds": p.feeds or None,
+            "apportion": p.apportion or None,
         }
 
 
@@ -255,12 +286,19 @@ def _parse_row(record: Mapping[str, Any]) -> RegistryRow:
         alarm_when = False
     else:
         raise ValueError(f"alarm_when must be true or false, not {alarm_when_raw!r}")
-    accumulation = _text(record, "accumulation").lower() or None
+    kind = (_text(record, "kind") or _text(record, "accumulation")).lower() or None
+    accumulation = {"counter": "cumulative", "cumulative": "cumulative"}.get(kind or "", kind)
     if accumulation not in (None, "cumulative", "interval"):
-        raise ValueError(f"accumulation must be cumulative or interval, not {accumulation!r}")
+        raise ValueError(f"kind must be counter or interval, not {kind!r}")
+    brick_class = check_point_class(_text(record, "brick_class") or "Point")
+    medium = _text(record, "medium").lower() or METER_CLASSES.get(brick_class)
+    if medium is not None and medium not in MEDIA:
+        raise ValueError(f"medium must be one of {', '.join(MEDIA)}, not {medium!r}")
+    if medium is None and brick_class in METER_CLASSES:
+        raise ValueError(f"a {brick_class} point needs a medium ({', '.join(MEDIA)})")
     point = PointSpec(
         name=name,
-        brick_class=check_point_class(_text(record, "brick_class") or "Point"),
+        brick_class=brick_class,
         unit=check_unit(_text(record, "unit")),
         min=_number(record, "min"),
         max=_number(record, "max"),
@@ -270,8 +308,11 @@ def _parse_row(record: Mapping[str, Any]) -> RegistryRow:
         alarm_below=_number(record, "alarm_below"),
         alarm_when=alarm_when,
         accumulation=accumulation,  # type: ignore[arg-type]
+        medium=medium,
+        feeds=_text(record, "feeds"),
+        apportion=_text(record, "apportion"),
     )
-    if point.is_energy and point.accumulation is None:
+    if point.is_meter and point.accumulation is None:
         # Meters report a running total unless the file says otherwise.
         point = replace(point, accumulation="cumulative")
     if point.min is not None and point.max is not None and point.min > point.max:
@@ -283,7 +324,7 @@ def _parse_row(record: Mapping[str, Any]) -> RegistryRow:
 
 
 def write_registry_csv(rows: Sequence[RegistryRow]) -> str:
-    """Registry rows as CSV text with the contract's header (plus ``accumulation``)."""
+    """Registry rows as CSV text with the contract's header (plus the meter columns)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=[*REGISTRY_FIELDS, *OPTIONAL_FIELDS])
     writer.writeheader()

@@ -54,6 +54,7 @@ from sqlalchemy import (
     delete,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -125,6 +126,15 @@ latest = Table(
     Column("point", String(128), primary_key=True),
     Column("ts_us", BigInteger, nullable=False),
     Column("value", Float, nullable=False),
+)
+
+#: How far data derived from the history is built: ``name`` → a mark (SQLite: the
+#: last ``device_readings`` rowid folded into ``device_latest``).
+history_marks = Table(
+    "history_marks",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("done_us", BigInteger, nullable=False),
 )
 
 work_orders = Table(
@@ -267,14 +277,14 @@ def catch_up_latest(engine: Engine) -> None:
         return
     with engine.begin() as connection:
         done = connection.exec_driver_sql(
-            "SELECT done_us FROM history_rollups WHERE name = 'latest_rowid'"
+            "SELECT done_us FROM history_marks WHERE name = 'latest_rowid'"
         ).scalar()
         top = connection.exec_driver_sql("SELECT MAX(rowid) FROM device_readings").scalar()
         if top is None or (done is not None and top <= done):
             return
         connection.exec_driver_sql(_SQLITE_CATCH_UP_SQL, (done or 0,))
         connection.exec_driver_sql(
-            "INSERT INTO history_rollups (name, done_us) VALUES ('latest_rowid', ?) "
+            "INSERT INTO history_marks (name, done_us) VALUES ('latest_rowid', ?) "
             "ON CONFLICT (name) DO UPDATE SET done_us = excluded.done_us",
             (top,),
         )
@@ -574,9 +584,19 @@ def history(
     point: str | None = None,
     start_us: int | None = None,
     end_us: int | None = None,
+    after: tuple[str, str, int] | None = None,
+    limit: int | None = None,
 ) -> list[tuple[str, str, int, float]]:
-    """History rows of devices, oldest first: ``(device_id, point, ts_us, value)``."""
+    """History rows of devices, oldest first: ``(device_id, point, ts_us, value)``.
+
+    ``after`` (a row's ``(device_id, point, ts_us)``) and ``limit`` read one page:
+    at most ``limit`` rows that sort after that row (keyset pagination).
+    """
     query = select(readings.c.device_id, readings.c.point, readings.c.ts_us, readings.c.value)
+    if after is not None:
+        query = query.where(
+            tuple_(readings.c.device_id, readings.c.point, readings.c.ts_us) > tuple_(*after)
+        )
     if device_ids:
         query = query.where(readings.c.device_id.in_(list(device_ids)))
     if point is not None:
@@ -586,5 +606,7 @@ def history(
     if end_us is not None:
         query = query.where(readings.c.ts_us < end_us)
     query = query.order_by(readings.c.device_id, readings.c.point, readings.c.ts_us)
+    if limit is not None:
+        query = query.limit(limit)
     with engine.connect() as connection:
         return [tuple(r) for r in connection.execute(query)]  # type: ignore[misc]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from twin.errors import TwinError
 
-class ExchangeError(Exception):
+
+class ExchangeError(TwinError):
     """Base class of every exchange-format error."""
 
 

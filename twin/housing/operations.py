@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Literal
 from urllib.parse import quote
 
+from twin import today_utc
 from twin.buildings.queries import BuildingQueries
 from twin.housing.allocations.errors import AllocationFileError
 from twin.housing.allocations.export import to_csv_bytes, to_json_bytes, to_xlsx_bytes
@@ -26,13 +27,6 @@ from twin.housing.compliance import to_xlsx_bytes as compliance_xlsx
 from twin.housing.standards import default_standard
 
 ExportFormat = Literal["csv", "xlsx", "json"]
-
-#: Media type of each export format.
-MEDIA_TYPES: dict[str, str] = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 
 
 def rows_from_upload(content: bytes) -> list[RawRow]:
@@ -53,8 +47,10 @@ def rows_from_upload(content: bytes) -> list[RawRow]:
 
 
 def redact(records: Iterable[Allocation]) -> list[Allocation]:
-    """Records without names and person ids (departments and rooms kept)."""
-    return [dataclasses.replace(a, name="", person_id="") for a in records]
+    """Records without what identifies a person: name, person id and posts (a post
+    with its room names a leader in a single office). Organisation, department,
+    rank and room are kept for space planning."""
+    return [dataclasses.replace(a, name="", person_id="", posts=()) for a in records]
 
 
 class Housing:
@@ -156,7 +152,7 @@ class Housing:
             view.building,
             records,
             default_standard(),
-            on_date=on_date or date.today(),
+            on_date=on_date or today_utc(),
             room_types=view.room_types,
         )
 

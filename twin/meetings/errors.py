@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from twin.errors import TwinError
 
-class MeetingError(Exception):
+
+class MeetingError(TwinError):
     """Base error of the meetings package."""
 
 

@@ -3,12 +3,18 @@
 :class:`Meetings` joins the model (rooms, seats, equipment, routes, through
 :class:`~twin.buildings.queries.BuildingQueries`) with the bookings of the
 twin's :class:`~twin.meetings.service.MeetingService`. Every walk goes
-through :meth:`Meetings.walk`, one call of ``BuildingQueries.route``, so
+through :meth:`Meetings.walk`, one call of the building's navigator, so
 lifts out of service and step-free constraints apply as in any route.
 
-Personal data: visitors' names appear only when the caller passes
-``personal=True`` (the API decides from the key); otherwise a booking shows
-how many visitors it has.
+Answers are frozen records (:class:`~twin.meetings.records.Booking`,
+:class:`~twin.meetings.rooms.RoomListing`, :class:`~twin.meetings.rooms.FreeRoom`,
+:class:`~twin.meetings.records.MeetingStatistics`, ...); ``api/schemas/meetings``
+shapes them for HTTP and the command line's ``--json``. Visitors' names are
+personal data: the API shows them only to keys that may see them.
+
+Over 400 lines for now: room listings, free-room search, bookings, grants and
+visitor routes all join the model with the bookings here; the free-room search
+is the next piece to move into a module of its own.
 """
 
 from __future__ import annotations
@@ -31,12 +37,19 @@ from twin.meetings.errors import (
 from twin.meetings.records import (
     Booking,
     BookingRequest,
+    MeetingStatistics,
     Visitor,
     check_times,
     occurrences,
     utc,
 )
-from twin.meetings.rooms import MeetingRoom, meeting_rooms
+from twin.meetings.rooms import (
+    FreeRoom,
+    MeetingRoom,
+    RoomConfiguration,
+    RoomListing,
+    meeting_rooms,
+)
 from twin.meetings.service import AccessGrant, MeetingService
 from twin.meetings.store import RoomSettings, new_id
 
@@ -86,33 +99,18 @@ class Meetings:
             raise NotBookableError(f"{ref!r} is not a room")
         return place.space_id
 
-    def room_rows(self, building_id: str) -> list[dict[str, Any]]:
+    def room_listings(self, building_id: str) -> list[RoomListing]:
         """Bookable rooms with ``step_free`` from the navigation graph and the status now."""
         rooms = self.rooms(building_id)
         states = self.service.room_states(building_id, [r.space.global_id for r in rooms])
         return [
-            {
-                **self.room_dict(room),
-                "step_free": self.step_free(building_id, room.space.global_id),
-                **states[room.space.global_id],
-            }
+            RoomListing.of(
+                room,
+                step_free=self.step_free(building_id, room.space.global_id),
+                state=states[room.space.global_id],
+            )
             for room in rooms
         ]
-
-    @staticmethod
-    def room_dict(room: MeetingRoom) -> dict[str, Any]:
-        return {
-            "global_id": room.space.global_id,
-            "number": room.space.name,
-            "name": room.space.long_name,
-            "storey": room.storey,
-            "room_type": room.room_type,
-            "capacity": room.capacity,
-            "capacity_source": room.capacity_source,
-            "area_m2": None if room.area_m2 is None else round(room.area_m2, 2),
-            "needs_approval": room.needs_approval,
-            "equipment": [dataclasses.asdict(e) for e in room.equipment],
-        }
 
     def set_room(
         self,
@@ -123,7 +121,7 @@ class Meetings:
         capacity: int | None,
         needs_approval: bool,
         actor: str,
-    ) -> dict[str, Any]:
+    ) -> RoomConfiguration:
         """A manager's settings of a room (any room of the model, bookable or not)."""
         space_id = self._space_of(building_id, ref)
         if capacity is not None and capacity < 1:
@@ -132,8 +130,20 @@ class Meetings:
             building_id, RoomSettings(space_id, bookable, capacity, needs_approval), actor=actor
         )
         if not bookable:
-            return {"global_id": space_id, "bookable": False}
-        return {**self.room_dict(self.room(building_id, space_id)), "bookable": True}
+            space = self.queries.view(building_id).spaces[space_id]
+            return RoomConfiguration(
+                space_id, space.name, space.long_name, False, None, None, needs_approval
+            )
+        room = self.room(building_id, space_id)
+        return RoomConfiguration(
+            space_id,
+            room.space.name,
+            room.space.long_name,
+            True,
+            room.capacity,
+            room.capacity_source,
+            room.needs_approval,
+        )
 
     # ------------------------------------------------------------ walks
     def walk(self, building_id: str, origin: str, destination: str, *, step_free: bool) -> dict:
@@ -239,6 +249,10 @@ class Meetings:
         self.service.tell_access(revoked, action="revoked")
         return done
 
+    def booking(self, building_id: str, booking_id: str) -> Booking:
+        """One booking (:class:`UnknownBookingError` if the building has no such booking)."""
+        return self.service.store.get(building_id, booking_id)
+
     def decide(self, building_id: str, booking_id: str, *, approve: bool, actor: str) -> Booking:
         decided = self.service.decide(building_id, booking_id, approve=approve, actor=actor)
         if decided.state == "booked":
@@ -284,7 +298,7 @@ class Meetings:
         storey: str | None = None,
         equipment: Sequence[str] = (),
         near: str | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[FreeRoom]:
         """Free bookable rooms for ``[start, end)`` that fit, each with why it fits;
         nearest first (``walk_m``) when ``near`` is given (a room reference or
         ``department:<name>``)."""
@@ -306,7 +320,7 @@ class Meetings:
         origin = self._origin(building_id, near) if near else None
         wanted = set(equipment)
         local = f"{start.astimezone(self.rules.zone):%H:%M}-{end.astimezone(self.rules.zone):%H:%M}"
-        out = []
+        out: list[FreeRoom] = []
         for room in rooms:
             gid = room.space.global_id
             if gid in busy or room.capacity < attendees or not wanted <= room.features:
@@ -330,9 +344,9 @@ class Meetings:
                 why.append(f"{walk_m:g} m walk from {near}")
             if room.needs_approval:
                 why.append("needs approval")
-            out.append({**self.room_dict(room), "step_free": access, "walk_m": walk_m, "why": why})
+            out.append(FreeRoom.of(room, step_free=access, walk_m=walk_m, why=tuple(why)))
         if origin is not None:
-            out.sort(key=lambda r: r["walk_m"])
+            out.sort(key=lambda r: r.walk_m or 0.0)
         return out
 
     def _origin(self, building_id: str, near: str) -> str:
@@ -373,6 +387,13 @@ class Meetings:
         )
         return [self.grant(b) for b in found if b.visitors]
 
+    def booking_grants(self, building_id: str, booking_id: str) -> list[AccessGrant]:
+        """The booking's door grant: none when it has no visitors or is not booked."""
+        booking = self.booking(building_id, booking_id)
+        if not booking.visitors or booking.state != "booked":
+            return []
+        return [self.grant(booking)]
+
     def visitor_route(self, building_id: str, booking_id: str, *, step_free: bool | None) -> dict:
         booking = self.service.store.get(building_id, booking_id)
         free = booking.step_free if step_free is None else step_free
@@ -406,37 +427,13 @@ class Meetings:
         )
         return ical.calendar(found, {room.space.global_id: room.space.label}, name=room.space.label)
 
-    def statistics(self, building_id: str, start: datetime, end: datetime) -> dict[str, Any]:
-        rooms = self.rooms(building_id)
-        stats = self.service.statistics(
-            building_id, [r.space.global_id for r in rooms], utc(start), utc(end)
-        )
-        labels = {r.space.global_id: (r.space.name, r.space.long_name) for r in rooms}
-        for row in stats["rooms"]:
-            row["number"], row["name"] = labels[row["global_id"]]
-        return stats
-
-
-def booking_dict(booking: Booking, *, personal: bool) -> dict[str, Any]:
-    """A booking as JSON-ready data; visitors' names only with ``personal``."""
-    return {
-        "id": booking.id,
-        "room": booking.room,
-        "state": booking.state,
-        "start": booking.start.isoformat(),
-        "end": booking.end.isoformat(),
-        "title": booking.title,
-        "organiser": booking.organiser,
-        "organisation": booking.organisation,
-        "attendees": booking.attendees,
-        "visitor_count": len(booking.visitors),
-        "visitors": [dataclasses.asdict(v) for v in booking.visitors] if personal else None,
-        "step_free": booking.step_free,
-        "series_id": booking.series_id,
-        "created_by": booking.created_by,
-        "occupied_at": booking.occupied_at.isoformat() if booking.occupied_at else None,
-        "released_at": booking.released_at.isoformat() if booking.released_at else None,
-    }
+    def statistics(self, building_id: str, start: datetime, end: datetime) -> MeetingStatistics:
+        """Use of the bookable rooms over ``[start, end)``: see
+        :meth:`MeetingService.statistics`."""
+        labels = {
+            r.space.global_id: (r.space.name, r.space.long_name) for r in self.rooms(building_id)
+        }
+        return self.service.statistics(building_id, labels, utc(start), utc(end))
 
 
 def visitors_from(items: Sequence[Any]) -> tuple[Visitor, ...]:

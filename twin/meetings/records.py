@@ -92,6 +92,10 @@ class Booking:
     def hours(self) -> float:
         return (self.end - self.start).total_seconds() / 3600
 
+    @property
+    def visitor_count(self) -> int:
+        return len(self.visitors)
+
 
 @dataclass(frozen=True)
 class BookingRequest:
@@ -109,6 +113,71 @@ class BookingRequest:
     step_free: bool = False
     repeat_until: date | None = None
     except_dates: tuple[date, ...] = field(default_factory=tuple)
+
+
+RoomStatus = Literal["free", "booked", "in_use"]
+
+
+@dataclass(frozen=True, slots=True)
+class RoomState:
+    """A room now: ``in_use`` when its occupancy sensors see someone (booked or not),
+    else ``booked`` or ``free``; ``occupied`` is ``None`` without a sensor."""
+
+    status: RoomStatus
+    booking_id: str | None
+    occupied: bool | None
+    unbooked_use: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RoomUse:
+    """A room's bookings over a window: booked vs occupied hours (``None`` without an
+    occupancy sensor), ``ghost_h`` booked with nobody there, no-shows."""
+
+    global_id: str
+    number: str
+    name: str
+    bookings: int
+    booked_h: float
+    occupied_h: float | None
+    ghost_h: float | None
+    unbooked_occupied_h: float | None
+    no_shows: int
+    no_show_rate: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationUse:
+    """An organisation's bookings over a window."""
+
+    organisation: str
+    bookings: int
+    booked_h: float
+    no_shows: int
+    no_show_rate: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeakHour:
+    """How many bookings ran during a local hour of the day (0-23)."""
+
+    hour: int
+    bookings: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingStatistics:
+    """Meeting-room use over ``[start, end)`` (UTC); peak hours in ``timezone``, busiest first."""
+
+    start: datetime
+    end: datetime
+    bookings: int
+    no_shows: int
+    no_show_rate: float | None
+    rooms: tuple[RoomUse, ...]
+    organisations: tuple[OrganisationUse, ...]
+    peak_hours: tuple[PeakHour, ...]
+    timezone: str
 
 
 def utc(value: datetime) -> datetime:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Self
 
 from spatial.areas import usable_area
 from spatial.records import Equipment, Space
-from twin.meetings.records import MeetingRules
+from twin.buildings.results import AREA_DIGITS
+from twin.meetings.records import MeetingRules, RoomState
 from twin.meetings.store import RoomSettings
 
 #: Room types bookable by default.
@@ -69,6 +71,77 @@ class MeetingRoom:
     @property
     def features(self) -> frozenset[str]:
         return frozenset(e.feature for e in self.equipment if e.feature)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RoomListing:
+    """A bookable room as answered: ``number`` and ``name`` from the model, seats
+    (``capacity_source``: ``setting``, ``model`` or ``area``), usable area (m²),
+    equipment, whether ``outside`` reaches it without stairs, and its status now
+    (``None`` where the answer is not about now, as in a free-room search)."""
+
+    global_id: str
+    number: str
+    name: str
+    storey: str
+    room_type: str
+    capacity: int
+    capacity_source: str
+    area_m2: float | None
+    needs_approval: bool
+    equipment: tuple[RoomEquipment, ...]
+    step_free: bool
+    status: str | None = None
+    booking_id: str | None = None
+    occupied: bool | None = None
+    unbooked_use: bool | None = None
+
+    @classmethod
+    def of(
+        cls, room: MeetingRoom, *, step_free: bool, state: RoomState | None = None, **extra: Any
+    ) -> Self:
+        """``room`` as answered; ``extra`` fills a subclass's fields (:class:`FreeRoom`)."""
+        return cls(
+            global_id=room.space.global_id,
+            number=room.space.name,
+            name=room.space.long_name,
+            storey=room.storey,
+            room_type=room.room_type,
+            capacity=room.capacity,
+            capacity_source=room.capacity_source,
+            area_m2=None if room.area_m2 is None else round(room.area_m2, AREA_DIGITS),
+            needs_approval=room.needs_approval,
+            equipment=room.equipment,
+            step_free=step_free,
+            status=None if state is None else state.status,
+            booking_id=None if state is None else state.booking_id,
+            occupied=None if state is None else state.occupied,
+            unbooked_use=None if state is None else state.unbooked_use,
+            **extra,
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FreeRoom(RoomListing):
+    """A room free for the asked time: ``walk_m`` from ``near`` (m, ``None`` without
+    it) and why it fits, in words."""
+
+    walk_m: float | None
+    why: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoomConfiguration:
+    """A room's settings after a manager's change: seats in effect (``None`` when
+    the room is not bookable) and where they come from."""
+
+    global_id: str
+    number: str
+    name: str
+    bookable: bool
+    capacity: int | None
+    capacity_source: str | None
+    needs_approval: bool
 
 
 def equipment_feature(item: Equipment) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,7 +30,17 @@ from twin.devices.events import Event, EventBus
 from twin.devices.hub import DeviceService
 from twin.devices.occupancy import utilisation
 from twin.devices.registry import OCCUPANCY_BOOL_CLASSES, OCCUPANCY_COUNT_CLASSES, Device
-from twin.meetings.records import ACTIVE_STATES, Booking, MeetingRules
+from twin.meetings.records import (
+    ACTIVE_STATES,
+    Booking,
+    MeetingRules,
+    MeetingStatistics,
+    OrganisationUse,
+    PeakHour,
+    RoomState,
+    RoomStatus,
+    RoomUse,
+)
 from twin.meetings.store import BookingStore
 
 log = logging.getLogger(__name__)
@@ -58,6 +68,7 @@ class AccessGrant:
     step_free: bool
 
     def to_dict(self) -> dict[str, Any]:
+        """The payload of an ``access`` event."""
         return {
             "booking_id": self.booking_id,
             "building_id": self.building_id,
@@ -228,7 +239,7 @@ class MeetingService:
             released.append(done)
         return released
 
-    def room_states(self, building_id: str, rooms: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def room_states(self, building_id: str, rooms: Sequence[str]) -> dict[str, RoomState]:
         """Each room now: ``free``, ``booked`` or ``in_use`` (occupied, booked or not)."""
         at = self.now()
         current = {
@@ -241,19 +252,25 @@ class MeetingService:
         for room in rooms:
             booking = current.get(room)
             occupied = live[room].occupied if room in live else None
-            status = "in_use" if occupied else ("booked" if booking else "free")
-            out[room] = {
-                "status": status,
-                "booking_id": booking.id if booking else None,
-                "occupied": occupied,
-                "unbooked_use": bool(occupied and booking is None),
-            }
+            status: RoomStatus = "in_use" if occupied else ("booked" if booking else "free")
+            out[room] = RoomState(
+                status=status,
+                booking_id=booking.id if booking else None,
+                occupied=occupied,
+                unbooked_use=bool(occupied and booking is None),
+            )
         return out
 
     def statistics(
-        self, building_id: str, rooms: Sequence[str], start: datetime, end: datetime
-    ) -> dict[str, Any]:
+        self,
+        building_id: str,
+        rooms: Mapping[str, tuple[str, str]],
+        start: datetime,
+        end: datetime,
+    ) -> MeetingStatistics:
         """Booked vs occupied hours per room, no-shows, peak hours, per organisation.
+
+        ``rooms`` maps each room's GlobalId to its number and name, in answer order.
 
         ``ghost_h`` is booked time the sensors showed nobody; ``unbooked_occupied_h``
         time someone was there without a booking. Hours need an occupancy sensor
@@ -262,12 +279,12 @@ class MeetingService:
         bookings = [
             b
             for b in self.store.find(building_id, start=start, end=end)
-            if b.state in ("booked", "released") and b.room in set(rooms)
+            if b.state in ("booked", "released") and b.room in rooms
         ]
         by_room: dict[str, list[Booking]] = defaultdict(list)
         for b in bookings:
             by_room[b.room].append(b)
-        room_rows = []
+        room_rows: list[RoomUse] = []
         for room in rooms:
             own = by_room.get(room, [])
             booked_h = sum(_overlap_h(b, start, end) for b in own)
@@ -287,30 +304,33 @@ class MeetingService:
                         ghost_h += (use.observed_s - use.occupied_s) / 3600
                 unbooked_h = max(0.0, occupied_h - in_bookings)
             no_shows = sum(1 for b in own if b.state == "released")
+            number, name = rooms[room]
             room_rows.append(
-                {
-                    "global_id": room,
-                    "bookings": len(own),
-                    "booked_h": _h(booked_h),
-                    "occupied_h": _h(occupied_h),
-                    "ghost_h": _h(ghost_h),
-                    "unbooked_occupied_h": _h(unbooked_h),
-                    "no_shows": no_shows,
-                    "no_show_rate": _rate(no_shows, len(own)),
-                }
+                RoomUse(
+                    global_id=room,
+                    number=number,
+                    name=name,
+                    bookings=len(own),
+                    booked_h=round(booked_h, HOURS_DIGITS),
+                    occupied_h=_h(occupied_h),
+                    ghost_h=_h(ghost_h),
+                    unbooked_occupied_h=_h(unbooked_h),
+                    no_shows=no_shows,
+                    no_show_rate=_rate(no_shows, len(own)),
+                )
             )
-        organisations = []
+        organisations: list[OrganisationUse] = []
         for name in sorted({b.organisation for b in bookings}):
             own = [b for b in bookings if b.organisation == name]
             no_shows = sum(1 for b in own if b.state == "released")
             organisations.append(
-                {
-                    "organisation": name,
-                    "bookings": len(own),
-                    "booked_h": _h(sum(_overlap_h(b, start, end) for b in own)),
-                    "no_shows": no_shows,
-                    "no_show_rate": _rate(no_shows, len(own)),
-                }
+                OrganisationUse(
+                    organisation=name,
+                    bookings=len(own),
+                    booked_h=round(sum(_overlap_h(b, start, end) for b in own), HOURS_DIGITS),
+                    no_shows=no_shows,
+                    no_show_rate=_rate(no_shows, len(own)),
+                )
             )
         zone = self.rules.zone
         hours: Counter[int] = Counter()
@@ -322,19 +342,17 @@ class MeetingService:
                 hours[hour.hour] += 1
                 hour += timedelta(hours=1)
         no_shows = sum(1 for b in bookings if b.state == "released")
-        return {
-            "from": start.isoformat(),
-            "to": end.isoformat(),
-            "bookings": len(bookings),
-            "no_shows": no_shows,
-            "no_show_rate": _rate(no_shows, len(bookings)),
-            "rooms": room_rows,
-            "organisations": organisations,
-            "peak_hours": [
-                {"hour": h, "bookings": n} for h, n in sorted(hours.items(), key=lambda i: -i[1])
-            ],
-            "timezone": self.rules.timezone,
-        }
+        return MeetingStatistics(
+            start=start,
+            end=end,
+            bookings=len(bookings),
+            no_shows=no_shows,
+            no_show_rate=_rate(no_shows, len(bookings)),
+            rooms=tuple(room_rows),
+            organisations=tuple(organisations),
+            peak_hours=tuple(PeakHour(h, n) for h, n in sorted(hours.items(), key=lambda i: -i[1])),
+            timezone=self.rules.timezone,
+        )
 
 
 def _us(value: datetime) -> int:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event, inspect
 
+from twin.store.errors import MigrationError
+
 log = logging.getLogger(__name__)
 
 #: Every table of the twin is declared on this metadata.
@@ -23,14 +25,6 @@ metadata = MetaData()
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: Key of the PostgreSQL advisory lock that serialises migrations of several workers.
 MIGRATION_LOCK_KEY = 0x7477696E  # "twin"
-
-
-class StoreError(Exception):
-    """Base error of the store."""
-
-
-class MigrationError(StoreError):
-    """The database could not be brought to the current schema."""
 
 
 def upgrade(engine: Engine, *, revision: str = "head") -> str:

@@ -2,7 +2,7 @@
 
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
-import { t } from './strings.js';
+import { fmtAge, t } from './strings.js';
 
 const SEVERITY_RANK = { critical: 0, alarm: 1, warning: 2 };
 
@@ -70,9 +70,5 @@ function isOpen(alarm) {
 
 function age(iso) {
   const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
-  if (!Number.isFinite(seconds)) return '?';
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172800) return `${Math.round(seconds / 3600)} h`;
-  return `${Math.round(seconds / 86400)} d`;
+  return Number.isFinite(seconds) ? fmtAge(seconds) : '?';
 }

@@ -41,6 +41,23 @@ async function failure(response) {
   return new ApiError(response.status, problem, fallback);
 }
 
+/** Every item of a paginated list: follows X-Next-Cursor until the last page. */
+export async function requestAll(path, { query } = {}) {
+  const items = [];
+  let cursor = null;
+  do {
+    const url = new URL(BASE + path, location.origin);
+    for (const [name, value] of Object.entries({ ...query, cursor })) {
+      if (value !== undefined && value !== null) url.searchParams.append(name, value);
+    }
+    const response = await fetch(url, { headers: headers() });
+    if (!response.ok) throw await failure(response);
+    items.push(...(await response.json()));
+    cursor = response.headers.get('X-Next-Cursor');
+  } while (cursor);
+  return items;
+}
+
 /** GET/POST JSON under /api/v1; throws ApiError with the problem's detail. */
 export async function request(path, { method = 'GET', body, query } = {}) {
   const url = new URL(BASE + path, location.origin);
@@ -69,7 +86,10 @@ export async function health() {
 export async function download(path, onProgress) {
   const response = await fetch(BASE + path, { headers: headers() });
   if (!response.ok) throw await failure(response);
-  const total = Number(response.headers.get('Content-Length')) || null;
+  // A compressed body's Content-Length counts compressed bytes, not those read here.
+  const total = response.headers.get('Content-Encoding')
+    ? null
+    : Number(response.headers.get('Content-Length')) || null;
   if (!response.body) return response.arrayBuffer();
   const reader = response.body.getReader();
   const chunks = [];
@@ -110,11 +130,11 @@ export const api = {
   route: (id, query) => request(`/buildings/${enc(id)}/route`, { query }),
   round: (id, body) => request(`/buildings/${enc(id)}/rounds`, { method: 'POST', body }),
   compliance: (id) => request(`/buildings/${enc(id)}/compliance`),
-  devices: (id) => request('/devices', { query: { building: id } }),
+  devices: (id) => requestAll('/devices', { query: { building: id } }),
   device: (deviceId) => request(`/devices/${enc(deviceId)}`),
   history: (deviceId, point, start) =>
-    request(`/devices/${enc(deviceId)}/history`, { query: { point, start } }),
-  alarms: (id) => request('/alarms', { query: { building: id, state: 'open' } }),
+    requestAll(`/devices/${enc(deviceId)}/history`, { query: { point, start } }),
+  alarms: (id) => requestAll('/alarms', { query: { building: id, state: 'open' } }),
   acknowledge: (alarmId) => request(`/alarms/${enc(alarmId)}/acknowledge`, { method: 'POST' }),
   /** A storey's floor plan (svg, png or pdf) coloured like `colour`, as a Blob. */
   plan: async (id, storey, fmt, colour) =>
@@ -123,6 +143,12 @@ export const api = {
       { type: { svg: 'image/svg+xml', png: 'image/png', pdf: 'application/pdf' }[fmt] },
     ),
   sceneGlb: (id, onProgress) => download(`/buildings/${enc(id)}/scene.glb`, onProgress),
+  properties: (id, gid) => request(`/buildings/${enc(id)}/elements/${enc(gid)}/properties`),
+  elementNames: (id) => request(`/buildings/${enc(id)}/element-names`),
+  heatMap: (id, quantity, at) => request(`/buildings/${enc(id)}/heatmap`, { query: { quantity, at } }),
+  workOrders: (id) => request('/work-orders', { query: { building: id, status: 'active' } }),
+  viewpoints: (orderId) => request(`/work-orders/${enc(orderId)}/viewpoints`),
+  saveViewpoint: (orderId, body) => request(`/work-orders/${enc(orderId)}/viewpoints`, { method: 'POST', body }),
 };
 
 function enc(value) {

@@ -1,8 +1,9 @@
 // Colour modes and their legend. Equipment always shows its live status; the
 // mode chooses the rooms' colours: live status (worst device in the room),
-// compliance, department or room type.
+// compliance, department, room type, or a heat map of a live quantity
+// (temperature, CO₂, occupancy) with its scale, missing data shown as such.
 
-import { bi, t } from './strings.js';
+import { fmtNumber, t } from './strings.js';
 
 export const STATUS_COLOURS = {
   normal: '#2e9d4f',
@@ -24,7 +25,32 @@ const PALETTE = [
   '#ff9da7', '#9c755f', '#86bcb6', '#8cd17d', '#d37295', '#a0cbe8', '#ffbe7d',
 ];
 const STATUS_RANK = { normal: 1, offline: 2, warning: 3, alarm: 4 };
-export const MODES = ['live', 'compliance', 'department', 'type'];
+export const MODES = ['live', 'compliance', 'department', 'type', 'temperature', 'co2', 'occupancy'];
+/** Heat-map modes: the scale each one is drawn on (fixed, so colours compare over time). */
+export const HEAT_SCALES = {
+  temperature: { min: 16, max: 30, unit: '°C', digits: 1, label: 'heatTemperature' },
+  co2: { min: 400, max: 1600, unit: 'ppm', digits: 0, label: 'heatCo2' },
+  occupancy: { min: 0, max: 20, unit: '', digits: 0, label: 'heatOccupancy' },
+};
+/** Cold to hot (viridis-like, readable on a grey model and when printed in colour). */
+const HEAT_RAMP = ['#2c7bb6', '#00a6ca', '#00ccbc', '#90eb9d', '#ffff8c', '#f9d057', '#f29e2e', '#e76818', '#d7191c'];
+const HEAT_NO_DATA = '#8a8f99';
+const HEAT_NO_SENSOR = '#eceef1';
+
+/** The ramp's colour for `value` on a heat scale (clamped to its ends). */
+export function heatColour(value, scale) {
+  const k = Math.min(1, Math.max(0, (value - scale.min) / (scale.max - scale.min)));
+  const position = k * (HEAT_RAMP.length - 1);
+  const i = Math.min(HEAT_RAMP.length - 2, Math.floor(position));
+  const a = hexToRgb(HEAT_RAMP[i]);
+  const b = hexToRgb(HEAT_RAMP[i + 1]);
+  const f = position - i;
+  return `#${a.map((c, j) => Math.round(c + (b[j] - c) * f).toString(16).padStart(2, '0')).join('')}`;
+}
+
+function hexToRgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
 
 export class Colours {
   constructor(viewer, legendElement) {
@@ -35,6 +61,7 @@ export class Colours {
     this.compliance = new Map(); // room gid -> within|over|vacant|not_office
     this.department = new Map(); // room gid -> department
     this.roomType = new Map(); // room gid -> room type
+    this.heat = new Map(); // room gid -> value (null: sensor without a reading)
     this.note = '';
     this.roomStatus = new Map();
     this._pending = null;
@@ -63,6 +90,13 @@ export class Colours {
         return paletteColour(this.department.get(gid), this.departments());
       case 'type':
         return paletteColour(this.roomType.get(gid), this.types());
+      case 'temperature':
+      case 'co2':
+      case 'occupancy': {
+        if (!this.heat.has(gid)) return HEAT_NO_SENSOR;
+        const value = this.heat.get(gid);
+        return value == null ? HEAT_NO_DATA : heatColour(value, HEAT_SCALES[this.mode]);
+      }
       default:
         return ROOM_BASE;
     }
@@ -112,16 +146,24 @@ export class Colours {
     const heading = (text) => rows.push(`<div class="legend-title">${escapeHtml(text)}</div>`);
     const row = (hex, label) =>
       rows.push(`<div class="legend-row"><span class="swatch" style="background:${hex}"></span>${escapeHtml(label)}</div>`);
-    heading(t('modeLive') + ' · ' + t('equipment'));
+    heading(`${t('modeLive')} · ${t('equipment')}`);
     for (const [status, hex] of Object.entries(STATUS_COLOURS)) row(hex, t(`status${cap(status)}`));
     row(NO_DEVICE, t('statusNoDevice'));
-    if (this.mode === 'compliance') {
-      heading(bi('compliance'));
-      row(COMPLIANCE_COLOURS.within, bi('complianceWithin'));
-      row(COMPLIANCE_COLOURS.over, bi('complianceOver'));
-      row(COMPLIANCE_COLOURS.vacant, bi('complianceVacant'));
-      row(COMPLIANCE_COLOURS.not_office, bi('complianceNotOffice'));
-      row(COMPLIANCE_COLOURS.unknown, bi('complianceUnknown'));
+    if (HEAT_SCALES[this.mode]) {
+      const scale = HEAT_SCALES[this.mode];
+      heading(`${t(scale.label)}${scale.unit ? ` (${scale.unit})` : ''}`);
+      const stops = HEAT_RAMP.map((c, i) => `${c} ${Math.round((100 * i) / (HEAT_RAMP.length - 1))}%`).join(',');
+      rows.push(`<div class="heat-ramp" style="background:linear-gradient(to right,${stops})"></div>`);
+      rows.push(`<div class="heat-ticks"><span>≤ ${escapeHtml(fmtNumber(scale.min, scale.digits))}</span><span>${escapeHtml(fmtNumber((scale.min + scale.max) / 2, scale.digits))}</span><span>≥ ${escapeHtml(fmtNumber(scale.max, scale.digits))}</span></div>`);
+      row(HEAT_NO_DATA, t('heatNoData'));
+      row(HEAT_NO_SENSOR, t('heatNoSensor'));
+    } else if (this.mode === 'compliance') {
+      heading(t('compliance'));
+      row(COMPLIANCE_COLOURS.within, t('complianceWithin'));
+      row(COMPLIANCE_COLOURS.over, t('complianceOver'));
+      row(COMPLIANCE_COLOURS.vacant, t('complianceVacant'));
+      row(COMPLIANCE_COLOURS.not_office, t('complianceNotOffice'));
+      row(COMPLIANCE_COLOURS.unknown, t('complianceUnknown'));
     } else if (this.mode === 'department') {
       heading(t('department'));
       const names = this.departments();

@@ -1,5 +1,7 @@
 // Live updates over Server-Sent Events. Read with fetch (not EventSource) so
-// the API key travels in the Authorization header; reconnects on loss.
+// the API key travels in the Authorization header; reconnects on loss, sending
+// the id of the last event seen (Last-Event-ID) so the server replays what was
+// missed, or sends a `reset` event when it cannot (then the caller refetches).
 
 import { apiKey } from './api.js';
 
@@ -12,6 +14,7 @@ const RECONNECT_MS = 2000;
 export function subscribe(buildingId, onEvent, onStatus = () => {}) {
   let stopped = false;
   let controller = null;
+  const last = { id: '' };
   const url = `/api/v1/events?building=${encodeURIComponent(buildingId)}`;
 
   async function run() {
@@ -19,13 +22,16 @@ export function subscribe(buildingId, onEvent, onStatus = () => {}) {
       controller = new AbortController();
       try {
         const key = apiKey();
+        const headers = { Accept: 'text/event-stream' };
+        if (key) headers.Authorization = `Bearer ${key}`;
+        if (last.id) headers['Last-Event-ID'] = last.id;
         const response = await fetch(url, {
-          headers: { Accept: 'text/event-stream', ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+          headers,
           signal: controller.signal,
         });
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
         onStatus(true);
-        await read(response.body, onEvent);
+        await read(response.body, onEvent, last);
       } catch (error) {
         if (stopped || error.name === 'AbortError') return;
       }
@@ -41,7 +47,7 @@ export function subscribe(buildingId, onEvent, onStatus = () => {}) {
   };
 }
 
-async function read(body, onEvent) {
+async function read(body, onEvent, last) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
@@ -52,12 +58,12 @@ async function read(body, onEvent) {
     while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-      dispatch(block, onEvent);
+      dispatch(block, onEvent, last);
     }
   }
 }
 
-function dispatch(block, onEvent) {
+function dispatch(block, onEvent, last) {
   let kind = 'message';
   const data = [];
   for (const line of block.split(/\r?\n/)) {
@@ -66,6 +72,7 @@ function dispatch(block, onEvent) {
     const field = colon < 0 ? line : line.slice(0, colon);
     const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
     if (field === 'event') kind = value;
+    else if (field === 'id') last.id = value;
     else if (field === 'data') data.push(value);
   }
   if (!data.length) return;

@@ -1,19 +1,21 @@
-// The viewer's entry point: wires the API, the 3D scene and the panels together
-// and exposes a small test hook on `window.twinViewer`.
+// The viewer's entry point: wires the API, the 3D scene, the panels and the
+// tools together and exposes a small test hook on `window.twinViewer`.
 
 import * as THREE from 'three';
 import './style.css';
 import { AlarmList } from './alarms.js';
 import { api, apiKey, health, setApiKey } from './api.js';
-import { Colours, MODES } from './colours.js';
+import { Colours, HEAT_SCALES, MODES } from './colours.js';
 import { subscribe } from './live.js';
 import { Panel } from './panels.js';
 import { Picker } from './picking.js';
 import { RoutePanel } from './routes.js';
-import { Viewer3D, modelToScene } from './scene.js';
+import { Viewer3D, modelToScene, sceneToModel } from './scene.js';
 import { Search } from './search.js';
 import { StoreyList } from './storeys.js';
-import { t } from './strings.js';
+import { LOCALES, preferredLocale, setLocale, t } from './strings.js';
+
+setLocale(preferredLocale());
 
 const $ = (id) => document.getElementById(id);
 /** Minimum size (m) of the box framed around a selection. */
@@ -33,10 +35,11 @@ const hook = {
 };
 window.twinViewer = hook;
 
-const stage = $('stage');
+const stage = $('view3d');
 const viewer = new Viewer3D(stage);
 const colours = new Colours(viewer, $('legend'));
 let state = null; // per-building parts
+const buildingNames = new Map();
 
 function progress(text, fraction) {
   const box = $('progress');
@@ -55,6 +58,18 @@ function message(text, isError = true) {
 }
 
 function setupChrome() {
+  const lang = $('lang');
+  lang.innerHTML = Object.entries(LOCALES).map(([code, { name }]) => `<option value="${code}">${name}</option>`).join('');
+  lang.value = document.documentElement.lang;
+  lang.title = t('language');
+  lang.addEventListener('change', () => {
+    // Every string and format changes: start again in the new language.
+    setLocale(lang.value, { remember: true });
+    location.reload();
+  });
+  $('plan-btn').textContent = t('plan2d');
+  $('plan-btn').title = t('plan2dTitle');
+  $('plan-btn').addEventListener('click', () => togglePlan());
   document.title = t('appTitle');
   $('app-title').textContent = t('appTitle');
   $('fit-btn').textContent = t('fit');
@@ -72,9 +87,12 @@ function setupChrome() {
   });
   $('colour-mode-label').querySelector('span').textContent = t('colourMode');
   const modeSelect = $('colour-mode');
-  const names = { live: 'modeLive', compliance: 'modeCompliance', department: 'modeDepartment', type: 'modeRoomType' };
+  const names = {
+    live: 'modeLive', compliance: 'modeCompliance', department: 'modeDepartment', type: 'modeRoomType',
+    temperature: 'modeTemperature', co2: 'modeCo2', occupancy: 'modeOccupancy',
+  };
   modeSelect.innerHTML = MODES.map((m) => `<option value="${m}">${t(names[m])}</option>`).join('');
-  modeSelect.addEventListener('change', () => colours.setMode(modeSelect.value));
+  modeSelect.addEventListener('change', () => setColourMode(modeSelect.value));
   $('building-picker').addEventListener('change', (e) => {
     const url = new URL(location.href);
     url.searchParams.set('building', e.target.value);
@@ -101,6 +119,7 @@ async function start() {
     message(t('noBuildings'), false);
     return;
   }
+  for (const b of buildings) buildingNames.set(b.id, b.name || b.id);
   const picker = $('building-picker');
   picker.innerHTML = buildings.map((b) => `<option value="${b.id}"></option>`).join('');
   picker.querySelectorAll('option').forEach((o, i) => (o.textContent = buildings[i].name || buildings[i].id));
@@ -129,6 +148,9 @@ async function waitUntilReady(id) {
 
 async function openBuilding(id) {
   state?.stopLive?.();
+  state?.tools?.removeSection();
+  state?.tools?.setMeasure(null);
+  state?.plan?.close();
   hook.ready = false;
   hook.buildingId = id;
   hook.firstRenderMs = null;
@@ -151,17 +173,23 @@ async function openBuilding(id) {
     await viewer.load(buffer);
     hook.timings.parseMs = performance.now() - t1;
     Object.assign(hook.timings, viewer.timings);
+    const t2 = performance.now();
     buildParts(id, storeys, spaces);
     colours.apply();
+    hook.timings.partsMs = performance.now() - t2;
     viewer.requestRender();
+    const t3 = performance.now();
     await firstRender;
     hook.firstRenderMs = performance.now();
+    hook.timings.frameMs = hook.firstRenderMs - t3;
+    await buildTools(id);
     hook.timings.firstRenderSinceOpenMs = performance.now() - t0;
     progress(null);
     hook.roomCount = viewer.rooms.length;
     hook.equipmentCount = viewer.equipment.length;
     hook.ready = true;
     loadLiveData(id);
+    loadTreeNames(id);
   } catch (error) {
     progress(null);
     message(t('modelFailed', { reason: error.message }));
@@ -186,13 +214,81 @@ async function openPlan(buildingId, storeyGid) {
   }
 }
 
+/** The storey the 2D plan shows: the isolated one, else the selection's, else none. */
+function planStorey() {
+  const gid = state.storeyList.current ?? viewer.element(hook.selected)?.storey ?? null;
+  const index = state.storeys.findIndex((s) => s.global_id === gid);
+  if (index < 0) return null;
+  return { ...state.storeys[index], next_elevation_m: state.storeys[index + 1]?.elevation_m ?? null };
+}
+
+function togglePlan() {
+  if (!state?.plan) return;
+  if (state.plan.visible) state.plan.close();
+  else showPlan();
+}
+
+function showPlan() {
+  const storey = planStorey();
+  if (state.plan.visible && storey && state.plan.storey?.global_id === storey.global_id) return;
+  state.plan.show(storey, PLAN_COLOURS[colours.mode] || 'type');
+  state.plan.setRoutes(state.routes.polylines);
+  state.plan.setAlarms(alarmMarks());
+}
+
+/** Open alarms as plan marks: the element's centre in model coordinates. */
+function alarmMarks() {
+  return state.alarms.sorted().map((a) => {
+    const record = viewer.element(a.global_id);
+    if (!record) return null;
+    return { global_id: a.global_id, severity: a.severity, point: sceneToModel(viewer.recordBox(record).getCenter(new THREE.Vector3())) };
+  }).filter(Boolean);
+}
+
+async function setColourMode(mode) {
+  colours.mode = mode;
+  await state?.heat?.setQuantity(HEAT_SCALES[mode] ? mode : null);
+  colours.apply();
+  if (state?.plan?.visible && state.plan.storey) state.plan.show(state.plan.storey, PLAN_COLOURS[mode] || 'type');
+}
+
+async function loadTreeNames(id) {
+  try {
+    const names = await api.elementNames(id);
+    if (state?.id === id) state.tree.setNames(names);
+  } catch (error) {
+    if (state?.id === id) hook.treeNamesError = error.message;
+  }
+}
+
+/** The current view as a viewpoint body (model coordinates, BCF style). */
+function currentView() {
+  return {
+    ...viewer.cameraState(),
+    selection: hook.selected ? [hook.selected] : [],
+    storey_id: state.storeyList.current,
+    clipping_planes: state.tools.clippingPlanes(),
+  };
+}
+
+function openView(view) {
+  if ((view.storey_id ?? null) !== state.storeyList.current) state.storeyList.isolate(view.storey_id ?? null, { fit: false });
+  state.tools.setClippingPlanes(view.clipping_planes);
+  select(view.selection[0] || null);
+  viewer.setCameraState(view);
+  hook.openedViewpoint = view.id;
+}
+
 function buildParts(id, storeys, spaces) {
   colours.roomType = new Map(spaces.map((s) => [s.global_id, s.room_type]));
   colours.department = new Map();
   colours.compliance = new Map();
   colours.status = new Map();
   const storeyList = new StoreyList($('storeys'), viewer, {
-    onChange: () => updateHook(),
+    onChange: () => {
+      updateHook();
+      if (state?.plan?.visible) showPlan();
+    },
     onPlan: (gid) => openPlan(id, gid),
   });
   storeyList.setStoreys(storeys);
@@ -221,15 +317,59 @@ function buildParts(id, storeys, spaces) {
   const routes = new RoutePanel($('route'), viewer, {
     buildingId: id,
     selection: () => hook.selected,
-    onRoute: () => updateHook(),
+    onRoute: () => {
+      updateHook();
+      state?.plan?.setRoutes(state.routes.polylines);
+    },
+    onWalk: (polyline) => {
+      hook.walking = true;
+      state.tools.walk(polyline, () => (hook.walking = false));
+    },
   });
   const search = new Search($('search'), $('search-results'), {
     buildingId: id,
     onSelect: (gid) => select(gid, { frame: true }),
   });
-  state = { id, storeyList, alarms, panel, routes, search, spaces, outline: null };
+  state = { id, storeyList, alarms, panel, routes, search, spaces, storeys, outline: null, highlight: null };
+  colours.mode = $('colour-mode').value;
   alarms.render();
   updateHook();
+}
+
+/** The tools, the model tree, the 2D plan, heat maps and work orders: loaded (a
+ * second chunk of the bundle) and made once the model is drawn, so the first
+ * picture waits for none of them. */
+async function buildTools(id) {
+  const [{ ModelTree }, { PlanView }, { Tools }, { HeatTimeline }, { WorkOrderList }] = await Promise.all([
+    import('./tree.js'), import('./plan2d.js'), import('./tools.js'), import('./heat.js'), import('./workorders.js'),
+  ]);
+  if (state?.id !== id) return;
+  const tree = new ModelTree($('tree'), viewer, {
+    onSelect: (gid) => select(gid, { frame: true }),
+    onIsolate: (gids, storey) => {
+      if (storey !== state.storeyList.current) state.storeyList.isolate(storey, { fit: false });
+      const box = new THREE.Box3();
+      for (const gid of gids) {
+        const record = viewer.element(gid);
+        if (record) box.union(viewer.recordBox(record));
+      }
+      if (!box.isEmpty()) viewer.fit(box);
+      if (gids.length === 1 || viewer.element(gids[0])?.kind === 'room') select(gids[0]);
+      updateHook();
+    },
+    onVisibility: () => updateHook(),
+  });
+  const plan = new PlanView($('plan2d'), { buildingId: id, onSelect: (gid) => select(gid) });
+  plan.close();
+  const tools = new Tools({
+    bar: $('toolbar'), cube: $('navcube'), viewer, picker, buildingId: id,
+    selection: () => hook.selected,
+    onXray: (on) => (hook.xray = on),
+  });
+  const heat = new HeatTimeline($('timeline'), colours, { buildingId: id });
+  const workOrders = new WorkOrderList($('work-orders'), { buildingId: id, currentView: () => currentView(), openView });
+  Object.assign(state, { tree, plan, tools, heat, workOrders });
+  tree.build(buildingNames.get(id) || id, state.storeys, state.spaces);
 }
 
 async function loadLiveData(id) {
@@ -237,6 +377,8 @@ async function loadLiveData(id) {
     api.devices(id),
     state.alarms.load(),
     api.compliance(id),
+    state.workOrders.load(),
+    state.heat.setQuantity(HEAT_SCALES[colours.mode] ? colours.mode : null),
   ]);
   if (state?.id !== id) return;
   if (devices.status === 'fulfilled') {
@@ -267,37 +409,68 @@ function onLiveEvent(kind, data) {
   } else if (kind === 'alarm') {
     state.alarms.update(data);
     if (data.global_id) state.panel.refreshIf(data.global_id);
-  } else if (kind === 'reading' && data.global_id) {
-    state.panel.refreshIf(data.global_id);
+    if (state.plan?.visible) state.plan.setAlarms(alarmMarks());
+  } else if (kind === 'reading') {
+    if (data.global_id) state.panel.refreshIf(data.global_id);
+    state.heat?.onReading();
+  } else if (kind === 'work_order') {
+    clearTimeout(state.workOrderTimer);
+    state.workOrderTimer = setTimeout(() => state.workOrders?.load(), 300);
+  } else if (kind === 'reset') {
+    // Events were lost while disconnected: refetch the live state.
+    refetchLiveState(state.id);
   }
+}
+
+async function refetchLiveState(id) {
+  const [devices] = await Promise.allSettled([api.devices(id), state.alarms.load()]);
+  if (state?.id !== id || devices.status !== 'fulfilled') return;
+  for (const d of devices.value) if (d.global_id) colours.setStatus(d.global_id, d.status);
+  state.alarms.render();
+  // The tools' live parts too: plan alarm marks, the heat map, work orders.
+  if (state.plan?.visible) state.plan.setAlarms(alarmMarks());
+  state.heat?.onReading();
+  state.workOrders?.load();
 }
 
 /** Select an element by GlobalId: outline it, show its panel, optionally frame it. */
 function select(gid, { frame = false } = {}) {
-  const object = gid ? viewer.objects.get(gid) : null;
-  if (state.outline) {
-    viewer.overlay.remove(state.outline);
-    state.outline.geometry.dispose();
-    state.outline = null;
+  const object = viewer.element(gid);
+  for (const key of ['outline', 'highlight']) {
+    if (!state[key]) continue;
+    viewer.overlay.remove(state[key]);
+    state[key].geometry.dispose();
+    state[key] = null;
   }
   hook.selected = object ? gid : null;
   if (object) {
     const storey = object.storey;
-    if (storey && !viewer.shown(object)) state.storeyList.isolate(storey, { fit: false });
-    state.outline = new THREE.Box3Helper(object.box, 0xffc400);
+    if (storey && storey !== state.storeyList.current && !viewer.isVisible(object)) state.storeyList.isolate(storey, { fit: false });
+    state.outline = new THREE.Box3Helper(viewer.recordBox(object), 0xffc400);
     state.outline.material.depthTest = false;
     state.outline.renderOrder = 11;
     viewer.overlay.add(state.outline);
+    if (object.kind === 'element') {
+      // Structure is merged: draw the selected element again, highlighted.
+      const geometry = viewer.recordGeometry(object);
+      state.highlight = new THREE.Mesh(geometry, new THREE.MeshBasicMaterial({ color: 0xffc400, transparent: true, opacity: 0.6, depthWrite: false }));
+      state.highlight.renderOrder = 12;
+      viewer.overlay.add(state.highlight);
+    }
     if (frame) frameSelection();
   }
+  if (viewer.xray) viewer.setXray(true, object ? [gid] : []);
+  state.tree?.select(hook.selected);
+  state.plan?.highlight(object?.kind === 'room' ? gid : null);
+  if (state.plan?.visible && object && state.storeyList.current === null) showPlan();
   state.panel.show(object);
   viewer.requestRender();
 }
 
 function frameSelection() {
-  const object = hook.selected && viewer.objects.get(hook.selected);
+  const object = viewer.element(hook.selected);
   if (!object) return viewer.fit();
-  const box = object.box.clone();
+  const box = viewer.recordBox(object).clone();
   const centre = box.getCenter(new THREE.Vector3());
   box.expandByVector(new THREE.Vector3(1, 0, 1).multiplyScalar(MIN_FRAME_M / 2));
   box.expandByPoint(centre);
@@ -306,6 +479,7 @@ function frameSelection() {
 
 function updateHook() {
   hook.currentStorey = state ? state.storeyList.current : null;
+  hook.hiddenCount = viewer.hidden.size;
 }
 
 // --- the test hook -----------------------------------------------------------
@@ -315,9 +489,9 @@ Object.assign(hook, {
    * its floor (what a user sees of a room in the cut view of its storey).
    */
   projectToScreen(gid) {
-    const object = viewer.objects.get(gid);
+    const object = viewer.element(gid);
     if (!object) return null;
-    const centre = object.box.getCenter(new THREE.Vector3());
+    const centre = viewer.recordBox(object).getCenter(new THREE.Vector3());
     if (object.kind === 'room') centre.y = object.box.min.y + 0.05;
     return viewer.toScreen(centre);
   },
@@ -345,6 +519,19 @@ Object.assign(hook, {
   renderCount() {
     return viewer.rendered;
   },
+  /** Rooms and equipment drawn now (storey shown, not hidden in the tree). */
+  visibleObjects() {
+    return [...viewer.objects.values()].filter((r) => viewer.isVisible(r)).map((r) => r.global_id);
+  },
+  camera() {
+    return viewer.cameraState();
+  },
+  moving() {
+    return viewer.moving || Boolean(state?.tools.walking);
+  },
+  measuredDistance() {
+    return state ? state.tools.distance : null;
+  },
   sceneStats() {
     const info = viewer.renderer.info;
     return { calls: info.render.calls, triangles: info.render.triangles, geometries: info.memory.geometries };
@@ -353,6 +540,6 @@ Object.assign(hook, {
 Object.defineProperty(hook, 'visibleStoreys', { get: () => (state ? state.storeyList.visible() : []), configurable: true });
 Object.defineProperty(hook, 'routeLength', { get: () => (state ? state.routes.length : null), configurable: true });
 
-new Picker(viewer, (record) => select(record ? record.global_id : null));
+const picker = new Picker(viewer, (record) => select(record ? record.global_id : null));
 setupChrome();
 start();

@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { historyChart } from './chart.js';
 import { STATUS_COLOURS, escapeHtml as h } from './colours.js';
-import { bi, t } from './strings.js';
+import { fmtArea, fmtDateTime, fmtNumber, t } from './strings.js';
 
 /** Minutes of history drawn in the equipment panel. */
 const HISTORY_MINUTES = 60;
@@ -35,7 +35,9 @@ export class Panel {
     try {
       const html = object.kind === 'room'
         ? await this.roomHtml(object.global_id)
-        : await this.equipmentHtml(object.global_id);
+        : object.kind === 'equipment'
+          ? await this.equipmentHtml(object.global_id)
+          : await this.elementHtml(object.global_id);
       if (token !== this.token) return;
       this.element.innerHTML = html;
       this.wire(token);
@@ -59,10 +61,10 @@ export class Panel {
       [t('roomNumber'), `<span data-field="number">${h(room.name)}</span>`],
       [t('roomName'), h(room.long_name || '')],
       [t('storey'), h(room.storey)],
-      [bi('usableArea'), `<span data-field="area">${fmtArea(room.area_m2)}</span> <span class="muted">${h(t('areaSource', { src: room.area_source }))}</span>`],
+      [t('usableArea'), `<span data-field="area">${fmtArea(room.area_m2)}</span> <span class="muted">${h(t('areaSource', { src: room.area_source }))}</span>`],
       [t('roomType'), h(room.room_type || t('unknownType'))],
-      [bi('department'), h(room.department || '—')],
-      [bi('occupants'), occupantsHtml(room)],
+      [t('department'), h(room.department || '—')],
+      [t('occupants'), occupantsHtml(room)],
     ];
     let html = `<h2>${h(t('room'))} <span class="big">${h(room.name)}</span></h2>${table(rows)}`;
     if (room.compliance) html += complianceHtml(room.compliance);
@@ -73,6 +75,18 @@ export class Panel {
     }
     html += actions(gid);
     return html;
+  }
+
+  /** Any other element (wall, door, window…): what the model says about it. */
+  async elementHtml(gid) {
+    const p = await api.properties(this.buildingId, gid);
+    return `<h2>${h(t('element'))} <span class="big">${h(p.name || p.ifc_class)}</span></h2>
+      <section id="properties" data-loaded="true">${propertiesHtml(p)}</section>${actions(gid)}`;
+  }
+
+  /** The properties section of a room or equipment panel, read when opened. */
+  propertiesSection() {
+    return `<details id="properties-section"><summary><b>${h(t('properties'))}</b></summary><section id="properties"><p class="hint">${h(t('propertiesLoading'))}</p></section></details>`;
   }
 
   async equipmentHtml(gid) {
@@ -89,6 +103,7 @@ export class Panel {
     let html = `<h2>${h(t('equipment'))} <span class="big">${h(element.tag || element.name || '')}</span></h2>${table(rows)}`;
     if (element.device_id) html += await this.deviceHtml(element.device_id);
     html += this.alarmsHtml(gid);
+    html += this.propertiesSection();
     html += actions(gid);
     return html;
   }
@@ -105,7 +120,7 @@ export class Panel {
     if (device.reason) html += `<p class="muted">${h(device.reason)}</p>`;
     const points = Object.entries(device.points || {});
     html += `<table class="points"><tr><th>${h(t('point'))}</th><th>${h(t('value'))}</th></tr>${points
-      .map(([name, p]) => `<tr class="level-${h(p.level)}"><td>${h(name)}</td><td>${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : p.unit)}</td></tr>`)
+      .map(([name, p]) => `<tr class="level-${h(p.level)}"><td>${h(name)}</td><td>${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : p.unit)}</td><td class="muted">${h(fmtDateTime(p.ts))}</td></tr>`)
       .join('')}</table>`;
     html += `<h3>${h(t('history'))}</h3><div class="charts" data-device="${h(deviceId)}" data-units='${h(JSON.stringify(Object.fromEntries(points.map(([n, p]) => [n, p.unit]))))}'></div>`;
     return html;
@@ -141,6 +156,18 @@ export class Panel {
     }));
     const charts = el.querySelector('.charts');
     if (charts) this.drawHistory(charts, token);
+    const section = el.querySelector('#properties-section');
+    section?.addEventListener('toggle', async () => {
+      const target = section.querySelector('#properties');
+      if (!section.open || target.dataset.loaded) return;
+      target.dataset.loaded = 'true';
+      try {
+        const p = await api.properties(this.buildingId, this.current.global_id);
+        if (token === this.token) target.innerHTML = propertiesHtml(p);
+      } catch (error) {
+        target.innerHTML = `<p class="error">${h(error.message)}</p>`;
+      }
+    });
   }
 
   async drawHistory(container, token) {
@@ -194,19 +221,53 @@ function occupantsHtml(room) {
 function complianceHtml(c) {
   const key = { within: 'complianceWithin', over: 'complianceOver', vacant: 'complianceVacant', not_office: 'complianceNotOffice' }[c.status] || 'complianceUnknown';
   const rows = [
-    [bi('compliance'), `<span class="compliance-${h(c.status)}">${h(bi(key))}</span>`],
-    [bi('limit'), c.limit_m2 == null ? '—' : fmtArea(c.limit_m2)],
-    [bi('excess'), c.excess_m2 == null ? '—' : `${fmtArea(c.excess_m2)} (${Number(c.excess_pct || 0).toFixed(1)} %)`],
+    [t('compliance'), `<span class="compliance-${h(c.status)}">${h(t(key))}</span>`],
+    [t('limit'), c.limit_m2 == null ? '—' : fmtArea(c.limit_m2)],
+    [t('excess'), c.excess_m2 == null ? '—' : `${fmtArea(c.excess_m2)} (${fmtNumber(Number(c.excess_pct || 0), 1)} %)`],
   ];
-  return `<h3>${h(bi('compliance'))}</h3>${table(rows)}`;
-}
-
-export function fmtArea(value) {
-  return `${Number(value).toFixed(2)} m²`;
+  return `<h3>${h(t('compliance'))}</h3>${table(rows)}`;
 }
 
 function fmtValue(value) {
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  if (typeof value === 'boolean') return value ? t('valueOn') : t('valueOff');
+  if (typeof value === 'number') return fmtNumber(value, Number.isInteger(value) ? 0 : 2);
   return String(value ?? '—');
+}
+
+/** A property value as the panel shows it (booleans and numbers in the locale). */
+function fmtProperty(value) {
+  if (typeof value === 'boolean') return value ? t('yes') : t('no');
+  if (typeof value === 'number') return fmtNumber(value, Number.isInteger(value) ? 0 : 3);
+  if (Array.isArray(value)) return value.map(fmtProperty).join(', ');
+  return String(value ?? '—');
+}
+
+/** The full properties of an element: identity, type, classification, property sets, quantities. */
+export function propertiesHtml(p) {
+  const rows = [
+    [t('ifcClass'), h(p.ifc_class)],
+    [t('name'), h(p.name || '—')],
+    [t('elementType'), p.type ? `${h(p.type.name || '—')} <span class="muted">${h(p.type.ifc_class)}</span>` : '—'],
+    [t('classification'), p.classifications.length ? p.classifications.map(h).join('<br>') : '—'],
+  ];
+  if (p.description) rows.push([t('description'), h(p.description)]);
+  if (p.object_type) rows.push([t('objectType'), h(p.object_type)]);
+  if (p.tag) rows.push([t('tag'), h(p.tag)]);
+  if (p.storey) rows.push([t('storey'), h(p.storey)]);
+  rows.push([t('globalId'), `<code>${h(p.global_id)}</code>`]);
+  let html = table(rows);
+  const sets = Object.entries(p.property_sets);
+  html += `<h3>${h(t('propertySets'))} <span class="count-n">${sets.length}</span></h3>`;
+  if (!sets.length) html += `<p class="muted">${h(t('noProperties'))}</p>`;
+  html += sets.map(([name, values]) => `<details class="pset" data-pset="${h(name)}"><summary>${h(name)}</summary>${table(
+    Object.entries(values).map(([k, v]) => [k, h(fmtProperty(v))]),
+  )}</details>`).join('');
+  const quantities = Object.entries(p.quantities);
+  if (quantities.length) {
+    html += `<h3>${h(t('quantities'))}</h3>`;
+    html += quantities.map(([name, values]) => `<details class="qset" data-qset="${h(name)}" open><summary>${h(name)}</summary>${table(
+      Object.entries(values).map(([k, q]) => [k, `${h(fmtNumber(q.value, 3))} ${h(q.unit)}`]),
+    )}</details>`).join('');
+  }
+  return html;
 }

@@ -8,19 +8,21 @@ import { LineMaterial } from 'three/addons/lines/LineMaterial.js';
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
 import { modelToScene } from './scene.js';
-import { t } from './strings.js';
+import { fmtNumber, t } from './strings.js';
 
 /** Lift the line above the floor so it is not hidden in the slab (m). */
 const LINE_LIFT_M = 0.3;
 const LEG_COLOURS = [0xd6336c, 0x7048e8, 0x1098ad, 0xf08c00, 0x37b24d];
 
 export class RoutePanel {
-  constructor(element, viewer, { buildingId, selection, onRoute }) {
+  constructor(element, viewer, { buildingId, selection, onRoute, onWalk }) {
     this.element = element;
     this.viewer = viewer;
     this.buildingId = buildingId;
     this.selection = selection; // () => selected gid or null
     this.onRoute = onRoute || (() => {});
+    this.onWalk = onWalk || null; // polyline -> void
+    this.polylines = [];
     this.lines = new THREE.Group();
     this.lines.name = 'route';
     viewer.overlay.add(this.lines);
@@ -85,8 +87,10 @@ export class RoutePanel {
       const route = await api.route(this.buildingId, { from, to, ...this.options() });
       this.draw([route]);
       this.length = route.length_m;
-      this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: route.length_m.toFixed(1) }))}</span> · ${h(t('routeSummary', { m: route.length_m.toFixed(1), min: (route.time_s / 60).toFixed(1), steps: route.steps.length }))}`
+      this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: fmtNumber(route.length_m, 1) }))}</span> · ${h(t('routeSummary', { m: fmtNumber(route.length_m, 1), min: fmtNumber(route.time_s / 60, 1), steps: fmtNumber(route.steps.length) }))}`
+        + (this.onWalk ? `<div class="actions"><button type="button" id="route-walk">${h(t('walk'))}</button></div>` : '')
         + stepsHtml(route.steps));
+      this.result.querySelector('#route-walk')?.addEventListener('click', () => this.onWalk(route.polyline));
       this.onRoute(route);
     } catch (error) {
       this.clearLines();
@@ -102,9 +106,10 @@ export class RoutePanel {
       const answer = await api.round(this.buildingId, { from, targets: ['open-alarms'], no_stairs: this.options().no_stairs });
       this.draw(answer.legs);
       this.length = answer.length_m;
-      this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: answer.length_m.toFixed(1) }))}</span> · ${h(t('roundSummary', {
-        legs: answer.legs.length, m: answer.length_m.toFixed(1), min: (answer.time_s / 60).toFixed(1), naive: Number(answer.naive_length_m).toFixed(1),
-      }))}<ol class="legs">${answer.legs.map((leg, i) => `<li style="color:#${LEG_COLOURS[i % LEG_COLOURS.length].toString(16).padStart(6, '0')}">${h(leg.to)} · ${leg.length_m.toFixed(1)} m</li>`).join('')}</ol>`);
+      this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: fmtNumber(answer.length_m, 1) }))}</span> · ${h(t('roundSummary', {
+        legs: fmtNumber(answer.legs.length), m: fmtNumber(answer.length_m, 1), min: fmtNumber(answer.time_s / 60, 1), naive: fmtNumber(Number(answer.naive_length_m), 1),
+      }))}<ol class="legs">${answer.legs.map((leg, i) => `<li style="color:#${LEG_COLOURS[i % LEG_COLOURS.length].toString(16).padStart(6, '0')}">${h(leg.to)} · ${h(fmtNumber(leg.length_m, 1))} m</li>`).join('')}</ol>`);
+      this.onRoute(answer);
     } catch (error) {
       this.clearLines();
       this.say(t('routeNone', { reason: error.message }), true);
@@ -115,6 +120,7 @@ export class RoutePanel {
   draw(routes) {
     this.clearLines();
     const box = new THREE.Box3();
+    this.polylines = routes.map((route) => route.polyline);
     routes.forEach((route, index) => {
       const points = route.polyline.map((p) => modelToScene(p).add(new THREE.Vector3(0, LINE_LIFT_M, 0)));
       if (points.length < 2) return;
@@ -142,12 +148,14 @@ export class RoutePanel {
     }
     this.lines.clear();
     this.length = null;
+    this.polylines = [];
     this.viewer.requestRender();
   }
 
   clear() {
     this.clearLines();
     this.result.innerHTML = '';
+    this.onRoute(null);
   }
 
   say(html, error = false) {

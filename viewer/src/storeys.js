@@ -1,7 +1,7 @@
 // The storey list: show all storeys, or isolate one and cut at its ceiling so
 // the rooms inside are visible from above.
 
-import { t } from './strings.js';
+import { fmtNumber, t } from './strings.js';
 
 /** Height (m) below the next storey's floor where the cut is made. */
 const CUT_BELOW_NEXT_FLOOR_M = 0.25;
@@ -45,7 +45,7 @@ export class StoreyList {
     };
     item(t('allStoreys'), '', null);
     for (const storey of [...this.storeys].reverse()) {
-      item(storey.name, `${t('elevation', { m: storey.elevation_m.toFixed(2) })} · ${t('roomsCount', { n: storey.spaces })}`, storey.global_id);
+      item(storey.name, `${t('elevation', { m: fmtNumber(storey.elevation_m, 2) })} · ${t('roomsCount', { n: fmtNumber(storey.spaces) })}`, storey.global_id);
     }
     this.element.append(list);
     if (this.current !== null && this.onPlan) {

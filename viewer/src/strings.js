@@ -1,10 +1,11 @@
-// Every UI string of the viewer, in one place. A full Chinese translation is
-// one more table here (or a file imported here): `t()` looks a key up in the
-// active locale first, then in English. The compliance view shows English and
-// Chinese side by side (`bi()`), because its users are Chinese housing staff.
+// Every UI string of the viewer, in Chinese (zh-CN, the default for the
+// municipal facility department that uses it) and English, and the locale's
+// number, area, length and date formats (Intl). The locale comes from the
+// switch in the header (kept in localStorage), else the browser's languages.
 
 const en = {
   appTitle: 'BIM facility twin',
+  language: 'Language',
   building: 'Building',
   noBuildings: 'The service holds no building yet. Register one with `twin ingest FILE --name ID`.',
   buildingNotReady: 'Building "{id}" is {status}; retrying…',
@@ -26,12 +27,12 @@ const en = {
   requestFailed: '{what} failed: {reason}',
   storeys: 'Storeys',
   allStoreys: 'All storeys',
-  floorPlan: 'Floor plan 平面图',
+  floorPlan: 'Floor plan (new tab)',
   floorPlanFailed: 'The floor plan could not be drawn: {reason}',
   roomsCount: '{n} rooms',
   elevation: '{m} m',
   // panel
-  nothingSelected: 'Click a room or a piece of equipment to inspect it.',
+  nothingSelected: 'Click a room, a piece of equipment or an element to inspect it.',
   room: 'Room',
   roomNumber: 'Number',
   roomName: 'Name',
@@ -68,11 +69,29 @@ const en = {
   routeFromHere: 'Route from here',
   element: 'Element',
   globalId: 'GlobalId',
+  valueOn: 'on',
+  valueOff: 'off',
+  // properties
+  properties: 'Properties',
+  propertiesLoading: 'Reading the model’s properties…',
+  propertySets: 'Property sets',
+  quantities: 'Quantities',
+  classification: 'Classification',
+  elementType: 'Type',
+  description: 'Description',
+  objectType: 'Object type',
+  predefinedType: 'Predefined type',
+  noProperties: 'The model gives no property sets for this element.',
+  yes: 'yes',
+  no: 'no',
   // colour modes
   modeLive: 'Live status',
-  modeCompliance: 'Compliance 合规',
+  modeCompliance: 'Compliance',
   modeDepartment: 'Department',
   modeRoomType: 'Room type',
+  modeTemperature: 'Heat map: temperature',
+  modeCo2: 'Heat map: CO₂',
+  modeOccupancy: 'Heat map: occupancy',
   statusNormal: 'normal',
   statusWarning: 'warning',
   statusAlarm: 'alarm',
@@ -87,6 +106,17 @@ const en = {
   unknownDepartment: 'no department',
   unknownType: 'unknown type',
   legend: 'Legend',
+  // heat maps
+  heatTemperature: 'Temperature',
+  heatCo2: 'CO₂',
+  heatOccupancy: 'Occupancy',
+  heatNoData: 'sensor, no reading',
+  heatNoSensor: 'no sensor',
+  heatAt: 'At {time}',
+  heatLive: 'now (live)',
+  heatNoHistory: 'No readings stored yet.',
+  heatRooms: '{n} rooms with a reading, {missing} without',
+  heatTime: 'Time',
   // routes
   route: 'Route',
   routeFrom: 'From',
@@ -98,13 +128,15 @@ const en = {
   avoidRestricted: 'Avoid restricted rooms',
   findRoute: 'Find route',
   clearRoute: 'Clear',
-  roundOpenAlarms: 'Maintenance round over open alarms',
+  roundOpenAlarms: 'Inspection route over open alarms',
   routeLength: '{m} m',
   routeSummary: '{m} m · {min} min walk · {steps} steps',
   roundSummary: 'Round: {legs} legs · {m} m · {min} min (unordered {naive} m)',
   routeNone: 'No route: {reason}',
   routeNeedsEnds: 'Choose a start and a target.',
   entrance: 'Entrance (outside)',
+  walk: 'Walk the route',
+  stopWalk: 'Stop walking',
   // alarms
   alarms: 'Open alarms',
   alarmsNone: 'No open alarms',
@@ -113,42 +145,320 @@ const en = {
   ago: '{t} ago',
   liveConnected: 'live',
   liveDisconnected: 'live updates lost, reconnecting…',
+  // model tree
+  modelTree: 'Model tree',
+  treeSearch: 'Filter the tree…',
+  treeRooms: 'Rooms',
+  treeEquipment: 'Equipment',
+  show: 'Show',
+  hide: 'Hide',
+  isolate: 'Isolate',
+  showAll: 'Show all',
+  hiddenCount: '{n} hidden',
+  // tools
+  tools: 'Tools',
+  xray: 'X-ray',
+  xrayTitle: 'Ghost everything but the selection',
+  section: 'Section',
+  sectionTitle: 'Cut the model with a plane you can drag',
+  sectionAxis: 'Plane',
+  sectionAxisX: 'east–west',
+  sectionAxisY: 'north–south',
+  sectionAxisZ: 'horizontal',
+  sectionFlip: 'Flip',
+  sectionOff: 'Remove',
+  measure: 'Measure',
+  measureTitle: 'Distance between two picked points; area of a picked room',
+  measureDistance: 'Distance',
+  measureArea: 'Room area',
+  measureHint: 'Click two points on the model.',
+  measureAreaHint: 'Click a room.',
+  measureResult: '{m} m',
+  measureAreaResult: '{room}: {a} m²',
+  measureClear: 'Clear',
+  plan2d: '2D plan',
+  plan2dTitle: 'The storey’s plan beside the 3D view, linked both ways',
+  plan2dPick: 'Isolate a storey or select a room to see its plan.',
+  close: 'Close',
+  viewTop: 'Top',
+  viewFront: 'Front',
+  viewBack: 'Back',
+  viewLeft: 'Left',
+  viewRight: 'Right',
+  viewIso: 'Iso',
+  viewBottom: 'Bottom',
+  flyTo: 'Fly to',
+  flyToTitle: 'Fly to the selection',
+  // work orders and viewpoints
+  workOrders: 'Work orders',
+  workOrdersNone: 'No open work orders',
+  saveViewpoint: 'Save view',
+  saveViewpointTitle: 'Save the camera and selection on this work order',
+  viewpoints: 'Saved views',
+  openViewpoint: 'Open',
+  viewpointSaved: 'View saved',
+  viewpointTitle: 'View {n}',
+  statusOpen: 'open',
+  statusInProgress: 'in progress',
+  statusDone: 'done',
 };
 
-// Chinese labels shown beside the English ones in the compliance view.
-const zh = {
+const zhCN = {
+  appTitle: 'BIM 设施管理数字孪生',
+  language: '语言',
+  building: '建筑',
+  noBuildings: '服务中还没有建筑。请用 `twin ingest 文件 --name 编号` 登记一栋。',
+  buildingNotReady: '建筑“{id}”状态为 {status}，稍后重试…',
+  searchPlaceholder: '搜索房间号、名称、设备、GlobalId…',
+  searchNone: '未找到结果',
+  colourMode: '着色',
+  fit: '全景',
+  fitTitle: '将视图缩放到所选对象（或整个模型）',
+  apiKey: 'API 密钥',
+  apiKeySet: 'API 密钥 ✓',
+  apiKeyPrompt: '本服务的 API 密钥（仅保存在当前浏览器标签页；留空即清除）：',
+  apiKeyNeeded: '本服务需要 API 密钥：请点击“API 密钥”。',
+  forbidden: '您的 API 密钥无权执行此操作。',
+  loadingBuilding: '正在加载建筑…',
+  loadingModel: '正在加载三维模型… {pct}',
+  loadingModelBytes: '正在加载三维模型… {mb} MB',
+  preparingModel: '正在准备模型…',
+  modelFailed: '无法加载三维模型：{reason}',
+  requestFailed: '{what}请求失败：{reason}',
+  storeys: '楼层',
+  allStoreys: '全部楼层',
+  floorPlan: '平面图（新标签页）',
+  floorPlanFailed: '无法绘制平面图：{reason}',
+  roomsCount: '{n} 个房间',
+  elevation: '标高 {m} m',
+  nothingSelected: '点击房间、设备或构件查看详情。',
+  room: '房间',
+  roomNumber: '房间号',
+  roomName: '名称',
+  storey: '楼层',
+  usableArea: '使用面积',
+  areaSource: '来源：{src}',
+  roomType: '用途',
+  department: '部门',
+  occupants: '使用人',
+  occupantCount: '{n} 人',
+  occupantsHidden: '{n} 人（按您的权限不显示姓名）',
+  noOccupants: '无',
   compliance: '面积合规',
+  limit: '标准面积',
+  excess: '超出面积',
+  equipmentInRoom: '房间内设备',
+  equipment: '设备',
+  ifcClass: 'IFC 类型',
+  name: '名称',
+  tag: '编号',
+  deviceId: '传感设备',
+  noDevice: '未绑定设备',
+  liveState: '实时状态',
+  status: '状态',
+  point: '测点',
+  value: '数值',
+  history: '近期记录',
+  noHistory: '暂无历史记录',
+  openAlarms: '未关闭告警',
+  noOpenAlarms: '没有未关闭的告警',
+  acknowledge: '确认',
+  acknowledged: '已确认',
+  routeHere: '导航到此',
+  routeFromHere: '从此出发',
+  element: '构件',
+  globalId: 'GlobalId',
+  valueOn: '开',
+  valueOff: '关',
+  properties: '属性',
+  propertiesLoading: '正在读取模型属性…',
+  propertySets: '属性集',
+  quantities: '工程量',
+  classification: '分类编码',
+  elementType: '类型',
+  description: '说明',
+  objectType: '对象类型',
+  predefinedType: '预定义类型',
+  noProperties: '模型中没有该构件的属性集。',
+  yes: '是',
+  no: '否',
+  modeLive: '实时状态',
+  modeCompliance: '面积合规',
+  modeDepartment: '部门',
+  modeRoomType: '房间用途',
+  modeTemperature: '热力图：温度',
+  modeCo2: '热力图：二氧化碳',
+  modeOccupancy: '热力图：在室人数',
+  statusNormal: '正常',
+  statusWarning: '预警',
+  statusAlarm: '告警',
+  statusOffline: '离线',
+  statusNoDevice: '无设备',
   complianceWithin: '未超标',
   complianceOver: '超标',
   complianceVacant: '空置',
   complianceNotOffice: '非办公用房',
   complianceUnknown: '无配置数据',
-  limit: '标准面积',
-  excess: '超出面积',
-  usableArea: '使用面积',
-  occupants: '使用人',
-  department: '部门',
-  modeCompliance: '面积合规',
+  complianceMissing: '本建筑尚无用房配置数据，无法核查。',
+  unknownDepartment: '无部门',
+  unknownType: '用途不详',
+  legend: '图例',
+  heatTemperature: '温度',
+  heatCo2: '二氧化碳',
+  heatOccupancy: '在室人数',
+  heatNoData: '有传感器，无读数',
+  heatNoSensor: '无传感器',
+  heatAt: '时间：{time}',
+  heatLive: '当前（实时）',
+  heatNoHistory: '尚无历史读数。',
+  heatRooms: '{n} 个房间有读数，{missing} 个无读数',
+  heatTime: '时间',
+  route: '路线',
+  routeFrom: '起点',
+  routeTo: '终点',
+  routeFromPlaceholder: '房间、入口（室外）…',
+  routeToPlaceholder: '房间、设备、alarm:告警编号…',
+  useSelection: '使用所选对象',
+  noStairs: '不走楼梯',
+  avoidRestricted: '避开受限房间',
+  findRoute: '规划路线',
+  clearRoute: '清除',
+  roundOpenAlarms: '按未关闭告警生成巡检路线',
+  routeLength: '{m} m',
+  routeSummary: '{m} m · 步行 {min} 分钟 · {steps} 步',
+  roundSummary: '巡检：{legs} 段 · {m} m · {min} 分钟（未排序 {naive} m）',
+  routeNone: '无法规划路线：{reason}',
+  routeNeedsEnds: '请选择起点和终点。',
+  entrance: '入口（室外）',
+  walk: '沿路线漫游',
+  stopWalk: '停止漫游',
+  alarms: '未关闭告警',
+  alarmsNone: '没有未关闭的告警',
+  severityAlarm: '告警',
+  severityWarning: '预警',
+  ago: '{t}前',
+  liveConnected: '实时',
+  liveDisconnected: '实时连接中断，正在重连…',
+  modelTree: '模型结构树',
+  treeSearch: '筛选结构树…',
+  treeRooms: '房间',
+  treeEquipment: '设备',
+  show: '显示',
+  hide: '隐藏',
+  isolate: '单独显示',
+  showAll: '全部显示',
+  hiddenCount: '已隐藏 {n} 个',
+  tools: '工具',
+  xray: 'X 光',
+  xrayTitle: '除所选对象外全部半透明显示',
+  section: '剖切',
+  sectionTitle: '用可拖动的剖切面切开模型',
+  sectionAxis: '剖切面',
+  sectionAxisX: '东西向',
+  sectionAxisY: '南北向',
+  sectionAxisZ: '水平',
+  sectionFlip: '反向',
+  sectionOff: '移除',
+  measure: '测量',
+  measureTitle: '测量两点间距离；测量所选房间面积',
+  measureDistance: '距离',
+  measureArea: '房间面积',
+  measureHint: '在模型上点击两个点。',
+  measureAreaHint: '点击一个房间。',
+  measureResult: '{m} m',
+  measureAreaResult: '{room}：{a} m²',
+  measureClear: '清除',
+  plan2d: '二维平面',
+  plan2dTitle: '在三维视图旁显示本层平面图，双向联动',
+  plan2dPick: '请单独显示一个楼层或选择一个房间以查看平面图。',
+  close: '关闭',
+  viewTop: '顶',
+  viewFront: '前',
+  viewBack: '后',
+  viewLeft: '左',
+  viewRight: '右',
+  viewIso: '轴测',
+  viewBottom: '底',
+  flyTo: '飞至',
+  flyToTitle: '飞至所选对象',
+  workOrders: '工单',
+  workOrdersNone: '没有未完成的工单',
+  saveViewpoint: '保存视点',
+  saveViewpointTitle: '将当前相机和所选对象保存到此工单',
+  viewpoints: '已保存视点',
+  openViewpoint: '打开',
+  viewpointSaved: '视点已保存',
+  viewpointTitle: '视点 {n}',
+  statusOpen: '待处理',
+  statusInProgress: '处理中',
+  statusDone: '已完成',
 };
 
-const locales = { en, zh };
-let active = 'en';
+/** The UI languages, in the order the switch lists them. */
+export const LOCALES = { 'zh-CN': { name: '中文', table: zhCN }, en: { name: 'English', table: en } };
+const STORAGE = 'twin.locale';
+let active = 'zh-CN';
 
-/** Switch the UI language (falls back to English for missing keys). */
-export function setLocale(name) {
-  if (locales[name]) active = name;
+/** The locale to start in: the stored choice, else the first of the browser's languages we have. */
+export function preferredLocale() {
+  const stored = localStorage.getItem(STORAGE);
+  if (stored && LOCALES[stored]) return stored;
+  for (const language of navigator.languages || [navigator.language || '']) {
+    const lower = language.toLowerCase();
+    if (lower.startsWith('zh')) return 'zh-CN';
+    if (lower.startsWith('en')) return 'en';
+  }
+  return 'zh-CN';
+}
+
+/** Switch the UI language (missing keys fall back to English); `remember` stores the choice. */
+export function setLocale(name, { remember = false } = {}) {
+  if (!LOCALES[name]) return;
+  active = name;
+  if (remember) localStorage.setItem(STORAGE, name);
+  document.documentElement.lang = name;
+}
+
+export function locale() {
+  return active;
 }
 
 /** The UI string `key` with `{name}` placeholders filled from `vars`. */
 export function t(key, vars = {}) {
-  const table = locales[active];
-  const text = (table && table[key]) ?? en[key] ?? key;
+  const text = LOCALES[active].table[key] ?? en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
 }
 
-/** English and Chinese side by side (the compliance view). */
-export function bi(key, vars = {}) {
-  const english = en[key] ? t(key, vars) : key;
-  const chinese = zh[key];
-  return chinese && !english.includes(chinese) ? `${english} ${chinese}` : english;
+const formats = new Map();
+function numberFormat(digits) {
+  const key = `${active}|${digits}`;
+  if (!formats.has(key)) {
+    formats.set(key, new Intl.NumberFormat(active, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  }
+  return formats.get(key);
+}
+
+/** A number in the locale's format with `digits` decimals. */
+export function fmtNumber(value, digits = 0) {
+  return value == null || !Number.isFinite(Number(value)) ? '—' : numberFormat(digits).format(Number(value));
+}
+
+/** An area in m² (two decimals, as the standard's tables give them). */
+export function fmtArea(m2) {
+  return `${fmtNumber(m2, 2)} m²`;
+}
+
+/** A moment (Date, ISO text or ms) as the locale writes date and time. */
+export function fmtDateTime(value) {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(active, { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
+}
+
+/** A duration in seconds, short (“5 min”, “3 h”), in the locale. */
+export function fmtAge(seconds) {
+  const units = [[90, 1, 'second'], [5400, 60, 'minute'], [172800, 3600, 'hour'], [Infinity, 86400, 'day']];
+  const [, size, unit] = units.find(([limit]) => seconds < limit);
+  return new Intl.NumberFormat(active, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 0 })
+    .format(Math.round(seconds / size));
 }

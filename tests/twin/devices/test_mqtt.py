@@ -217,7 +217,7 @@ def test_a_failed_commit_is_not_acknowledged_and_comes_again(mosquitto):
 
 @pytest.mark.parametrize("url", ["http://x", "mqtt://"])
 def test_bad_broker_urls_are_refused(url):
-    from twin.devices.mqtt.ingest import MqttConfigError
+    from twin.devices.mqtt.broker import MqttConfigError
 
     with pytest.raises(MqttConfigError):
         parse_mqtt_url(url)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from spatial.records import Building, Equipment, Space, Storey
 from tests.twin.devices.conftest import ROWS, FakeClock, make_service
-from twin.devices.energy import rollup
 from twin.devices.errors import AlarmTransitionError, UnknownDeviceError, WorkOrderTransitionError
 from twin.devices.occupancy import utilisation
 from twin.devices.registry import parse_rows
-from twin.devices.store import history
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -185,18 +181,6 @@ def test_work_order_lifecycle(svc, clock):
     assert order.started_at < order.done_at
     assert [n.text for n in order.notes] == ["created from alarm", "dried"]
     assert svc.work_orders(status="active") == []
-
-
-def test_energy_rolls_up_from_cumulative_readings(svc, clock):
-    clock.now += 3 * 3600
-    for step in range(5):
-        svc.ingest([reading(clock, "EM-01", step * 1800 - 3 * 3600, energy=100.0 + 2.0 * step)])
-    rows = svc.history(["EM-01"])
-    totals = rollup(svc.devices("B1"), rows, period="hour", level="building")
-    assert sum(totals.values()) == pytest.approx(8.0)
-    start = datetime.fromtimestamp(clock.now - 3 * 3600, UTC).replace(minute=0, second=0)
-    assert totals[("B1", start)] == pytest.approx(2.0)  # 02:30 only (02:00 has no step)
-    assert history(svc.engine, ["EM-01"])[0][3] == 100.0
 
 
 PATROL_ROWS = [

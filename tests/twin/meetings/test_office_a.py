@@ -39,34 +39,34 @@ def meetings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Meetings]:
 def test_office_a_conference_rooms_are_bookable_with_seats_from_their_area(
     meetings: Meetings,
 ) -> None:
-    rooms = {r["number"]: r for r in meetings.room_rows("OA")}
+    rooms = {r.number: r for r in meetings.room_listings("OA")}
     assert {"110", "149", "150", "224", "226", "228", "230", "235"} <= set(rooms)
-    assert rooms["150"]["name"] == "CONFERENCE RM" and rooms["150"]["storey"] == "Level 1"
-    assert rooms["150"]["capacity"] == 14  # 29.5 m² usable at 2 m² a seat
-    assert rooms["150"]["step_free"] is True
-    assert rooms["226"]["step_free"] is False  # Level 2: stairs only
+    assert rooms["150"].name == "CONFERENCE RM" and rooms["150"].storey == "Level 1"
+    assert rooms["150"].capacity == 14  # 29.5 m² usable at 2 m² a seat
+    assert rooms["150"].step_free is True
+    assert rooms["226"].step_free is False  # Level 2: stairs only
 
 
 def test_step_free_search_leaves_out_rooms_only_reachable_by_stairs(meetings: Meetings) -> None:
     end = TUESDAY_14 + timedelta(hours=1)
     every = meetings.free_rooms("OA", TUESDAY_14, end)
     step_free = meetings.free_rooms("OA", TUESDAY_14, end, step_free=True)
-    assert {r["storey"] for r in every} == {"Level 1", "Level 2"}
-    assert {r["storey"] for r in step_free} == {"Level 1"}
-    assert all(r["step_free"] for r in step_free)
-    upstairs = {r["number"] for r in every} - {r["number"] for r in step_free}
+    assert {r.storey for r in every} == {"Level 1", "Level 2"}
+    assert {r.storey for r in step_free} == {"Level 1"}
+    assert all(r.step_free for r in step_free)
+    upstairs = {r.number for r in every} - {r.number for r in step_free}
     assert upstairs and all(not meetings.step_free("OA", n) for n in upstairs)
 
 
 def test_nearest_room_to_an_office_and_the_visitor_grant_on_office_a(meetings: Meetings) -> None:
     end = TUESDAY_14 + timedelta(hours=1)
     near = meetings.free_rooms("OA", TUESDAY_14, end, attendees=4, near="104")
-    walks = [r["walk_m"] for r in near]
+    walks = [r.walk_m for r in near]
     assert walks == sorted(walks) and walks[0] < walks[-1]
     (booking,) = meetings.book(
         "OA",
         BookingRequest(
-            room=near[0]["number"],
+            room=near[0].number,
             start=TUESDAY_14,
             end=end,
             attendees=4,

@@ -1,6 +1,9 @@
-"""Alembic migrations on SQLite and PostgreSQL: an upgrade from the schema the code made
-before migrations (commit 454b18f, frozen in ``schema_454b18f_*.sql``) keeps its data, and
-the revisions make exactly the tables the code declares."""
+"""Alembic migrations on SQLite and PostgreSQL: an upgrade from the schemas the code made
+before migrations keeps their data, and the revisions make exactly the tables the code
+declares. Frozen schemas (``schema_<commit>_<dialect>.sql``): 454b18f, before upload
+jobs, energy and meetings were stored; a4917a9, the last before migrations, with upload
+jobs, work-order viewpoints, energy rollups and meeting bookings (with the database's
+own refusal of overlapping bookings)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from twin.store.db import head_revision, upgrade
@@ -44,14 +47,20 @@ def empty_engine(request, tmp_path) -> Iterator[Engine]:  # type: ignore[no-unty
     admin.dispose()
 
 
-def make_old_database(engine: Engine) -> None:
-    """The schema of commit 454b18f, with a little of everything in it."""
-    script = (HERE / f"schema_454b18f_{engine.dialect.name}.sql").read_text()
-    at = datetime(2026, 11, 1, 8, tzinfo=UTC)
+#: Commits whose schema is frozen here, oldest first.
+FROZEN = ("454b18f", "a4917a9")
+AT = datetime(2026, 11, 1, 8, tzinfo=UTC)
+
+
+def make_old_database(engine: Engine, commit: str) -> None:
+    """The schema of ``commit``, with a little of everything in it."""
+    script = (HERE / f"schema_{commit}_{engine.dialect.name}.sql").read_text()
+    at = AT
     with engine.begin() as connection:
-        for statement in script.split(";"):
+        # Statements end with ";" and a blank line (a trigger's body holds "; END").
+        for statement in script.split(";\n\n"):
             if statement.strip():
-                connection.exec_driver_sql(statement)
+                connection.exec_driver_sql(statement.strip().removesuffix(";"))
         connection.execute(
             text("INSERT INTO api_keys VALUES ('ops', 'operator', :p, :b, :t, :at, NULL)"),
             {"p": json.dumps(["alarms:write"]), "b": "[]", "t": "ab" * 32, "at": at},
@@ -87,8 +96,37 @@ def make_old_database(engine: Engine) -> None:
         )  # fmt: skip
 
 
-def test_an_upgrade_from_the_schema_before_migrations_keeps_the_data(empty_engine):
-    make_old_database(empty_engine)
+def fill_newer_tables(engine: Engine) -> None:
+    """Rows in the tables a4917a9 added: an upload job, energy rollups, a booking."""
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO upload_jobs (id, building_id, actor, files, state, stage, done, "
+                 "total, error, owner, created_at, finished_at, heartbeat_at) VALUES ('j1', "
+                 "'B1', 'admin', :files, 'done', 'done', 1, 1, NULL, 'host:1', :at, :at, :at)"),
+            {"files": json.dumps(["a.ifc"]), "at": AT},
+        )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO energy_daily VALUES ('EM-1', 'energy', :day, :month, 12.5, 8.0)"),
+            {"day": OCT_30_US, "month": OCT_30_US - 29 * DAY_US},
+        )
+        book(connection, "m1", AT, AT.replace(hour=9))
+
+
+def book(connection: Connection, booking_id: str, start: datetime, end: datetime) -> None:
+    connection.execute(
+        text("INSERT INTO meeting_bookings (id, building_id, room_global_id, start_at, end_at, "
+             "state, title, organiser, organisation, attendees, visitors, step_free, "
+             "created_by, created_at) VALUES (:id, 'B1', 'R1', :start, :end, 'booked', 't', "
+             "'o', 'org', 2, '[]', false, 'o', :start)"),
+        {"id": booking_id, "start": start, "end": end},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("commit", FROZEN)
+def test_an_upgrade_from_the_schema_before_migrations_keeps_the_data(empty_engine, commit):
+    make_old_database(empty_engine, commit)
+    if commit != FROZEN[0]:
+        fill_newer_tables(empty_engine)
     assert upgrade(empty_engine) == head_revision()
     with empty_engine.connect() as connection:
         assert connection.execute(text("SELECT role FROM api_keys")).scalar() == "operator"
@@ -106,7 +144,12 @@ def test_an_upgrade_from_the_schema_before_migrations_keeps_the_data(empty_engin
         assert alarms == [("a1", "raised", None), ("a2", "cleared", "migration")]
         assert connection.execute(text("SELECT alarm_id FROM work_orders")).scalar() == "a1"
         tables = set(inspect(connection).get_table_names())
-        assert {"meeting_bookings", "meeting_rooms", "upload_jobs", "building_versions"} <= tables
+        assert {"meeting_bookings", "meeting_rooms", "upload_jobs", "building_versions",
+                "energy_daily", "work_order_viewpoints"} <= tables  # fmt: skip
+        if commit != FROZEN[0]:
+            assert connection.execute(text("SELECT owner FROM upload_jobs")).scalar() == "host:1"
+            assert connection.execute(text("SELECT amount FROM energy_daily")).scalar() == 12.5
+            assert connection.execute(text("SELECT id FROM meeting_bookings")).scalar() == "m1"
         if empty_engine.dialect.name == "postgresql":
             partitions = connection.execute(
                 text("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
@@ -126,6 +169,12 @@ def test_an_upgrade_from_the_schema_before_migrations_keeps_the_data(empty_engin
                  "'boolean', 'alarm', 'raised', 'leak', true, :at)"),
             {"at": datetime.now(UTC)},
         )  # fmt: skip
+    # The database refuses overlapping bookings.
+    if commit == FROZEN[0]:
+        with empty_engine.begin() as connection:
+            book(connection, "m1", AT, AT.replace(hour=9))
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        book(connection, "m2", AT.replace(minute=30), AT.replace(hour=10))
     # Running it again changes nothing.
     assert upgrade(empty_engine) == head_revision()
 
@@ -137,10 +186,12 @@ def test_the_revisions_make_the_tables_the_code_declares(empty_engine):
     import twin.access.keys
     import twin.buildings.uploads
     import twin.buildings.versions
-    import twin.devices.rollups
     import twin.devices.store
+    import twin.devices.viewpoints
+    import twin.energy.rollup
     import twin.housing.allocations.store
-    import twin.meetings.store  # noqa: F401
+    import twin.meetings.store
+    import twin.store.audit  # noqa: F401
     from twin.store.db import metadata
 
     upgrade(empty_engine)

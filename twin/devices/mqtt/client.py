@@ -13,6 +13,17 @@ still has the messages.
 The client runs its own event loop in a thread, so the handler's CPU work
 never delays the API's loop; :meth:`MqttSubscriber.start` and
 :meth:`~MqttSubscriber.stop` are called from ordinary threads.
+
+It reconnects with backoff whatever went wrong. A failure that retrying
+cannot cure (a wrong password, an untrusted certificate: ``permanent`` in
+:mod:`twin.devices.mqtt.broker`) is logged as an error on every attempt,
+waits the longest backoff, and stays in :attr:`MqttSubscriber.status` until a
+connection succeeds; entry points that want it fatal check the broker first
+(:func:`twin.devices.mqtt.ingest.check_broker`).
+
+Over 400 lines: the connection's life cycle (connect, subscribe, keep-alive,
+reconnect with backoff, TLS, ordered PUBACKs) is one state machine and reads
+best in one place.
 """
 
 from __future__ import annotations
@@ -22,13 +33,20 @@ import collections
 import contextlib
 import logging
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
 
-from twin.devices.errors import DeviceError
 from twin.devices.mqtt import packets as wire
+from twin.devices.mqtt.broker import (
+    MqttConnectionError,
+    broker_label,
+    closed_before_connack,
+    connack_error,
+    tls_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +66,6 @@ STOP_DRAIN_S = 5.0
 SUBSCRIBE_PACKET_ID = 1
 
 
-class MqttConnectionError(DeviceError, ConnectionError):
-    """The broker refused the connection or the subscription, or did not answer."""
-
-
 class _Connection(asyncio.Protocol):
     """One TCP connection: parses packets, feeds the handler, sends PUBACKs in order."""
 
@@ -62,6 +76,7 @@ class _Connection(asyncio.Protocol):
         self.buffer = b""
         self.connack: asyncio.Future[wire.Connack] = self.loop.create_future()
         self.suback: asyncio.Future[wire.Suback] = self.loop.create_future()
+        self.subscribing = False
         self.closed: asyncio.Future[None] = self.loop.create_future()
         self.last_heard = time.monotonic()
         # (durable future or None, PUBACK bytes) in arrival order.
@@ -77,9 +92,18 @@ class _Connection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.closed.done():
             self.closed.set_result(None)
-        for waiter in (self.connack, self.suback):
-            if not waiter.done():
-                waiter.set_exception(MqttConnectionError(f"connection lost: {exc}"))
+        if not self.connack.done():
+            # TLS 1.3 reports a refused client certificate after the handshake, here.
+            self.connack.set_exception(
+                tls_error(self.owner.label, exc)
+                if isinstance(exc, ssl.SSLError)
+                else closed_before_connack(self.owner.label, tls=self.owner.tls is not None)
+            )
+        if not self.suback.done():
+            if self.subscribing:
+                self.suback.set_exception(MqttConnectionError(f"connection lost: {exc}"))
+            else:  # nobody waits for a SUBACK that was never asked for
+                self.suback.cancel()
         # Unacknowledged messages stay with the broker and come again on reconnect.
         self.pending.clear()
         self.drained.set()
@@ -194,6 +218,12 @@ class MqttSubscriber:
         Longest silence before the broker (or we) consider the link dead, seconds.
     receive_maximum
         Most unacknowledged QoS 1 messages the broker may have in flight to us.
+    username, password
+        The login, sent in CONNECT (never logged).
+    tls
+        A client TLS context (:meth:`BrokerAddress.ssl_context
+        <twin.devices.mqtt.broker.BrokerAddress.ssl_context>`); the broker's
+        certificate is checked against ``host``. ``None``: plain TCP.
     """
 
     def __init__(
@@ -210,8 +240,14 @@ class MqttSubscriber:
         receive_maximum: int = 65_535,
         username: str | None = None,
         password: str | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.host, self.port = host, port
+        self.tls = tls
+        #: The broker as a URL without the password (logs, errors, status).
+        self.label = broker_label(
+            host, port, tls=tls is not None, username=username, password=password
+        )
         self.topic_filter = topic_filter
         self.handler = handler
         self.client_id = client_id
@@ -226,7 +262,11 @@ class MqttSubscriber:
         #: Connections made (1 + reconnects) and whether the last one found a session.
         self.connections = 0
         self.session_present = False
+        #: Why the last attempt failed (``None`` once subscribed).
+        self.last_error: MqttConnectionError | None = None
         self._subscribed = threading.Event()
+        # Set once the first attempt ends, subscribed or not: start() waits for no longer.
+        self._settled = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
@@ -240,16 +280,31 @@ class MqttSubscriber:
     def wait_subscribed(self, timeout_s: float) -> bool:
         return self._subscribed.wait(timeout_s)
 
+    @property
+    def status(self) -> str:
+        """``subscribed to ...``, ``connecting to ...`` or ``failing: <why>; retrying``."""
+        if self.subscribed:
+            return f"subscribed to {self.topic_filter} on {self.label}"
+        error = self.last_error
+        if error is not None:
+            return f"failing: {error}; retrying"
+        return f"connecting to {self.label}"
+
     def start(self, *, wait: bool = True, timeout_s: float = HANDSHAKE_TIMEOUT_S) -> None:
-        """Connect and subscribe on a new thread; reconnects with backoff until :meth:`stop`."""
+        """Connect and subscribe on a new thread; reconnects with backoff until :meth:`stop`.
+
+        With ``wait``, returns once subscribed, once the first attempt failed
+        (see :attr:`status`), or after ``timeout_s``."""
         ready = threading.Event()
         self._thread = threading.Thread(
             target=self._thread_main, args=(ready,), name="twin-mqtt", daemon=True
         )
         self._thread.start()
         ready.wait()
-        if wait and not self._subscribed.wait(timeout_s):
-            log.warning("MQTT: no subscription to %s within %.0f s", self.topic_filter, timeout_s)
+        if wait and self._settled.wait(timeout_s) and self.subscribed:
+            return
+        if wait:
+            log.warning("MQTT: not subscribed to %s yet: %s", self.topic_filter, self.status)
 
     def stop(self, *, drain_s: float = STOP_DRAIN_S) -> None:
         """Acknowledge what becomes durable within ``drain_s``, disconnect (the session
@@ -290,10 +345,19 @@ class MqttSubscriber:
             try:
                 if await self._session():
                     backoff = BACKOFF_MIN_S
-            except (OSError, TimeoutError, MqttConnectionError, wire.MqttProtocolError) as exc:
-                log.warning("MQTT %s:%d: %s", self.host, self.port, exc)
+            except MqttConnectionError as exc:
+                self.last_error = exc
+                if exc.permanent:
+                    log.error("MQTT: %s; retrying every %.0f s", exc, BACKOFF_MAX_S)
+                    backoff = BACKOFF_MAX_S
+                else:
+                    log.warning("MQTT: %s", exc)
+            except (OSError, TimeoutError, wire.MqttProtocolError) as exc:
+                self.last_error = MqttConnectionError(f"{self.label}: {exc or type(exc).__name__}")
+                log.warning("MQTT: %s", self.last_error)
             finally:
                 self._subscribed.clear()
+                self._settled.set()
             if self._stopping.is_set():
                 break
             delay = backoff * random.uniform(0.5, 1.0)
@@ -305,32 +369,50 @@ class MqttSubscriber:
         """One connection from CONNECT to its end; whether it got as far as subscribing."""
         assert self._stopping is not None
         loop = asyncio.get_running_loop()
-        _, conn = await asyncio.wait_for(
-            loop.create_connection(lambda: _Connection(self), self.host, self.port),
-            HANDSHAKE_TIMEOUT_S,
-        )
+        try:
+            _, conn = await asyncio.wait_for(
+                loop.create_connection(
+                    lambda: _Connection(self),
+                    self.host,
+                    self.port,
+                    ssl=self.tls,
+                    server_hostname=self.host if self.tls else None,
+                ),
+                HANDSHAKE_TIMEOUT_S,
+            )
+        except ssl.SSLError as exc:
+            raise tls_error(self.label, exc) from None
+        except ConnectionResetError as exc:
+            if self.tls is None:
+                raise
+            raise tls_error(self.label, exc) from None
         try:
             connack = await asyncio.wait_for(conn.connack, HANDSHAKE_TIMEOUT_S)
-            if connack.reason_code >= 0x80:
-                raise MqttConnectionError(f"CONNECT refused (reason 0x{connack.reason_code:02x})")
+            refused = connack_error(self.label, connack)
+            if refused is not None:
+                raise refused
             self.connections += 1
             self.session_present = connack.session_present
             keepalive = connack.properties.get(wire.SERVER_KEEP_ALIVE, self.keepalive_s)
+            conn.subscribing = True
             conn.write(wire.encode_subscribe(SUBSCRIBE_PACKET_ID, self.topic_filter, self.qos))
             suback = await asyncio.wait_for(conn.suback, HANDSHAKE_TIMEOUT_S)
             if not suback.reason_codes or any(code >= 0x80 for code in suback.reason_codes):
                 raise MqttConnectionError(
-                    f"SUBSCRIBE {self.topic_filter} refused: {list(suback.reason_codes)}"
+                    f"{self.label} refused SUBSCRIBE {self.topic_filter}: "
+                    f"{list(suback.reason_codes)}",
+                    permanent=True,
                 )
             log.info(
-                "MQTT: subscribed to %s on %s:%d as %s (session %s)",
+                "MQTT: subscribed to %s on %s as %s (session %s)",
                 self.topic_filter,
-                self.host,
-                self.port,
+                self.label,
                 self.client_id,
                 "resumed" if connack.session_present else "new",
             )
+            self.last_error = None
             self._subscribed.set()
+            self._settled.set()
             await self._keep_alive(conn, keepalive)
             return True
         finally:
@@ -372,4 +454,4 @@ class MqttSubscriber:
             conn.abort()
 
     def __repr__(self) -> str:
-        return f"MqttSubscriber({self.host}:{self.port}, {self.topic_filter!r}, {self.client_id!r})"
+        return f"MqttSubscriber({self.label}, {self.topic_filter!r}, {self.client_id!r})"

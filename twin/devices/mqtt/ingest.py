@@ -12,20 +12,24 @@ every read's messages go to :meth:`DeviceService.ingest_mqtt_batch` at once,
 and are acknowledged to the broker only once their readings are committed.
 The session is persistent (a fixed client id, a session expiry), so messages
 published while the service is down or restarting wait at the broker.
+
+The broker (URL, login, TLS) is a :class:`~twin.devices.mqtt.broker.BrokerAddress`;
+:func:`check_broker` lets an entry point refuse to start when the broker
+turns the login or the TLS set-up down, rather than retry for ever.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
+import uuid
 from concurrent.futures import Future
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from twin.devices.errors import DeviceError
 from twin.devices.hub import DeviceService
+from twin.devices.mqtt.broker import BrokerAddress, parse_mqtt_url
 from twin.devices.mqtt.client import MqttSubscriber
 from twin.devices.mqtt.packets import Publish
+from twin.devices.mqtt.publisher import MqttBatchPublisher
 from twin.devices.mqtt.topics import subscription_filter
 
 log = logging.getLogger(__name__)
@@ -41,26 +45,6 @@ SESSION_EXPIRY_S = 3600
 RECEIVE_MAXIMUM = 65_535
 
 
-class MqttConfigError(DeviceError, ValueError):
-    """``TWIN_MQTT_URL`` is not an ``mqtt://host:port`` URL."""
-
-
-@dataclass(frozen=True)
-class BrokerAddress:
-    host: str
-    port: int
-    username: str | None = None
-    password: str | None = None
-
-
-def parse_mqtt_url(url: str) -> BrokerAddress:
-    """``mqtt://[user:pass@]host[:port]`` as an address (port 1883 by default)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
-        raise MqttConfigError(f"not an mqtt:// URL: {url!r}")
-    return BrokerAddress(parts.hostname, parts.port or 1883, parts.username, parts.password)
-
-
 def default_client_id(share_group: str | None = None) -> str:
     """A client id that stays the same across restarts on this host (the session's key).
 
@@ -70,6 +54,23 @@ def default_client_id(share_group: str | None = None) -> str:
     return f"twin-{socket.gethostname()}" + (f"-{share_group}" if share_group else "")
 
 
+def check_broker(broker: BrokerAddress) -> None:
+    """Log in to the broker once and leave: does it accept our TLS set-up and login?
+
+    Uses a throwaway client id with a clean start, never the service's: a
+    clean start with the service's id would end its persistent session.
+
+    Raises
+    ------
+    MqttConfigError
+        The TLS files cannot be used.
+    MqttConnectionError
+        The broker cannot be reached or refuses us; ``permanent`` when only a
+        change of configuration can help (login, certificates, TLS or not).
+    """
+    MqttBatchPublisher.to(broker, client_id=f"twin-check-{uuid.uuid4().hex[:10]}").close()
+
+
 class MqttIngest:
     """A subscriber that feeds device states from the broker into the service.
 
@@ -77,8 +78,8 @@ class MqttIngest:
     ----------
     service
         Where the readings go.
-    url
-        ``mqtt://[user:pass@]host[:port]``.
+    broker
+        The broker, or its URL ``mqtt[s]://[user:pass@]host[:port]`` (no TLS files).
     share_group
         Join the MQTT 5 shared subscription of this group.
     client_id
@@ -90,14 +91,14 @@ class MqttIngest:
     def __init__(
         self,
         service: DeviceService,
-        url: str,
+        broker: BrokerAddress | str,
         *,
         share_group: str | None = None,
         client_id: str | None = None,
         session_expiry_s: int = SESSION_EXPIRY_S,
     ) -> None:
         self.service = service
-        self.address = parse_mqtt_url(url)
+        self.address = parse_mqtt_url(broker) if isinstance(broker, str) else broker
         self.topic = subscription_filter(share_group)
         self._client = MqttSubscriber(
             self.address.host,
@@ -111,6 +112,7 @@ class MqttIngest:
             receive_maximum=RECEIVE_MAXIMUM,
             username=self.address.username,
             password=self.address.password,
+            tls=self.address.ssl_context(),
         )
 
     def start(self, *, wait: bool = True) -> None:
@@ -124,6 +126,11 @@ class MqttIngest:
     @property
     def subscribed(self) -> bool:
         return self._client.subscribed
+
+    @property
+    def status(self) -> str:
+        """For ``/health``: subscribed, connecting, or failing and why (never the password)."""
+        return self._client.status
 
     @property
     def received(self) -> int:

@@ -9,6 +9,10 @@ network lives in :mod:`twin.devices.mqtt.client`.
 receive buffer in one call and returns the PUBLISH packets as plain tuples,
 so ten thousand messages cost one Python call, not ten thousand callbacks.
 Reference: MQTT Version 5.0, OASIS Standard (2019), sections 1.5 and 3.
+
+One module on purpose (over 400 lines): the codec of each packet kind shares the
+variable-length integers and property tables, and splitting it would scatter one
+wire format over several files.
 """
 
 from __future__ import annotations
@@ -64,6 +68,31 @@ MAXIMUM_PACKET_SIZE = 0x27
 WILDCARD_SUBSCRIPTION_AVAILABLE = 0x28
 SUBSCRIPTION_IDENTIFIER_AVAILABLE = 0x29
 SHARED_SUBSCRIPTION_AVAILABLE = 0x2A
+
+#: CONNACK failure reason codes (MQTT 5, 3.2.2.2) in the standard's words.
+CONNACK_REASONS: dict[int, str] = {
+    0x80: "unspecified error",
+    0x81: "malformed packet",
+    0x82: "protocol error",
+    0x83: "implementation specific error",
+    0x84: "unsupported protocol version",
+    0x85: "client identifier not valid",
+    0x86: "bad user name or password",
+    0x87: "not authorized",
+    0x88: "server unavailable",
+    0x89: "server busy",
+    0x8A: "banned",
+    0x8C: "bad authentication method",
+    0x90: "topic name invalid",
+    0x95: "packet too large",
+    0x97: "quota exceeded",
+    0x99: "payload format invalid",
+    0x9A: "retain not supported",
+    0x9B: "QoS not supported",
+    0x9C: "use another server",
+    0x9D: "server moved",
+    0x9F: "connection rate exceeded",
+}
 
 _BYTE, _U16, _U32, _VARINT, _STR, _BIN, _PAIR = range(7)
 PROPERTY_TYPES: dict[int, int] = {
@@ -264,8 +293,12 @@ def encode_connect(
     password: str | None = None,
 ) -> bytes:
     """A CONNECT. With ``clean_start`` false and a session expiry the broker keeps the
-    subscription and the unacknowledged QoS 1 messages while the client is away."""
-    flags = (0x02 if clean_start else 0) | (0x80 if username else 0) | (0x40 if password else 0)
+    subscription and the unacknowledged QoS 1 messages while the client is away.
+
+    ``username`` and ``password`` set their flags (3.1.2.8-9) and follow the client id
+    in the payload; an empty password is sent as one (``None`` sends none)."""
+    flags = 0x02 if clean_start else 0
+    flags |= (0x80 if username else 0) | (0x40 if password is not None else 0)
     properties: dict[int, Any] = {}
     if session_expiry_s:
         properties[SESSION_EXPIRY_INTERVAL] = session_expiry_s
@@ -280,7 +313,7 @@ def encode_connect(
     )
     if username:
         body += encode_string(username)
-    if password:
+    if password is not None:
         body += _binary(password.encode())
     return _packet(CONNECT << 4, body)
 

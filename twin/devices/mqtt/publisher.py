@@ -4,19 +4,28 @@ Messages are encoded in bulk and written with one ``sendall`` per batch; up
 to the broker's receive maximum may wait for their PUBACK at once, and the
 acknowledgements are read as they come. One process publishes tens of
 thousands of messages per second this way, where paho's per-message locking
-and callbacks manage a few thousand.
+and callbacks manage a few thousand. Over TLS (``tls``) the socket is
+wrapped before CONNECT and the broker's certificate checked against the host.
 """
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import time
 import uuid
 from collections.abc import Iterable
 
 from twin.devices.mqtt import packets as wire
-from twin.devices.mqtt.client import MqttConnectionError
+from twin.devices.mqtt.broker import (
+    BrokerAddress,
+    MqttConnectionError,
+    broker_label,
+    closed_before_connack,
+    connack_error,
+    tls_error,
+)
 
 #: Seconds to wait for CONNACK.
 CONNECT_TIMEOUT_S = 10.0
@@ -32,6 +41,17 @@ class MqttBatchPublisher:
         The broker.
     client_id
         Default: a random ``twin-pub-...`` id (a clean, non-persistent session).
+    username, password
+        The login, sent in CONNECT (never logged).
+    tls
+        A client TLS context; ``None``: plain TCP.
+
+    Raises
+    ------
+    MqttConnectionError
+        The broker cannot be reached, refuses the login
+        (:class:`~twin.devices.mqtt.broker.MqttRefusedError`) or the TLS
+        handshake fails (:class:`~twin.devices.mqtt.broker.MqttTlsError`).
     """
 
     def __init__(
@@ -43,9 +63,26 @@ class MqttBatchPublisher:
         username: str | None = None,
         password: str | None = None,
         keepalive_s: int = 60,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
-        self._sock = socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S)
-        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.label = broker_label(
+            host, port, tls=tls is not None, username=username, password=password
+        )
+        try:
+            sock = socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S)
+        except OSError as exc:
+            raise MqttConnectionError(f"{self.label}: {exc.strerror or exc}") from None
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if tls is not None:
+            try:
+                sock = tls.wrap_socket(sock, server_hostname=host)
+            except (ssl.SSLError, ConnectionResetError) as exc:
+                sock.close()
+                raise tls_error(self.label, exc) from None
+            except OSError as exc:
+                sock.close()
+                raise MqttConnectionError(f"{self.label}: TLS handshake: {exc}") from None
+        self._sock: socket.socket = sock
         self._buffer = b""
         self._next_id = 1
         #: QoS 1 messages sent and not yet acknowledged.
@@ -54,24 +91,49 @@ class MqttBatchPublisher:
         self.acknowledged = 0
         #: Acknowledgements with a failure reason (e.g. not authorised).
         self.refused = 0
-        self._sock.sendall(
-            wire.encode_connect(
-                client_id or f"twin-pub-{uuid.uuid4().hex[:10]}",
-                keepalive_s=keepalive_s,
-                clean_start=True,
-                username=username,
-                password=password,
-            )
+        connect = wire.encode_connect(
+            client_id or f"twin-pub-{uuid.uuid4().hex[:10]}",
+            keepalive_s=keepalive_s,
+            clean_start=True,
+            username=username,
+            password=password,
         )
         connack = None
-        while connack is None:
-            for packet in self._read(block=True):
-                if packet.type == wire.CONNACK:
-                    connack = wire.decode_connack(packet.body)
-        if connack.reason_code >= 0x80:
-            raise MqttConnectionError(f"CONNECT refused (reason 0x{connack.reason_code:02x})")
+        try:
+            self._sock.sendall(connect)
+            while connack is None:
+                for packet in self._read(block=True):
+                    if packet.type == wire.CONNACK:
+                        connack = wire.decode_connack(packet.body)
+        except ssl.SSLError as exc:  # TLS 1.3: a refused client certificate shows here
+            self._sock.close()
+            raise tls_error(self.label, exc) from None
+        except ConnectionError:  # reset, broken pipe, or closed (MqttConnectionError)
+            self._sock.close()
+            raise closed_before_connack(self.label, tls=tls is not None) from None
+        except TimeoutError:
+            self._sock.close()
+            raise MqttConnectionError(
+                f"{self.label}: no CONNACK within {CONNECT_TIMEOUT_S:.0f} s"
+            ) from None
+        refused = connack_error(self.label, connack)
+        if refused is not None:
+            self._sock.close()
+            raise refused
         self.receive_maximum = int(connack.properties.get(wire.RECEIVE_MAXIMUM, 65_535))
         self._sock.settimeout(None)
+
+    @classmethod
+    def to(cls, address: BrokerAddress, *, client_id: str | None = None) -> MqttBatchPublisher:
+        """A publisher connected to ``address`` with its login and TLS files."""
+        return cls(
+            address.host,
+            address.port,
+            client_id=client_id,
+            username=address.username,
+            password=address.password,
+            tls=address.ssl_context(),
+        )
 
     def publish_many(self, messages: Iterable[tuple[str, bytes]]) -> int:
         """Send messages at QoS 1 (waiting for acknowledgements only when the window is
@@ -124,10 +186,18 @@ class MqttBatchPublisher:
 
     def _read(self, *, block: bool) -> list[wire.Packet]:
         """Read what is there (or wait for something); count PUBACKs; the other packets."""
-        try:
-            data = self._sock.recv(RECEIVE_BYTES, 0 if block else socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            return []
+        if block:
+            data = self._sock.recv(RECEIVE_BYTES)
+        else:
+            # Not MSG_DONTWAIT: an SSL socket takes no recv flags.
+            timeout = self._sock.gettimeout()
+            self._sock.settimeout(0.0)
+            try:
+                data = self._sock.recv(RECEIVE_BYTES)
+            except (BlockingIOError, ssl.SSLWantReadError):
+                return []
+            finally:
+                self._sock.settimeout(timeout)
         if not data:
             raise MqttConnectionError("the broker closed the connection")
         buffer = self._buffer + data

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from twin.housing.allocations.records import RowError
+from twin.housing.errors import HousingError
 
 
-class AllocationError(Exception):
+class AllocationError(HousingError):
     """Base error of the allocations package."""
 
 

@@ -2,6 +2,8 @@
 
 The columns are the import columns (English headers), so an exported file
 re-imports unchanged. Exporters return bytes and never touch the file system.
+Text that a spreadsheet would run as a formula is escaped in CSV and written
+as text cells in XLSX (:mod:`twin.housing.cells`); JSON keeps it as it is.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 from collections.abc import Iterable
 
 from twin.housing.allocations.records import Allocation
+from twin.housing.cells import append_text_safe, escape_text
 
 #: Export columns, in order: the import columns plus the stored rank code.
 EXPORT_COLUMNS = (
@@ -61,7 +64,7 @@ def to_csv_bytes(records: Iterable[Allocation]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(export_rows(records))
+    writer.writerows({k: escape_text(v) for k, v in row.items()} for row in export_rows(records))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -74,7 +77,7 @@ def to_xlsx_bytes(records: Iterable[Allocation]) -> bytes:
     sheet.title = "allocations"
     sheet.append(list(EXPORT_COLUMNS))
     for row in export_rows(records):
-        sheet.append([row[c] for c in EXPORT_COLUMNS])
+        append_text_safe(sheet, (row[c] for c in EXPORT_COLUMNS))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

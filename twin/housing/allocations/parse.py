@@ -22,15 +22,25 @@ A CSV file is UTF-8 (a byte-order mark is accepted, as Excel writes one); an
 XLSX file is read from its first sheet; a JSON file is a list of objects, or
 an object with an ``"allocations"`` list. Row numbers in errors are the
 spreadsheet rows (header = row 1) for CSV/XLSX and 1-based positions for JSON.
+
+Work is bounded before it is done: a file is at most :data:`MAX_FILE_BYTES`;
+the header must be among the first :data:`MAX_HEADER_ROW` rows and is checked
+before any other row is read; reading stops with an error past
+:data:`MAX_ROWS` rows (blank rows count: a sheet can declare a million of
+them) or :data:`MAX_COLUMNS` columns; JSON deeper than :data:`MAX_JSON_DEPTH`
+is refused. A text cell written escaped by our exports (``'=...``, see
+:mod:`twin.housing.cells`) reads back as the original text.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
-from collections.abc import Iterable, Mapping
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -40,6 +50,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from twin.housing.allocations.errors import AllocationFileError
 from twin.housing.allocations.records import RowError
+from twin.housing.cells import unescape_text
 
 #: Canonical column -> accepted header aliases (compared case-folded, spaces as ``_``).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -55,6 +66,20 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "valid_to": ("终止日期", "结束日期", "to"),
     "approved_extra_office": ("批准兼用", "approved"),
 }
+#: Largest allocation file accepted, bytes.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Rows read from a file at most, blank rows and the header included (a building's
+#: staff is thousands of people, never tens of thousands).
+MAX_ROWS = 20_000
+#: The header must be among the first rows.
+MAX_HEADER_ROW = 20
+#: Columns read from a row at most (a file has 11 known columns).
+MAX_COLUMNS = 64
+#: Bytes the parts of an XLSX archive may inflate to at most (openpyxl reads the
+#: shared strings whole).
+MAX_XLSX_INFLATED_BYTES = 100 * 1024 * 1024
+#: Nesting depth of a JSON allocation file at most: ``{"allocations": [{"post": [..]}]}``.
+MAX_JSON_DEPTH = 6
 REQUIRED_COLUMNS = ("organisation", "department", "person_id", "name", "rank", "room")
 #: Separators between several posts in one cell.
 POST_SEPARATORS = re.compile(r"[;；、,，]")
@@ -176,23 +201,34 @@ def rows_from_csv(content: bytes) -> list[RawRow]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise AllocationFileError(f"CSV is not UTF-8: {exc}") from exc
-    reader = csv.reader(io.StringIO(text))
-    table = [row for row in reader]
-    return _rows_from_table(table)
+    try:
+        return _rows_from_table(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise AllocationFileError(f"CSV cannot be read: {exc}") from exc
 
 
 def rows_from_xlsx(content: bytes) -> list[RawRow]:
-    """Rows of the first sheet of XLSX content."""
+    """Rows of the first sheet of XLSX content, read as a stream (never the whole
+    sheet first)."""
     import openpyxl
 
+    _check_archive(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for a bad file
         raise AllocationFileError(f"cannot open XLSX: {exc}") from exc
-    sheet = book.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return _rows_from_table(table)
+    try:
+        if not book.worksheets:
+            raise AllocationFileError("the XLSX workbook has no sheet")
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        return _rows_from_table(rows)
+    except AllocationFileError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a valid zip
+        raise AllocationFileError(f"cannot read the XLSX sheet: {exc}") from exc
+    finally:
+        book.close()
 
 
 def rows_from_json(content: bytes) -> list[RawRow]:
@@ -201,10 +237,20 @@ def rows_from_json(content: bytes) -> list[RawRow]:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AllocationFileError(f"invalid JSON: {exc}") from exc
+    except RecursionError:
+        raise AllocationFileError(
+            f"JSON nested too deeply (an allocation file is at most {MAX_JSON_DEPTH} deep)"
+        ) from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise AllocationFileError(
+            f"JSON nested too deeply (an allocation file is at most {MAX_JSON_DEPTH} deep)"
+        )
     if isinstance(data, dict):
         data = data.get("allocations")
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise AllocationFileError('JSON must be a list of objects or {"allocations": [...]}')
+    if len(data) > MAX_ROWS:
+        raise AllocationFileError(f"more than {MAX_ROWS:,} allocations in one file")
     rows = []
     headers: set[str] = set()
     for number, item in enumerate(data, start=1):
@@ -230,20 +276,63 @@ def parse_row(raw: RawRow) -> tuple[AllocationRow | None, list[RowError]]:
         return None, errors
 
 
-def _rows_from_table(table: list[list[Any]]) -> list[RawRow]:
+def _rows_from_table(table: Iterable[Iterable[Any]]) -> list[RawRow]:
     # Row numbers are 1-based positions in the sheet, blank rows included, so
-    # they match what the user sees in a spreadsheet program.
-    filled = [i for i, row in enumerate(table) if any(_cell_text(c) for c in row)]
-    if not filled:
-        raise AllocationFileError("the file has no header row")
-    header_index = filled[0]
-    header = [canonical_column(h) if h is not None else None for h in table[header_index]]
+    # they match what the user sees in a spreadsheet program. The header is
+    # found and checked first; every row read counts against the limit.
+    numbered: Iterator[tuple[int, list[Any]]] = (
+        (number, list(itertools.islice(row, MAX_COLUMNS)))
+        for number, row in enumerate(table, start=1)
+    )
+    header: list[str | None] | None = None
+    for number, cells in numbered:
+        if any(_cell_text(c) for c in cells):
+            header = [canonical_column(h) if h is not None else None for h in cells]
+            break
+        if number >= MAX_HEADER_ROW:
+            break
+    if header is None:
+        raise AllocationFileError(f"no header row in the first {MAX_HEADER_ROW} rows")
     _check_required({h for h in header if h})
     rows = []
-    for index in filled[1:]:
-        values = {col: cell for col, cell in zip(header, table[index], strict=False) if col}
-        rows.append(RawRow(index + 1, values))
+    for number, cells in numbered:
+        if number > MAX_ROWS:
+            raise AllocationFileError(f"more than {MAX_ROWS:,} rows: split the file")
+        if any(_cell_text(c) for c in cells):
+            values = {col: cell for col, cell in zip(header, cells, strict=False) if col}
+            rows.append(RawRow(number, values))
     return rows
+
+
+def _check_archive(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise AllocationFileError(f"cannot open XLSX: {exc}") from exc
+    if inflated > MAX_XLSX_INFLATED_BYTES:
+        raise AllocationFileError(
+            f"the XLSX inflates to {inflated:,} bytes (at most {MAX_XLSX_INFLATED_BYTES:,})"
+        )
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _canonical_values(items: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
@@ -267,4 +356,4 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unescape_text(str(value)).strip()

@@ -1,7 +1,9 @@
 """Errors of compliance checks."""
 
+from twin.housing.errors import HousingError
 
-class ComplianceError(Exception):
+
+class ComplianceError(HousingError):
     """Base error: the check cannot be made with these inputs."""
 
 

@@ -3,7 +3,9 @@
 Both hold the same figures, rounded the same way (areas to 0.01 m², shares
 of a limit to 0.1 %). The XLSX has one sheet per level — organisation,
 department, room, person — plus ``summary`` and ``source``; over-standard
-rows are filled red, rooms not judged as offices grey.
+rows are filled red, rooms not judged as offices grey. Names, departments and
+organisations that look like formulas are written as text cells
+(:mod:`twin.housing.cells`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from twin.housing.cells import append_text_safe
 from twin.housing.compliance.check import ComplianceResult, GroupResult, PersonResult, RoomResult
 
 #: Decimal places of areas (m²) and percentages in reports.
@@ -165,7 +168,7 @@ def to_xlsx_bytes(
         for cell in ws[1]:
             cell.font = bold
         for row in rows:
-            ws.append([_cell(row[c]) for c in columns])
+            append_text_safe(ws, (_cell(row[c]) for c in columns))
             fill = highlight(row)
             if fill is not None:
                 for cell in ws[ws.max_row]:
@@ -191,9 +194,9 @@ def to_xlsx_bytes(
         summary.append([key, value])
     source = book.create_sheet("source")
     source.append(["standard", data["standard"]["id"]])
-    source.append(["title", data["standard"]["title"]])
+    append_text_safe(source, ["title", data["standard"]["title"]])
     for key, value in data["standard"]["source"].items():
-        source.append([key, _cell(value)])
+        append_text_safe(source, [key, _cell(value)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,22 +1,25 @@
-"""Errors of the floor plans: one base class, narrow subclasses."""
+"""Errors of the floor plans: one base class, narrow subclasses.
+
+An unknown storey is the buildings' :class:`~twin.buildings.errors.UnknownStoreyError`
+(one class for the API's storey filter and for the plans), re-exported here.
+"""
 
 from __future__ import annotations
 
+from twin.buildings.errors import UnknownStoreyError
+from twin.housing.errors import HousingError
 
-class PlanError(Exception):
+__all__ = [
+    "EmptyStoreyError",
+    "PlanError",
+    "PlanInputError",
+    "RenderBackendError",
+    "UnknownStoreyError",
+]
+
+
+class PlanError(HousingError):
     """Base class of every floor-plan error."""
-
-
-class UnknownStoreyError(PlanError, LookupError):
-    """No storey of the building has the requested name or GlobalId.
-
-    ``names`` lists the storeys that do exist, for the message a person reads.
-    """
-
-    def __init__(self, requested: str, names: tuple[str, ...]) -> None:
-        self.requested = requested
-        self.names = names
-        super().__init__(f"no storey {requested!r}; storeys: {', '.join(names) or 'none'}")
 
 
 class EmptyStoreyError(PlanError):

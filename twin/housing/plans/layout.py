@@ -10,6 +10,9 @@ area of the sheet.
 Everything here is pure geometry (shapely); no text is rendered and no file is
 touched. Text widths are estimated from character classes, which is enough to
 keep labels inside their rooms.
+
+Over 400 lines: the paper transform, walls from gaps, doors and label placement
+all work in the same two frames and share their helpers.
 """
 
 from __future__ import annotations

@@ -30,13 +30,6 @@ from twin.housing.plans.dxf import storey_dxf
 PlanFormat = Literal["svg", "png", "pdf", "dxf"]
 PlanColour = Literal["type", "compliance", "occupancy", "live"]
 
-#: Media type of each plan format.
-PLAN_MEDIA_TYPES: dict[str, str] = {
-    "svg": "image/svg+xml",
-    "png": "image/png",
-    "pdf": "application/pdf",
-    "dxf": "image/vnd.dxf",
-}
 #: ``storey`` value that asks for every storey (PDF only).
 ALL_STOREYS = "all"
 #: Worse first: the status a room shows when its devices disagree.

@@ -16,6 +16,7 @@ from datetime import date
 from types import ModuleType
 
 from spatial.records import Building, Storey
+from twin import today_utc
 from twin.housing.plans.errors import EmptyStoreyError, PlanInputError, RenderBackendError
 from twin.housing.plans.inputs import PlanInputs
 from twin.housing.plans.layout import DEFAULT_PAPER, plan_storeys
@@ -169,7 +170,7 @@ def plans_pdf(
     chosen = tuple(storeys) if storeys is not None else plan_storeys(building)
     if not chosen:
         raise EmptyStoreyError(f"{building.name}: no storey has a room with a plan footprint")
-    day = on_date or date.today()
+    day = on_date or today_utc()
     options = {
         "colour": colour,
         "inputs": inputs,

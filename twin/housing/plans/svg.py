@@ -10,6 +10,9 @@ rooms with CSS by id or class (CSS overrides the fill attribute). Text is real
 ``<text>`` (searchable, selectable) in a CJK-capable font family.
 
 Functions here return strings and never touch the file system.
+
+Over 400 lines: the storey sheet, the cover sheet, legends and the title block
+share one drawing vocabulary (styles, fonts, paper frame).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from shapely.geometry.base import BaseGeometry
 from spatial.areas import usable_area
 from spatial.records import Building, Space, Storey
 from spatial.room_types import RoomTypeRules
+from twin import today_utc
 from twin.housing.plans.colours import (
     COLOUR_MODES,
     MODE_TITLES,
@@ -198,7 +202,7 @@ def storey_svg(
         r.space.global_id: room_key(r.space, colour, inputs, types[r.space.global_id])
         for r in layout.rooms
     }
-    return _storey_document(layout, colour, inputs, keys, on_date or date.today())
+    return _storey_document(layout, colour, inputs, keys, on_date or today_utc())
 
 
 def _storey_document(
@@ -213,7 +217,13 @@ def _storey_document(
     out.append(
         f'<g id="plan" data-storey={quoteattr(layout.storey.name)} '
         f"data-storey-id={quoteattr(layout.storey.global_id)} "
-        f'data-scale="{layout.transform.scale}">'
+        f'data-scale="{layout.transform.scale}" '
+        # World (m) → paper (mm): what a client needs to draw on the plan.
+        f'data-world-origin="{_f(layout.transform.world_origin[0])} '
+        f'{_f(layout.transform.world_origin[1])}" '
+        f'data-paper-origin="{_f(layout.transform.paper_origin[0])} '
+        f'{_f(layout.transform.paper_origin[1])}" '
+        f'data-mm-per-m="{layout.transform.mm_per_m:g}">'
     )
     out.append('<g id="rooms">')
     for room in layout.rooms:
@@ -510,7 +520,7 @@ def cover_svg(
     storeys = tuple(storeys) if storeys is not None else plan_storeys(building)
     types = _room_types(building, room_types)
     target = sheet(paper)
-    day = on_date or date.today()
+    day = on_date or today_utc()
     W, H = target.width_mm, target.height_mm
     x0 = 25.0
     out = [_header(W, H, f"{building.name} — 平面图 floor plans")]

@@ -1,7 +1,9 @@
 """Errors of office-space standards."""
 
+from twin.housing.errors import HousingError
 
-class StandardError(Exception):
+
+class StandardError(HousingError):
     """Base error: a standard cannot be loaded or does not answer a question."""
 
 

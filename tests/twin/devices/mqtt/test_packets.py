@@ -76,6 +76,18 @@ def test_connect_asks_for_a_persistent_session():
     assert body[pos:] == b"\x00\x06twin-a\x00\x01u\x00\x01p"
 
 
+def test_connect_sends_an_empty_password_but_no_missing_login():
+    def flags_and_tail(**login: str | None) -> tuple[int, bytes]:
+        packet = wire.encode_connect("c", **login)  # type: ignore[arg-type]
+        _, start = wire.decode_varint(packet, 1)
+        body = packet[start:]
+        return body[7], body[body.index(b"\x00\x01c") + 3 :]
+
+    assert flags_and_tail() == (0, b"")
+    assert flags_and_tail(username="u", password="") == (0xC0, b"\x00\x01u\x00\x00")
+    assert flags_and_tail(username="u") == (0x80, b"\x00\x01u")
+
+
 def test_subscribe_has_reserved_flags_and_options():
     packet = wire.encode_subscribe(7, "$share/g/twin/+/+/state", qos=1)
     assert packet[0] == 0x82

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -242,3 +243,30 @@ def test_labels_shrink_drop_lines_and_stay_inside_small_or_holed_rooms() -> None
     donut = box(0, 0, 40, 40).difference(box(5, 5, 35, 35))
     label = place_label(donut, [("7",)])
     assert donut.contains(Point(label.anchor))
+
+
+def test_the_plan_says_how_world_metres_map_to_paper(demo):
+    """A client drawing on the plan (a route, alarms) needs the world → paper transform."""
+    storey = plan_storeys(demo)[0]
+    root = ET.fromstring(storey_svg(demo, storey, on_date=DAY))
+    plan = next(g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id") == "plan")
+    world = [float(v) for v in plan.get("data-world-origin").split()]
+    paper = [float(v) for v in plan.get("data-paper-origin").split()]
+    k = float(plan.get("data-mm-per-m"))
+    assert k == pytest.approx(1000 / int(plan.get("data-scale")))
+    space = next(s for s in demo.spaces if s.storey_id == storey.global_id)
+    x0, y0, x1, y1 = space.footprint.bounds
+    # The room's path spans its footprint moved by the transform (Y grows down on paper).
+    xs, ys = zip(*svg_rooms_points(root, space.global_id), strict=True)
+    assert min(xs) == pytest.approx(paper[0] + (x0 - world[0]) * k, abs=0.05)
+    assert max(xs) == pytest.approx(paper[0] + (x1 - world[0]) * k, abs=0.05)
+    assert min(ys) == pytest.approx(paper[1] - (y1 - world[1]) * k, abs=0.05)
+    assert max(ys) == pytest.approx(paper[1] - (y0 - world[1]) * k, abs=0.05)
+
+
+def svg_rooms_points(root, global_id):
+    path = next(
+        p for p in root.iter("{http://www.w3.org/2000/svg}path") if p.get("id") == global_id
+    )
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d"))]
+    return list(zip(numbers[0::2], numbers[1::2], strict=True))

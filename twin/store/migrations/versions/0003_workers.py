@@ -1,5 +1,5 @@
-"""Several workers on one database: latest values, one open alarm per condition, jobs,
-building versions, history rollups and (PostgreSQL) monthly history partitions.
+"""Several workers on one database: latest values, one open alarm per condition,
+building versions and (PostgreSQL) monthly history partitions.
 
 Revision ID: 0003
 Revises: 0002
@@ -10,9 +10,8 @@ Revises: 0002
   device and point (the point names the rule: ``offline``, ``patrol:<id>``).
   Duplicates made before it (two workers raising the same condition) are
   cleared by ``migration``, keeping the earliest.
-- ``upload_jobs`` and ``building_versions``: what every worker must see.
-- ``device_readings_hourly``/``_daily`` and ``history_rollups``: per-point
-  statistics per UTC hour and day, and how far they are built.
+- ``building_versions``: what every worker must see of the buildings.
+- ``history_marks``: how far data derived from the history is built.
 - PostgreSQL: ``device_readings`` becomes a table partitioned by month on
   ``ts_us`` (same columns and key; one partition per month of the existing
   rows, and a default partition), so retention drops whole months.
@@ -33,7 +32,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
     text,
 )
 
@@ -54,21 +52,6 @@ Table(
     Column("value", Float, nullable=False),
 )
 Table(
-    "upload_jobs",
-    frozen,
-    Column("id", String(32), primary_key=True),
-    Column("building_id", String(64), nullable=False, index=True),
-    Column("actor", String(200), nullable=False),
-    Column("files", JSON, nullable=False),
-    Column("state", String(16), nullable=False),
-    Column("stage", String(40), nullable=False),
-    Column("done", Integer, nullable=False),
-    Column("total", Integer, nullable=False),
-    Column("error", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
-)
-Table(
     "building_versions",
     frozen,
     Column("building_id", String(64), primary_key=True),
@@ -76,24 +59,8 @@ Table(
     Column("record", JSON),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
-for _period in ("hourly", "daily"):
-    Table(
-        f"device_readings_{_period}",
-        frozen,
-        Column("device_id", String(128), primary_key=True),
-        Column("point", String(128), primary_key=True),
-        Column("bucket_us", BigInteger, primary_key=True),
-        Column("samples", Integer, nullable=False),
-        Column("value_sum", Float, nullable=False),
-        Column("value_min", Float, nullable=False),
-        Column("value_max", Float, nullable=False),
-        Column("first_ts_us", BigInteger, nullable=False),
-        Column("first_value", Float, nullable=False),
-        Column("last_ts_us", BigInteger, nullable=False),
-        Column("last_value", Float, nullable=False),
-    )
 Table(
-    "history_rollups",
+    "history_marks",
     frozen,
     Column("name", String(40), primary_key=True),
     Column("done_us", BigInteger, nullable=False),
