@@ -97,6 +97,7 @@ class Twin:
             self.listener = Listener(
                 self.engine,
                 {EVENTS_CHANNEL: self._remote_events, BUILDINGS_CHANNEL: self._remote_building},
+                on_idle=self.bus.settle,
             )
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick, name="twin-ticker", daemon=True)
@@ -110,6 +111,7 @@ class Twin:
             # heard, and applying it twice changes nothing.
             self.listener.start()
             self.listener.listening.wait(10.0)
+            self.devices.live.share_events()
         self.devices.open()
         # What is loaded now (registries, models, the app) lives as long as the process:
         # leave it out of the cyclic collector. Otherwise every full collection walks

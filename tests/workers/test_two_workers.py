@@ -20,7 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.api.test_live_service import ROOT, Server, collect_events, now_iso, wait_for
+from tests.api.test_live_service import ROOT, Server, now_iso, wait_for
 from tests.conftest import sample_dir
 from tests.twin.devices.test_mqtt import publisher
 from twin.devices.mqtt.topics import topic_for
@@ -123,6 +123,42 @@ def upload(worker: Server, building_id: str, model: Path) -> str:
     return str(answer.json()["job_id"])
 
 
+def read_stream(
+    url: str,
+    events: list[dict],
+    ready: threading.Event,
+    *,
+    last_event_id: str | None = None,
+    until_id: str | None = None,
+) -> None:
+    """Append the stream's events (``sse_id``, ``event`` and the data) to ``events``;
+    stop after the event ``until_id`` (else when the server goes). A ``reset`` is
+    recorded as an event too."""
+    headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
+    try:
+        with httpx.stream("GET", f"{url}{API}/events", params={"building": "B1"},
+                          headers=headers, timeout=WAIT_S) as stream:  # fmt: skip
+            current: dict = {}
+            for line in stream.iter_lines():
+                if line.startswith(": connected"):
+                    ready.set()
+                elif line.startswith("id: "):
+                    current["sse_id"] = line[4:]
+                elif line.startswith("event: "):
+                    current["event"] = line[7:]
+                elif line.startswith("data: ") and "event" in current:
+                    events.append({**json.loads(line[6:]), **current})
+                    if current["sse_id"] == until_id or current["event"] == "reset":
+                        return
+                    current = {}
+    except httpx.HTTPError:
+        pass  # the server was killed (or the replay did not come): the stream ends
+
+
+def seq(event: dict) -> int:
+    return int(event["sse_id"].rsplit("-", 1)[1])
+
+
 def job_state(worker: Server, job_id: str) -> str | None:
     answer = httpx.get(f"{worker.url}{API}/jobs/{job_id}")
     return str(answer.json()["state"]) if answer.status_code == 200 else None
@@ -136,7 +172,7 @@ def test_two_workers_share_one_truth_and_survive_a_kill(shared_env, postgres_url
     for name, worker in (("a", a), ("b", b)):
         ready = threading.Event()
         threading.Thread(
-            target=collect_events, args=(worker.url, events[name], ready), daemon=True
+            target=read_stream, args=(worker.url, events[name], ready), daemon=True
         ).start()
         assert ready.wait(WAIT_S)
     client = publisher(shared_env["TWIN_MQTT_URL"])
@@ -167,6 +203,25 @@ def test_two_workers_share_one_truth_and_survive_a_kill(shared_env, postgres_url
         )
         wait_for(lambda: any(e["event"] == "alarm" and e.get("state") == "acknowledged"
                              for e in events["a"]), WAIT_S)  # fmt: skip
+
+        # One numbering for both: each stream's ids rise with no repeat, and an id names
+        # the same event on both workers.
+        wait_for(lambda: len(events["b"]) == len(events["a"]), WAIT_S)
+        for name in ("a", "b"):
+            numbers = [seq(e) for e in events[name]]
+            assert numbers == sorted(set(numbers)), name
+        assert events["a"] == events["b"]
+        # A client of A that left after its first event reconnects to B with its
+        # Last-Event-ID: it gets exactly the events it missed, in order, no reset.
+        left_at = events["a"][0]["sse_id"]
+        replayed: list[dict] = []
+        read_stream(b.url, replayed, threading.Event(), last_event_id=left_at,
+                    until_id=events["a"][-1]["sse_id"])  # fmt: skip
+        assert replayed == events["a"][1:]
+        # An id of another database (or a made-up one) gets a reset, not a guess.
+        stale: list[dict] = []
+        read_stream(b.url, stale, threading.Event(), last_event_id="0badc0de-3", until_id="")
+        assert stale and stale[0]["event"] == "reset"
 
         # The same out-of-range reading to A and to B at once: accepted once, one alarm.
         leak = {"device_id": "LD-1", "ts": now_iso(-17), "values": {"leak": True}}

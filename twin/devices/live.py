@@ -43,7 +43,13 @@ from sqlalchemy import Connection, Engine
 from twin.devices import store
 from twin.devices.alarms import Alarm, AlarmBook
 from twin.devices.errors import UnknownDeviceError
-from twin.devices.events import EVENTS_CHANNEL, Event, EventBus, encode_notifications
+from twin.devices.events import (
+    EVENTS_CHANNEL,
+    Event,
+    EventBus,
+    encode_notifications,
+    sendable,
+)
 from twin.devices.pipeline import Rejected, check_value, parse_ts_us
 from twin.devices.registry import OCCUPANCY_BOOL_CLASSES, OCCUPANCY_COUNT_CLASSES
 from twin.devices.rules import evaluate
@@ -231,14 +237,31 @@ class LiveState:
         with self.engine.begin() as connection:
             tx = Transaction(connection)
             yield tx
-            if tx.events:
-                for payload in encode_notifications(self.origin, tx.events):
+            events = sendable(self.origin, tx.events)
+            if events:
+                # Numbered last: the counter's row lock is held only until the commit.
+                first = store.take_event_numbers(connection, len(events))
+                for number, event in enumerate(events, first):
+                    object.__setattr__(event, "seq", number)
+                for payload in encode_notifications(self.origin, events):
                     connection.exec_driver_sql(
                         "SELECT pg_notify(%s, %s)", (EVENTS_CHANNEL, payload)
                     )
         tx.committed.set_result(None)
-        if tx.events:
-            self.bus.publish(tx.events)
+        if events:
+            self.bus.publish(events)
+
+    def share_events(self) -> None:
+        """Number this bus's events as every worker does (:meth:`EventBus.share`);
+        call once this worker listens to the others' events."""
+        epoch, last_seq = store.event_numbering(self.engine)
+        self.bus.share(epoch, last_seq, self._relay)
+
+    def _relay(self, events: list[Event]) -> None:
+        """Events a domain published straight to the bus (bookings, door grants):
+        numbered and sent to the other workers in a transaction of their own."""
+        with self.transaction() as tx:
+            tx.events.extend(events)
 
     def commit(
         self, changes: Changes, *, urgent: bool = False, tx: Transaction | None = None

@@ -48,6 +48,7 @@ from sqlalchemy import (
     Engine,
     Float,
     Index,
+    Integer,
     String,
     Table,
     Text,
@@ -135,6 +136,16 @@ history_marks = Table(
     metadata,
     Column("name", String(40), primary_key=True),
     Column("done_us", BigInteger, nullable=False),
+)
+
+#: The numbering of live events shared by every worker (one row): the database's
+#: epoch (part of every event id) and the last number handed out.
+event_log = Table(
+    "event_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("epoch", String(16), nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
 )
 
 work_orders = Table(
@@ -263,6 +274,32 @@ _SQLITE_CATCH_UP_SQL = (
     "ON CONFLICT (device_id, point) DO UPDATE SET ts_us = excluded.ts_us, "
     "value = excluded.value WHERE excluded.ts_us > device_latest.ts_us"
 )
+
+
+def event_numbering(engine: Engine) -> tuple[str, int]:
+    """The database's event epoch and the last event number handed out."""
+    with engine.connect() as connection:
+        row = connection.execute(select(event_log.c.epoch, event_log.c.last_seq)).one()
+    return str(row.epoch), int(row.last_seq)
+
+
+def take_event_numbers(connection: Connection, count: int) -> int:
+    """The first of ``count`` consecutive event numbers, for events this transaction
+    sends; call last, just before the commit.
+
+    The counter row stays locked until the transaction ends, so transactions of
+    every worker take their numbers in the order they commit (a sequence would
+    hand out numbers in the order they are asked for, and a later commit could
+    then carry a smaller number). A rollback gives the numbers back: there are
+    no holes.
+    """
+    last = connection.execute(
+        update(event_log)
+        .where(event_log.c.id == 1)
+        .values(last_seq=event_log.c.last_seq + count)
+        .returning(event_log.c.last_seq)
+    ).scalar_one()
+    return int(last) - count + 1
 
 
 def catch_up_latest(engine: Engine) -> None:

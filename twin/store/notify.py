@@ -36,7 +36,7 @@ class Listener:
 
     ``on_connect`` runs after every (re)connection, before notifications are
     handled: whatever was missed while disconnected is to be read from the
-    database then.
+    database then. ``on_idle`` runs after each wait of :data:`POLL_S` or less.
     """
 
     def __init__(
@@ -45,10 +45,12 @@ class Listener:
         handlers: Mapping[str, Callable[[str], None]],
         *,
         on_connect: Callable[[], None] | None = None,
+        on_idle: Callable[[], None] | None = None,
     ) -> None:
         self._conninfo = conninfo(engine)
         self._handlers = dict(handlers)
         self._on_connect = on_connect
+        self._on_idle = on_idle
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="twin-listen", daemon=True)
         self.listening = threading.Event()
@@ -77,6 +79,8 @@ class Listener:
                         for note in connection.notifies(timeout=POLL_S):
                             self.received += 1
                             self._dispatch(note.channel, note.payload)
+                        if self._on_idle is not None:
+                            self._on_idle()
             except psycopg.Error as exc:
                 self.listening.clear()
                 log.warning("listening for other workers' changes failed (%s); reconnecting", exc)
