@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -293,7 +294,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="twin-bench-") as folder:
         # Its own folder: start_postgres opens it to the postgres user.
-        pg = start_postgres(Path(tempfile.mkdtemp(prefix="twin-bench-pg-")))
+        pg_folder = Path(tempfile.mkdtemp(prefix="twin-bench-pg-"))
+        pg = start_postgres(pg_folder)
         broker = start_mosquitto(Path(folder))
         try:
             report: dict[str, object] = {}
@@ -318,6 +320,7 @@ def main() -> None:
         finally:
             pg.stop()
             stop(broker.process)
+            shutil.rmtree(pg_folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
