@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -218,8 +218,11 @@ def bench_history(pg_url: str, millions: float, repeats: int) -> dict[str, float
     rows = int(millions * 1_000_000)
     steps = rows // points  # readings per point, spread over 30 days
     interval_us = 30 * 86_400_000_000 // steps
-    start = datetime(2026, 10, 1, tzinfo=UTC)
-    start_us = int(start.timestamp()) * 1_000_000
+    # October as the energy domain counts it: from local midnight to local midnight.
+    working = WorkingTime(load_calendar(), load_patrol_rules().working_hours)
+    start_us = working.day_start_us(date(2026, 10, 1))
+    month_end_us = working.day_start_us(date(2026, 11, 1))
+    start = datetime.fromtimestamp(start_us / 1e6, UTC)
     results: dict[str, float] = {"readings": float(steps * points), "interval_s": interval_us / 1e6}
     with engine.begin() as connection:
         partitions.ensure_partitions(connection, start.timestamp(), ahead=2)
@@ -247,7 +250,6 @@ def bench_history(pg_url: str, millions: float, repeats: int) -> dict[str, float
     results["generate_s"] = time.perf_counter() - began
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE device_readings")
-    working = WorkingTime(load_calendar(), load_patrol_rules().working_hours)
     meters = [Meter(f"M-{p:04d}", "energy", "electricity", "counter") for p in range(points)]
     began = time.perf_counter()
     rollup.refresh(engine, meters, working)  # analyses the rollup tables after a bulk build
@@ -267,7 +269,6 @@ def bench_history(pg_url: str, millions: float, repeats: int) -> dict[str, float
     results["day_rows"] = float(len(found))
     results["device_day_ms_p50"] = statistics.median(day_times) * 1000
     storey_of = {m.key: f"storey-{p % storeys:02d}" for p, m in enumerate(meters)}
-    month_end_us = start_us + 31 * 86_400_000_000
     energy_times = []
     for _ in range(repeats):
         began = time.perf_counter()
