@@ -28,6 +28,7 @@ export class EnergyHeat {
   /** Turn the energy heat map on or off (the colour mode "energy"). */
   async setOn(on) {
     this.on = on;
+    delete this.element.dataset.window;
     if (!on) return;
     this.element.hidden = false;
     this.colours.heat = new Map();
@@ -64,8 +65,8 @@ export class EnergyHeat {
       label: 'heatEnergy', noData: 'energyNoData', noSensor: 'energyNoMeter',
     };
     this.colours.apply();
-    this.answer = answer;
     this.render(answer);
+    this.element.dataset.window = `${answer.from}/${answer.to}`;
   }
 
   render(answer, error = null) {
@@ -92,13 +93,15 @@ export class EnergyHeat {
       else this.custom = [this.element.querySelector('#energy-from').value, this.element.querySelector('#energy-to').value];
       this.load();
     });
-    for (const id of ['energy-from', 'energy-to']) {
-      this.element.querySelector(`#${id}`).addEventListener('change', () => {
-        const a = this.element.querySelector('#energy-from').value;
-        const b = this.element.querySelector('#energy-to').value;
-        if (!a || !b) return;
+    for (const [index, id] of ['energy-from', 'energy-to'].entries()) {
+      this.element.querySelector(`#${id}`).addEventListener('change', (e) => {
+        if (!e.target.value) return;
+        // The day just picked wins: the other end follows it when they would cross.
+        const days = this.custom ? [...this.custom] : [from, to];
+        days[index] = e.target.value;
+        if (days[0] > days[1]) days[1 - index] = days[index];
         this.period = 'custom';
-        this.custom = a <= b ? [a, b] : [b, a];
+        this.custom = days;
         this.load();
       });
     }
