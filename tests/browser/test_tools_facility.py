@@ -15,8 +15,8 @@ from tests.browser.test_tools import (
     _canvas,
     _extent,
     _ink,
-    _isolate_storey,
     _iso,
+    _isolate_storey,
     _offices,
     _room_sensor,
     _settled,
@@ -170,7 +170,8 @@ def test_energy_per_m2_colours_rooms_by_the_chosen_period(journey, twin_server, 
         _set_input(page, "#energy-to", iso)
         start, end = page.evaluate(
             """d => { const [y, m, n] = d.split('-').map(Number);
-                 return [new Date(y, m - 1, n).toISOString(), new Date(y, m - 1, n + 1).toISOString()]; }""",
+                 return [new Date(y, m - 1, n), new Date(y, m - 1, n + 1)]
+                   .map(t => t.toISOString()); }""",
             iso,
         )
         window = {"from": start, "to": end}
@@ -206,3 +207,30 @@ def test_energy_per_m2_colours_rooms_by_the_chosen_period(journey, twin_server, 
     assert in_b[hottest_b] == RAMP_HIGH and in_a[hottest_b] != RAMP_HIGH
     summary = page.text_content('[data-field="energy-summary"]')
     assert "not metered" in summary
+
+
+def test_an_alarm_raised_by_a_reading_gives_its_reason_in_chinese(journey, twin_server, api):
+    sensor, _ = _room_sensor(api)
+    reading = {"device_id": sensor, "ts": _iso(datetime.now(UTC)), "values": {"temp": 33.5}}
+    assert api.post("/readings", json={"readings": [reading]}).json()["accepted"] == 1
+    alarm = next(
+        a
+        for a in api.get("/alarms", params={"building": "demo", "state": "open"}).json()
+        if a["device_id"] == sensor and a["point"] == "temp"
+    )
+    # The service sends a stable code and its parameters beside the English text.
+    assert alarm["reason_code"] == "above"
+    assert alarm["reason_params"]["point"] == "temp"
+    assert alarm["reason"] == (
+        f"temp {alarm['reason_params']['value']:g} degC above {alarm['reason_params']['limit']:g}"
+    )
+    value, limit = alarm["reason_params"]["value"], alarm["reason_params"]["limit"]
+    shown = {}
+    for locale in ("zh-CN", "en-US"):
+        page = journey(locale=locale)
+        open_viewer(page, twin_server, "demo")
+        selector = f'#alarms li[data-alarm="{alarm["id"]}"] [data-field="reason"]'
+        page.wait_for_selector(selector)
+        shown[locale] = page.text_content(selector)
+    assert shown["zh-CN"].startswith(f"温度 {value:g} °C，高于上限 {limit:g}")
+    assert shown["en-US"].startswith(f"temperature {value:g} °C above {limit:g}")
