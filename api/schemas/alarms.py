@@ -80,6 +80,14 @@ class WorkOrderOut(Out):
     id: str
     building_id: str
     title: str
+    reason_code: str | None = Field(
+        default=None,
+        description="for a title made from an alarm (<device>: <reason>), the reason's code "
+        "(as an alarm's reason_code); null for a typed title",
+    )
+    reason_params: dict[str, Any] = Field(
+        default_factory=dict, description="that reason's parameters"
+    )
     status: str = Field(description="open, in_progress or done")
     assignee: str | None
     alarm_id: str | None

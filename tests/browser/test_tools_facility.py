@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.browser.conftest import open_viewer
 from tests.browser.test_tools import (
     HEAT_NO_SENSOR,
@@ -20,6 +22,7 @@ from tests.browser.test_tools import (
     _offices,
     _room_sensor,
     _settled,
+    _work_order,
 )
 
 #: The heat ramp's ends (colours.js): the period's lowest and highest room.
@@ -84,6 +87,32 @@ def test_a_cut_box_hides_what_lies_outside_it(journey, twin_server, api):
     page.click("#cutbox-off")
     assert page.evaluate("twinViewer.cutBox()") is None
     assert not page.is_visible("#cutbox-panel")
+
+
+def test_a_viewpoint_keeps_the_cut_box(journey, twin_server, api):
+    order = _work_order(api)
+    page = journey()
+    open_viewer(page, twin_server, "demo")
+    x0, _, x1, _ = _extent(api, "demo")
+    page.click("#tool-cutbox")
+    _set_input(page, '#cutbox-panel input[data-face="x-max"]', round((x0 + x1) / 2, 2))
+    box = page.evaluate("twinViewer.cutBox()")
+    page.wait_for_selector(f'#work-orders li[data-order="{order}"]')
+    page.click(f'#work-orders li[data-order="{order}"] .save-view')
+    page.wait_for_selector(f'#work-orders li[data-order="{order}"] [data-viewpoint]')
+    saved = api.get(f"/work-orders/{order}/viewpoints").json()[-1]
+    assert len(saved["clipping_planes"]) == 6
+    other = journey()
+    open_viewer(other, twin_server, "demo")
+    assert other.evaluate("twinViewer.cutBox()") is None
+    other.wait_for_selector(f'#work-orders li[data-order="{order}"] [data-viewpoint]')
+    row = f'#work-orders li[data-order="{order}"] [data-viewpoint="{saved["id"]}"]'
+    other.click(f"{row} .open-view")
+    reopened = other.evaluate("twinViewer.cutBox()")
+    assert reopened is not None
+    for key in ("min", "max"):
+        assert reopened[key] == pytest.approx(box[key], abs=1e-6)
+    assert other.is_visible("#cutbox-panel")
 
 
 def _room_under_here(page) -> str | None:
@@ -225,12 +254,20 @@ def test_an_alarm_raised_by_a_reading_gives_its_reason_in_chinese(journey, twin_
         f"temp {alarm['reason_params']['value']:g} degC above {alarm['reason_params']['limit']:g}"
     )
     value, limit = alarm["reason_params"]["value"], alarm["reason_params"]["limit"]
-    shown = {}
+    # A work order made from the alarm is titled with its reason, and says so.
+    order = api.post(f"/alarms/{alarm['id']}/work-order").json()
+    assert order["title"] == f"{sensor}: {alarm['reason']}"
+    assert order["reason_code"] == "above" and order["reason_params"] == alarm["reason_params"]
+    shown, titles = {}, {}
     for locale in ("zh-CN", "en-US"):
         page = journey(locale=locale)
         open_viewer(page, twin_server, "demo")
         selector = f'#alarms li[data-alarm="{alarm["id"]}"] [data-field="reason"]'
         page.wait_for_selector(selector)
         shown[locale] = page.text_content(selector)
+        title = f'#work-orders li[data-order="{order["id"]}"] [data-field="title"]'
+        page.wait_for_selector(title)
+        titles[locale] = page.text_content(title)
     assert shown["zh-CN"].startswith(f"温度 {value:g} °C，高于上限 {limit:g}")
     assert shown["en-US"].startswith(f"temperature {value:g} °C above {limit:g}")
+    assert titles["zh-CN"] == f"{sensor}: 温度 {value:g} °C，高于上限 {limit:g}"

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from twin.devices.errors import UnknownWorkOrderError
 from twin.devices.live import Changes, LiveState
+from twin.devices.reasons import alarm_title
 from twin.devices.workorders import (
     Note,
     WorkOrder,
@@ -50,7 +51,7 @@ class WorkOrderDesk:
             order = WorkOrder(
                 id=new_work_order_id(),
                 building_id=alarm.building_id,
-                title=title or f"{alarm.device_id}: {alarm.reason}",
+                title=title or alarm_title(alarm.device_id, alarm.reason),
                 status="open",
                 created_at=at,
                 updated_at=at,

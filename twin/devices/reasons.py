@@ -15,6 +15,9 @@ code               English text                                parameters
 ``patrol``         the rule's description ``(cond, cond)``     rule, conditions (list)
 =================  ==========================================  =======================
 
+A work order made from an alarm is titled ``<device>: <reason>``
+(:func:`alarm_title`); :func:`title_reason` reads the reason back from such a title.
+
 Examples
 --------
 >>> reason_text("above", point="temp", value=31.0, unit="degC", limit=30.0)
@@ -79,4 +82,30 @@ def reason_of(kind: str, point: str, text: str) -> tuple[str, dict[str, Any]] | 
         m = _PATROL_HELD.match(text)
         conditions = [c for c in m["held"].split(", ") if c] if m else []
         return "patrol", {"rule": point.removeprefix("patrol:"), "conditions": conditions}
+    return None
+
+
+def alarm_title(device_id: str, reason: str) -> str:
+    """The title of a work order made from an alarm of ``device_id``."""
+    return f"{device_id}: {reason}"
+
+
+def title_reason(device_id: str | None, title: str) -> tuple[str, dict[str, Any]] | None:
+    """The code and parameters of the alarm reason a work order's title was made
+    from (:func:`alarm_title`), ``None`` for any other title.
+
+    Examples
+    --------
+    >>> title_reason("TS-1", "TS-1: temp 33 degC above 32")[0]
+    'above'
+    >>> title_reason("TS-1", "Replace the filter") is None
+    True
+    """
+    prefix = f"{device_id}: "
+    if device_id is None or not title.startswith(prefix):
+        return None
+    reason = title.removeprefix(prefix)
+    for kind in ("threshold", "boolean", "offline"):
+        if found := reason_of(kind, "", reason):
+            return found
     return None

@@ -238,6 +238,34 @@ export class CutBox {
     this.onChange?.();
   }
 
+  /** The box as six clipping planes in model coordinates (a viewpoint's, BCF style:
+   * a point on each face and its normal towards the cut-away side; no axis). */
+  clippingPlanes() {
+    if (!this.on) return [];
+    return FACES.map((face) => {
+      const location = FACES.slice(0, 3).map((_, i) => (this.bounds.min[i] + this.bounds.max[i]) / 2);
+      location[face.component] = this.faceValue(face);
+      const direction = [0, 0, 0];
+      direction[face.component] = face.side;
+      return { location, direction, axis: null, flipped: false };
+    });
+  }
+
+  /** Restore a box saved by `clippingPlanes()` (planes without an axis), or remove it. */
+  setClippingPlanes(planes) {
+    const faces = (planes || []).filter((p) => !p.axis);
+    if (faces.length !== FACES.length) return this.remove();
+    if (!this.on) this.open();
+    if (!this.on) return;
+    for (const plane of faces) {
+      const component = plane.direction.findIndex((v) => Math.abs(v) > 0.5);
+      const face = FACES.find((f) => f.component === component && f.side === Math.sign(plane.direction[component]));
+      if (face) (face.side < 0 ? this.bounds.min : this.bounds.max)[component] = plane.location[component];
+    }
+    this.update();
+    this.redrawBar();
+  }
+
   /** The box's faces in model metres, for the test hook and viewpoints. */
   state() {
     return this.bounds && { min: [...this.bounds.min], max: [...this.bounds.max] };

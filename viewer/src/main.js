@@ -285,13 +285,14 @@ function currentView() {
     ...viewer.cameraState(),
     selection: hook.selected ? [hook.selected] : [],
     storey_id: state.storeyList.current,
-    clipping_planes: state.tools.clippingPlanes(),
+    clipping_planes: [...state.tools.clippingPlanes(), ...state.cutBox.clippingPlanes()],
   };
 }
 
 function openView(view) {
   if ((view.storey_id ?? null) !== state.storeyList.current) state.storeyList.isolate(view.storey_id ?? null, { fit: false });
-  state.tools.setClippingPlanes(view.clipping_planes);
+  state.tools.setClippingPlanes(view.clipping_planes.filter((p) => p.axis));
+  state.cutBox.setClippingPlanes(view.clipping_planes);
   select(view.selection[0] || null);
   viewer.setCameraState(view);
   hook.openedViewpoint = view.id;

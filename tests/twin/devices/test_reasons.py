@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from twin.devices.alarms import AlarmBook
-from twin.devices.reasons import CODES, reason_of, reason_text
+from twin.devices.reasons import CODES, alarm_title, reason_of, reason_text
 from twin.devices.registry import PointSpec
 from twin.devices.rules import evaluate
 
@@ -74,3 +74,20 @@ def test_an_unknown_code_is_refused():
     with pytest.raises(ValueError, match="unknown reason code"):
         reason_text("nonsense")
     assert "nonsense" not in CODES
+
+
+def test_a_work_order_titled_from_an_alarm_carries_the_reasons_code():
+    from twin.devices.workorders import WorkOrder
+
+    at = datetime(2026, 1, 5, 8, tzinfo=UTC)
+    made = WorkOrder(
+        id="w1", building_id="b", title=alarm_title("TS-1", "temp 33 degC above 32"),
+        status="open", created_at=at, updated_at=at, device_id="TS-1",
+    )  # fmt: skip
+    typed = WorkOrder(
+        id="w2", building_id="b", title="TS-1: replace the filter", status="open",
+        created_at=at, updated_at=at, device_id="TS-1",
+    )  # fmt: skip
+    assert made.title == "TS-1: temp 33 degC above 32"
+    assert made.reason_code == "above" and made.reason_params["value"] == 33.0
+    assert typed.reason_code is None and typed.reason_params == {}
