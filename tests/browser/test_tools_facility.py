@@ -138,7 +138,13 @@ def test_you_are_here_follows_the_walk_on_the_2d_plan(journey, twin_server, api)
     page.click("#plan-btn")
     page.wait_for_selector(f'#plan2d path.room[id="{first["global_id"]}"]')
     assert page.query_selector("#plan2d .plan-here") is None
-    page.fill("#route-from", first["global_id"])
+    # "Route from here" on a room puts the user in that room.
+    page.click(f'#plan2d path.room[id="{first["global_id"]}"]')
+    page.click(f'#panel [data-route-from="{first["global_id"]}"]')
+    page.wait_for_selector("#plan2d .plan-here")
+    assert _room_under_here(page) == first["global_id"]
+    page.click(f'#plan2d path.room[id="{last["global_id"]}"]')
+    assert page.evaluate("twinViewer.selected") == last["global_id"]
     page.fill("#route-to", last["global_id"])
     page.click("#route-go")
     page.wait_for_selector("#plan2d polyline.plan-route")

@@ -117,6 +117,7 @@ export class CutBox {
       this.viewer.scene.remove(this.gizmo.getHelper());
       this.gizmo.dispose();
       this.gizmo = null;
+      this.viewer.scene.remove(this.anchor);
     }
     this.clearGroup();
     this.bounds = null;

@@ -328,7 +328,15 @@ function buildParts(id, storeys, spaces) {
       state.routes.setTo(gid);
       if (state.routes.fromInput.value) state.routes.find();
     },
-    onRouteFrom: (gid) => state.routes.setFrom(gid),
+    onRouteFrom: (gid) => {
+      state.routes.setFrom(gid);
+      // The chosen start room is where the user is, until a route says better.
+      const record = viewer.element(gid);
+      if (record?.kind === 'room') {
+        const box = viewer.recordBox(record);
+        setHere(sceneToModel(box.getCenter(new THREE.Vector3()).setY(box.min.y)));
+      }
+    },
     onAcknowledged: () => alarms.load(),
     alarmsFor: (gid) => alarms.forElement(gid),
   });
