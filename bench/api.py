@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ifc_models.demo_building import generate_office_building  # noqa: E402
+from spatial.errors import RoutingError  # noqa: E402
 from tests.fixtures.services import free_port  # noqa: E402
 from twin.access.keys import KeyStore  # noqa: E402
 from twin.buildings.registry import BuildingRegistry  # noqa: E402
@@ -57,6 +58,8 @@ MODEL = "model"
 DEFAULT_IFC = ROOT.parent / "shared" / "ifc" / "Office_A_20110811.ifc"
 #: Readings per ingest batch.
 BATCH = 500
+#: Route queries (origin, destination) cycled through per building.
+PAIRS = 1000
 
 #: One request: the client and a running number; answers (status, units of work).
 Request = Callable[[httpx.Client, int], tuple[int, int]]
@@ -70,7 +73,8 @@ def prepare(folder: Path, storeys: int, rooms: int, ifc: Path) -> dict[str, obje
     registry.register(DEMO, [source], check=True)
     registry.register(MODEL, [ifc], check=True)
     demo = registry.load(DEMO).building
-    model = registry.load(MODEL).building
+    loaded = registry.load(MODEL)
+    model, router = loaded.building, loaded.router()
     engine = engine_for(settings.effective_database_url)
     rows = template_rows(demo)
     service = DeviceService(engine, buildings=registry.building)
@@ -80,12 +84,24 @@ def prepare(folder: Path, storeys: int, rooms: int, ifc: Path) -> dict[str, obje
     numeric = sorted(
         {(r.device_id, r.point.name) for r in rows if r.point.unit not in ("bool", "")}
     )
+    rng = random.Random(0)
+    rooms = [s.global_id for s in demo.spaces]
+    model_rooms = [s.global_id for s in model.spaces if s.footprint is not None]
+    model_pairs: list[tuple[str, str]] = []
+    while len(model_pairs) < PAIRS:
+        pair = (rng.choice(model_rooms), rng.choice(model_rooms))
+        try:
+            router.route(*pair)
+        except RoutingError:
+            continue  # some of the model's rooms are not reachable: not a request to time
+        model_pairs.append(pair)
     return {
         "token": token,
         "rows": rows,
         "points": numeric,
-        "demo_rooms": [s.global_id for s in demo.spaces],
-        "model_rooms": [s.global_id for s in model.spaces if s.footprint is not None],
+        "demo_rooms": rooms,
+        "demo_pairs": [(rng.choice(rooms), rng.choice(rooms)) for _ in range(PAIRS)],
+        "model_pairs": model_pairs,
     }
 
 
@@ -189,11 +205,9 @@ def main() -> None:
                 except (httpx.HTTPError, ValueError):
                     pass
                 time.sleep(0.2)
-            rng = random.Random(0)
             demo_rooms: list[str] = ready["demo_rooms"]  # type: ignore[assignment]
-            model_rooms: list[str] = ready["model_rooms"]  # type: ignore[assignment]
-            demo_pairs = [(rng.choice(demo_rooms), rng.choice(demo_rooms)) for _ in range(1000)]
-            model_pairs = [(rng.choice(model_rooms), rng.choice(model_rooms)) for _ in range(1000)]
+            demo_pairs: list[tuple[str, str]] = ready["demo_pairs"]  # type: ignore[assignment]
+            model_pairs: list[tuple[str, str]] = ready["model_pairs"]  # type: ignore[assignment]
             # Each round's readings are newer than the last round's.
             clock = datetime.now(UTC) - timedelta(hours=6)
 
