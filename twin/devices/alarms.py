@@ -16,9 +16,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from twin.devices.errors import AlarmTransitionError, UnknownAlarmError
+from twin.devices.reasons import reason_of
 
 AlarmState = Literal["raised", "acknowledged", "cleared"]
 Severity = Literal["warning", "alarm", "critical"]
@@ -59,6 +60,18 @@ class Alarm:
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def reason_code(self) -> str | None:
+        """The reason's stable code (:mod:`twin.devices.reasons`), ``None`` for free text."""
+        found = reason_of(self.kind, self.point, self.reason)
+        return None if found is None else found[0]
+
+    @property
+    def reason_params(self) -> dict[str, Any]:
+        """The reason's parameters for its code (empty for free text)."""
+        found = reason_of(self.kind, self.point, self.reason)
+        return {} if found is None else found[1]
 
 
 def new_alarm_id() -> str:

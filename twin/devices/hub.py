@@ -103,6 +103,8 @@ class DeviceService:
         self.stored = History(self.live)
         self._buildings = buildings or (lambda _id: None)
         self._reports: dict[str, BindingReport] = {}
+        #: Per building: the devices with fault points, and those points' names.
+        self._fault_points: dict[str, list[tuple[DeviceRuntime, tuple[str, ...]]]] = {}
 
     @property
     def counters(self) -> RejectionCounters:
@@ -196,6 +198,17 @@ class DeviceService:
             for device in report.devices:
                 live.runtimes[device.device_id] = DeviceRuntime(device, last_heard_s=now)
             live.building_ids = frozenset(r.device.building_id for r in live.runtimes.values())
+            # Every route asks which elements report a fault: only these points can.
+            self._fault_points[building_id] = [
+                (runtime, names)
+                for runtime in (live.runtimes[d.device_id] for d in report.devices)
+                if runtime.device.global_id is not None
+                and (
+                    names := tuple(
+                        n for n, s in runtime.device.points.items() if s.brick_class == FAULT_CLASS
+                    )
+                )
+            ]
             self._reports[building_id] = report
             self.watch.devices_changed()
         return report
@@ -348,14 +361,9 @@ class DeviceService:
         """GlobalIds of elements whose device reports a fault (``Fault_Status`` true)."""
         with self.live.lock:
             return {
-                r.device.global_id
-                for r in self.live.runtimes.values()
-                if r.device.building_id == building_id
-                and r.device.global_id is not None
-                and any(
-                    spec.brick_class == FAULT_CLASS and bool(r.values.get(name, (False, 0))[0])
-                    for name, spec in r.device.points.items()
-                )
+                r.device.global_id  # type: ignore[misc]
+                for r, names in self._fault_points.get(building_id, ())
+                if any(bool(r.values.get(name, (False, 0))[0]) for name in names)
             }
 
     # ------------------------------------------------------------------ history

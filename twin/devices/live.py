@@ -79,6 +79,8 @@ def alarm_json(alarm: Alarm) -> dict[str, Any]:
     for key, value in data.items():
         if isinstance(value, datetime):
             data[key] = value.isoformat()
+    data["reason_code"] = alarm.reason_code
+    data["reason_params"] = alarm.reason_params
     return data
 
 

@@ -14,6 +14,7 @@ from twin.devices import store
 from twin.devices.alarms import Alarm
 from twin.devices.errors import UnknownAlarmError, UnknownWorkOrderError
 from twin.devices.live import Changes, LiveState, Transaction
+from twin.devices.reasons import alarm_title
 from twin.devices.workorders import (
     Note,
     WorkOrder,
@@ -52,7 +53,7 @@ class WorkOrderDesk:
             order = WorkOrder(
                 id=new_work_order_id(),
                 building_id=alarm.building_id,
-                title=title or f"{alarm.device_id}: {alarm.reason}",
+                title=title or alarm_title(alarm.device_id, alarm.reason),
                 status="open",
                 created_at=at,
                 updated_at=at,

@@ -63,6 +63,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from twin.devices.alarms import Alarm
 from twin.devices.registry import RegistryRow, parse_rows
 from twin.devices.workorders import Note, WorkOrder
+from twin.store.audit import audit_log
 from twin.store.db import metadata
 
 log = logging.getLogger(__name__)
@@ -473,6 +474,11 @@ class BatchWriter:
         self.rows_written = 0
         self.commits = 0
 
+    @property
+    def running(self) -> bool:
+        """Whether the thread commits submissions (else they are written at once)."""
+        return self._started and self._thread.is_alive()
+
     def start(self) -> None:
         if not self._started:
             self._started = True
@@ -492,6 +498,12 @@ class BatchWriter:
 
     def submit_work_order(self, order: WorkOrder) -> Future[None]:
         return self._submit("work_orders", [work_order_row(order)], True)
+
+    def submit_audit(self, rows: Sequence[dict[str, Any]]) -> Future[None]:
+        """Queue ``audit_log`` rows (:func:`twin.store.audit.audit_row`), committed at
+        once with whatever else is queued: an API write's audit joins the next commit
+        instead of taking one of its own."""
+        return self._submit("audit", rows, True)
 
     def flush(self) -> Future[None]:
         """A future that completes once everything queued so far is committed."""
@@ -556,6 +568,8 @@ class BatchWriter:
                         connection.execute(*_upsert(alarms, self._dialect, payload))
                     elif kind == "work_orders":
                         connection.execute(*_upsert(work_orders, self._dialect, payload))
+                    elif kind == "audit" and payload:
+                        connection.execute(audit_log.insert(), payload)
                 if reading_rows:
                     connection.exec_driver_sql(_readings_sql(self._dialect), reading_rows)
                     self.rows_written += len(reading_rows)
