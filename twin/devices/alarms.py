@@ -98,6 +98,19 @@ class AlarmBook:
         if alarm.is_open:
             self._open[(alarm.device_id, alarm.point)] = alarm.id
 
+    def put(self, alarm: Alarm) -> None:
+        """Put a version of an alarm in the book (stored by another worker, or adopted),
+        replacing the one it has."""
+        if not alarm.is_open and self._open.get((alarm.device_id, alarm.point)) == alarm.id:
+            del self._open[(alarm.device_id, alarm.point)]
+        self.add(alarm)
+
+    def discard(self, alarm_id: str) -> None:
+        """Forget an alarm that was never stored (another worker's alarm replaced it)."""
+        alarm = self._alarms.pop(alarm_id, None)
+        if alarm is not None and self._open.get((alarm.device_id, alarm.point)) == alarm_id:
+            del self._open[(alarm.device_id, alarm.point)]
+
     def get(self, alarm_id: str) -> Alarm:
         try:
             return self._alarms[alarm_id]

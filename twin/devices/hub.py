@@ -124,6 +124,7 @@ class DeviceService:
         live = self.live
         for building_id, rows in store.load_registries(self.engine).items():
             self._install(building_id, rows)
+        store.catch_up_latest(self.engine)
         with live.lock:
             for device_id, point, ts_us, value in store.load_latest(self.engine):
                 runtime = live.runtimes.get(device_id)
@@ -152,6 +153,7 @@ class DeviceService:
     def close(self) -> None:
         """Commit everything queued and stop the writer."""
         self.live.writer.stop()
+        store.catch_up_latest(self.engine)
 
     def flush(self, timeout_s: float | None = 30.0) -> None:
         """Block until everything queued so far is committed."""
