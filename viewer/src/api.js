@@ -146,6 +146,8 @@ export const api = {
   properties: (id, gid) => request(`/buildings/${enc(id)}/elements/${enc(gid)}/properties`),
   elementNames: (id) => request(`/buildings/${enc(id)}/element-names`),
   heatMap: (id, quantity, at) => request(`/buildings/${enc(id)}/heatmap`, { query: { quantity, at } }),
+  energyIntensity: (id, from, to, medium = 'electricity') =>
+    request(`/buildings/${enc(id)}/energy/intensity`, { query: { from, to, medium } }),
   workOrders: (id) => request('/work-orders', { query: { building: id, status: 'active' } }),
   viewpoints: (orderId) => request(`/work-orders/${enc(orderId)}/viewpoints`),
   saveViewpoint: (orderId, body) => request(`/work-orders/${enc(orderId)}/viewpoints`, { method: 'POST', body }),
