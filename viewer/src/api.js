@@ -151,6 +151,21 @@ export const api = {
   workOrders: (id) => request('/work-orders', { query: { building: id, status: 'active' } }),
   viewpoints: (orderId) => request(`/work-orders/${enc(orderId)}/viewpoints`),
   saveViewpoint: (orderId, body) => request(`/work-orders/${enc(orderId)}/viewpoints`, { method: 'POST', body }),
+  meetingRooms: (id) => request(`/buildings/${enc(id)}/meeting-rooms`),
+  /** Free rooms for `query` ({from, to, attendees, step_free, equipment, near}). */
+  freeMeetingRooms: (id, query) => request(`/buildings/${enc(id)}/meeting-rooms/free`, { query }),
+  /** Bookings overlapping `query.from`-`query.to` ({room, from, to, state}). */
+  bookings: (id, query) => request(`/buildings/${enc(id)}/bookings`, { query }),
+  booking: (id, bookingId) => request(`/buildings/${enc(id)}/bookings/${enc(bookingId)}`),
+  book: (id, body) => request(`/buildings/${enc(id)}/bookings`, { method: 'POST', body }),
+  cancelBooking: (id, bookingId) => request(`/buildings/${enc(id)}/bookings/${enc(bookingId)}`, { method: 'DELETE' }),
+  visitorRoute: (id, bookingId) => request(`/buildings/${enc(id)}/bookings/${enc(bookingId)}/visitor-route`),
+  /** The visitor's route on the floor plan, one printable PDF page, as a Blob. */
+  visitorRoutePdf: async (id, bookingId) =>
+    new Blob([await download(`/buildings/${enc(id)}/bookings/${enc(bookingId)}/visitor-route.pdf`, () => {})], { type: 'application/pdf' }),
+  /** The booking as an iCalendar file, as a Blob. */
+  bookingIcs: async (id, bookingId) =>
+    new Blob([await download(`/buildings/${enc(id)}/bookings/${enc(bookingId)}.ics`, () => {})], { type: 'text/calendar' }),
 };
 
 function enc(value) {
