@@ -158,3 +158,27 @@ def test_a_work_order_titled_from_an_alarm_carries_the_reasons_code():
     assert made.title == "TS-1: temp 33 degC above 32"
     assert made.reason_code == "above" and made.reason_params["value"] == 33.0
     assert typed.reason_code is None and typed.reason_params == {}
+
+
+def test_a_devices_status_reason_carries_the_code_of_its_worst_condition(service, clock):
+    def reading(device: str, offset_s: float, **values: object) -> dict[str, object]:
+        return {"device_id": device, "ts": clock.iso(offset_s), "values": values}
+
+    service.ingest([reading("TS-01", 0, temp=22.0, co2=500)])
+    normal = service.state("TS-01")
+    assert (normal.reason, normal.reason_code, normal.reason_params) == ("", None, {})
+    service.ingest([reading("TS-01", 1, temp=29.5)])
+    warm = service.state("TS-01")
+    assert warm.reason_code == "above"
+    assert warm.reason_params == {"point": "temp", "value": 29.5, "unit": "degC", "limit": 28.0}
+    service.ingest([reading("TS-01", 2, co2=1600.0)])  # an alarm beats the warning
+    assert service.state("TS-01").reason_code == "above"
+    assert service.state("TS-01").reason_params["point"] == "co2"
+    service.ingest([reading("LD-01", 2, leak=True)])
+    leak = service.state("LD-01")
+    assert (leak.reason_code, leak.reason_params) == ("state", {"point": "leak", "state": True})
+    clock.now += 120
+    service.check_heartbeats()
+    silent = service.state("TS-01")
+    assert silent.status == "offline"
+    assert (silent.reason_code, silent.reason_params) == ("offline", {"seconds": 60.0})
