@@ -2,7 +2,7 @@
 
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
-import { alarmReason } from './messages.js';
+import { alarmReason, problemText } from './messages.js';
 import { fmtAge, t } from './strings.js';
 
 const SEVERITY_RANK = { critical: 0, alarm: 1, warning: 2 };
@@ -21,7 +21,7 @@ export class AlarmList {
       this.alarms = new Map(alarms.map((a) => [a.id, a]));
       this.error = null;
     } catch (error) {
-      this.error = error.message;
+      this.error = problemText(error);
     }
     this.render();
   }

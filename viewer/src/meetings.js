@@ -9,6 +9,7 @@ import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
 import './meetings.css';
 import { fmtDay, fmtNumber, fmtTime, t } from './strings.js';
+import { problemHtml, problemText } from './messages.js';
 
 export const MEETING_COLOURS = {
   free: '#3aa35a',
@@ -118,7 +119,7 @@ export class MeetingPanel {
       this.error = null;
     } catch (error) {
       if (token !== this.token) return;
-      this.error = error.message;
+      this.error = problemText(error);
     }
     this.shown = asked;
     this.colours.apply();
@@ -234,7 +235,7 @@ export class MeetingPanel {
         from: iso(span.start), to: iso(span.end), attendees, step_free: $('meet-step-free').checked, equipment, near: near || undefined,
       });
     } catch (error) {
-      results.innerHTML = `<p class="error">${h(error.message)}</p>`;
+      results.innerHTML = problemHtml(error);
       return;
     }
     const time = `${fmtTime(span.start)}–${fmtTime(span.end)}`;
@@ -275,7 +276,7 @@ export class MeetingPanel {
     try {
       bookings = (await api.bookings(this.buildingId, { room: gid, from: iso(dayStart), to: iso(dayEnd), state: DAY_STATES })).bookings;
     } catch (error) {
-      problem = error.message;
+      problem = problemText(error);
     }
     if (this.room !== gid) return;
     // Keep what the person typed when the panel is redrawn.
@@ -360,7 +361,7 @@ export class MeetingPanel {
     if (error.status === 422 && type.endsWith('over-capacity')) return t('meetOverCapacity', { room, seats: fmtNumber(seats), n: fmtNumber(n) });
     if (error.status === 422 && type.endsWith('outside-opening-hours')) return t('meetOutsideHours', { detail: error.message });
     if (error.status === 422 && type.endsWith('not-bookable')) return t('meetNotARoom', { room });
-    return t('meetFailed', { reason: error.message });
+    return t('meetFailed', { reason: problemText(error) });
   }
 
   async cancel(booking) {
@@ -370,7 +371,7 @@ export class MeetingPanel {
       this.say({ ok: t('meetCancelled', { room: listing ? listing.number : booking.room, time: `${fmtTime(booking.start)}–${fmtTime(booking.end)}` }) });
       await this.load();
     } catch (error) {
-      this.say({ error: t('meetFailed', { reason: error.message }) });
+      this.say({ error: t('meetFailed', { reason: problemText(error) }) });
     }
   }
 
@@ -378,7 +379,7 @@ export class MeetingPanel {
     try {
       this.onRoute(await api.visitorRoute(this.buildingId, booking.id), booking.room);
     } catch (error) {
-      this.say({ error: t('routeNone', { reason: error.message }) });
+      this.say({ error: t('routeNone', { reason: problemText(error) }) });
     }
   }
 
@@ -391,7 +392,7 @@ export class MeetingPanel {
       else window.location.assign(url);
     } catch (error) {
       tab?.close();
-      this.say({ error: error.message });
+      this.say({ error: problemText(error) });
     }
   }
 
@@ -403,7 +404,7 @@ export class MeetingPanel {
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 1000);
     } catch (error) {
-      this.say({ error: error.message });
+      this.say({ error: problemText(error) });
     }
   }
 

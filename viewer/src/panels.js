@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { historyChart } from './chart.js';
 import { STATUS_COLOURS, escapeHtml as h } from './colours.js';
-import { alarmReason } from './messages.js';
+import { alarmReason, pointName, problemHtml, problemText } from './messages.js';
 import { fmtArea, fmtDateTime, fmtNumber, t } from './strings.js';
 
 /** Minutes of history drawn in the equipment panel. */
@@ -44,7 +44,7 @@ export class Panel {
       this.wire(token);
     } catch (error) {
       if (token !== this.token) return;
-      this.element.innerHTML = `<p class="error">${h(t('requestFailed', { what: t('element'), reason: error.message }))}</p>`;
+      this.element.innerHTML = `<p class="error">${h(t('requestFailed', { what: t('element'), reason: problemText(error) }))}</p>`;
     }
   }
 
@@ -114,11 +114,11 @@ export class Panel {
     try {
       device = await api.device(deviceId);
     } catch (error) {
-      return `<p class="error">${h(error.message)}</p>`;
+      return problemHtml(error);
     }
     const status = device.status;
     let html = `<h3>${h(t('liveState'))} <span class="status" style="background:${STATUS_COLOURS[status] || '#999'}">${h(t(`status${status[0].toUpperCase()}${status.slice(1)}`))}</span></h3>`;
-    if (device.reason) html += `<p class="muted">${h(device.reason)}</p>`;
+    if (device.reason) html += `<p class="muted" data-field="device-reason">${h(alarmReason(device))}</p>`;
     const points = Object.entries(device.points || {});
     html += `<table class="points"><tr><th>${h(t('point'))}</th><th>${h(t('value'))}</th></tr>${points
       .map(([name, p]) => `<tr class="level-${h(p.level)}"><td>${h(name)}</td><td>${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : p.unit)}</td><td class="muted">${h(fmtDateTime(p.ts))}</td></tr>`)
@@ -131,7 +131,7 @@ export class Panel {
     const alarms = this.alarmsFor(gid);
     if (!alarms.length) return `<h3>${h(t('openAlarms'))}</h3><p class="muted">${h(t('noOpenAlarms'))}</p>`;
     return `<h3>${h(t('openAlarms'))}</h3><ul class="plain">${alarms
-      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(a.point)}</b> ${h(alarmReason(a))} <span class="muted">${h(a.state)}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
+      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(pointName(a.point))}</b> ${h(alarmReason(a))} <span class="muted">${h(a.state)}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
       .join('')}</ul>`;
   }
 
@@ -151,8 +151,8 @@ export class Panel {
         this.onAcknowledged?.();
       } catch (error) {
         b.disabled = false;
-        b.title = error.message;
-        b.insertAdjacentHTML('afterend', ` <span class="error">${h(error.message)}</span>`);
+        b.title = problemText(error);
+        b.insertAdjacentHTML('afterend', ` ${problemHtml(error, { tag: 'span' })}`);
       }
     }));
     const charts = el.querySelector('.charts');
@@ -166,7 +166,7 @@ export class Panel {
         const p = await api.properties(this.buildingId, this.current.global_id);
         if (token === this.token) target.innerHTML = propertiesHtml(p);
       } catch (error) {
-        target.innerHTML = `<p class="error">${h(error.message)}</p>`;
+        target.innerHTML = problemHtml(error);
       }
     });
   }
@@ -179,7 +179,7 @@ export class Panel {
     try {
       rows = await api.history(deviceId, undefined, start);
     } catch (error) {
-      container.innerHTML = `<p class="error">${h(error.message)}</p>`;
+      container.innerHTML = problemHtml(error);
       return;
     }
     if (token !== this.token) return;
