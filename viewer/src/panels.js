@@ -92,17 +92,18 @@ export class Panel {
 
   async equipmentHtml(gid) {
     const element = await api.element(this.buildingId, gid);
+    const devices = element.devices || [];
     const rows = [
       [t('ifcClass'), h(element.ifc_class)],
       [t('name'), h(element.name || '')],
       [t('tag'), h(element.tag || '—')],
       [t('storey'), h(element.storey || '—')],
       [t('room'), element.space_id ? `<a href="#" data-select="${h(element.space_id)}">${h(element.space_name || element.space_id)}</a>` : '—'],
-      [t('deviceId'), h(element.device_id || t('noDevice'))],
+      [t('deviceId'), h(devices.map((d) => d.device_id).join(t('listSeparator')) || t('noDevice'))],
       [t('globalId'), `<code>${h(gid)}</code>`],
     ];
     let html = `<h2>${h(t('equipment'))} <span class="big">${h(element.tag || element.name || '')}</span></h2>${table(rows)}`;
-    if (element.device_id) html += await this.deviceHtml(element.device_id);
+    for (const device of devices) html += await this.deviceHtml(device.device_id);
     html += this.alarmsHtml(gid);
     html += this.propertiesSection();
     html += actions(gid);
