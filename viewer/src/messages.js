@@ -8,6 +8,11 @@ import { fmtDay, fmtNumber, locale, t } from './strings.js';
 /** Unit symbols for the units points are registered in. */
 const UNIT_SYMBOLS = { degC: '°C', m3: 'm³', count: '' };
 
+/** A unit's symbol (`degC` → `°C`), else the unit as registered. */
+export function unitSymbol(unit) {
+  return UNIT_SYMBOLS[unit] ?? unit ?? '';
+}
+
 /** A point's name in the UI language (known names), else as registered. */
 export function pointName(point) {
   const key = `point_${point}`;
@@ -25,7 +30,7 @@ export function alarmReason(alarm) {
   switch (alarm.reason_code) {
     case 'above':
     case 'below': {
-      const unit = UNIT_SYMBOLS[p.unit] ?? p.unit ?? '';
+      const unit = unitSymbol(p.unit);
       return t(alarm.reason_code === 'above' ? 'reasonAbove' : 'reasonBelow', {
         point: pointName(p.point), value: number(p.value), limit: number(p.limit), unit: unit ? ` ${unit}` : '',
       });
@@ -44,13 +49,13 @@ export function alarmReason(alarm) {
     case 'jump':
       return t(alarm.reason_code === 'night' ? 'reasonNight' : 'reasonJump', {
         medium: medium(p.medium), day: localDay(p.day), value: energy(p.value), baseline: energy(p.baseline),
-        unit: UNIT_SYMBOLS[p.unit] ?? p.unit ?? '', ratio: p.baseline ? fmtNumber(p.value / p.baseline, 1) : '∞',
+        unit: unitSymbol(p.unit), ratio: p.baseline ? fmtNumber(p.value / p.baseline, 1) : '∞',
         rooms: rooms(p.rooms || [], p.more_rooms || 0),
       });
     case 'submeters':
       return t('reasonSubmeters', {
         meters: (p.meters || []).join(t('listSeparator')), parent: p.parent, day: localDay(p.day),
-        value: energy(p.value), baseline: energy(p.baseline), unit: UNIT_SYMBOLS[p.unit] ?? p.unit ?? '',
+        value: energy(p.value), baseline: energy(p.baseline), unit: unitSymbol(p.unit),
       });
     default:
       return alarm.reason || '';

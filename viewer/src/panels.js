@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { historyChart } from './chart.js';
 import { STATUS_COLOURS, escapeHtml as h } from './colours.js';
-import { alarmReason, pointName, problemHtml, problemText } from './messages.js';
+import { alarmReason, pointName, problemHtml, problemText, unitSymbol } from './messages.js';
 import { fmtArea, fmtDateTime, fmtNumber, t } from './strings.js';
 
 /** Minutes of history drawn in the equipment panel. */
@@ -122,7 +122,7 @@ export class Panel {
     if (device.reason) html += `<p class="muted" data-field="device-reason">${h(alarmReason(device))}</p>`;
     const points = Object.entries(device.points || {});
     html += `<table class="points"><tr><th>${h(t('point'))}</th><th>${h(t('value'))}</th></tr>${points
-      .map(([name, p]) => `<tr class="level-${h(p.level)}"><td>${h(name)}</td><td>${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : p.unit)}</td><td class="muted">${h(fmtDateTime(p.ts))}</td></tr>`)
+      .map(([name, p]) => `<tr class="level-${h(p.level)}"><td>${h(pointName(name))}</td><td>${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : unitSymbol(p.unit))}</td><td class="muted">${h(fmtDateTime(p.ts))}</td></tr>`)
       .join('')}</table>`;
     html += `<h3>${h(t('history'))}</h3><div class="charts" data-device="${h(deviceId)}" data-units='${h(JSON.stringify(Object.fromEntries(points.map(([n, p]) => [n, p.unit]))))}'></div>`;
     return html;
@@ -132,7 +132,7 @@ export class Panel {
     const alarms = this.alarmsFor(gid);
     if (!alarms.length) return `<h3>${h(t('openAlarms'))}</h3><p class="muted">${h(t('noOpenAlarms'))}</p>`;
     return `<h3>${h(t('openAlarms'))}</h3><ul class="plain">${alarms
-      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(pointName(a.point))}</b> ${h(alarmReason(a))} <span class="muted">${h(a.state)}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
+      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(pointName(a.point))}</b> ${h(alarmReason(a))} <span class="muted">${h(t(a.state === 'raised' ? 'alarmRaised' : 'acknowledged'))}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
       .join('')}</ul>`;
   }
 
