@@ -339,29 +339,30 @@ export class MeetingPanel {
       await this.load();
     } catch (error) {
       button.disabled = false;
-      this.say({ error: await this.bookingError(error, { room, time, seats: listing.capacity, n: attendees }) });
+      this.say(await this.bookingError(error, { room, time, seats: listing.capacity, n: attendees }));
     }
   }
 
-  /** The refusal in the UI's language: the clashing booking named, seats, hours. */
+  /** The refusal in the UI's language (a message for `say`): the clashing booking named, seats, hours. */
   async bookingError(error, { room, time, seats, n }) {
     const type = error.problem?.type || '';
     if (error.status === 409 && error.problem?.clashing_bookings?.length) {
       const id = error.problem.clashing_bookings[0];
       try {
         const other = await api.booking(this.buildingId, id);
-        return t('meetClash', {
+        return { error: t('meetClash', {
           room, id, title: other.title || t('meetUntitled'), organiser: other.organiser || '—',
           time: `${fmtTime(other.start)}–${fmtTime(other.end)}`,
-        });
+        }) };
       } catch {
-        return t('meetClashUnknown', { room, id, time });
+        return { error: t('meetClashUnknown', { room, id, time }) };
       }
     }
-    if (error.status === 422 && type.endsWith('over-capacity')) return t('meetOverCapacity', { room, seats: fmtNumber(seats), n: fmtNumber(n) });
-    if (error.status === 422 && type.endsWith('outside-opening-hours')) return t('meetOutsideHours', { detail: error.message });
-    if (error.status === 422 && type.endsWith('not-bookable')) return t('meetNotARoom', { room });
-    return t('meetFailed', { reason: problemText(error) });
+    if (error.status === 422 && type.endsWith('over-capacity')) return { error: t('meetOverCapacity', { room, seats: fmtNumber(seats), n: fmtNumber(n) }) };
+    // The hours are in the English detail: in Chinese on a second line.
+    if (error.status === 422 && type.endsWith('outside-opening-hours')) return { error: t('meetOutsideHours', { detail: error.message }), problem: error };
+    if (error.status === 422 && type.endsWith('not-bookable')) return { error: t('meetNotARoom', { room }) };
+    return { error: t('meetFailed', { reason: problemText(error) }), problem: error };
   }
 
   async cancel(booking) {
@@ -371,7 +372,7 @@ export class MeetingPanel {
       this.say({ ok: t('meetCancelled', { room: listing ? listing.number : booking.room, time: `${fmtTime(booking.start)}–${fmtTime(booking.end)}` }) });
       await this.load();
     } catch (error) {
-      this.say({ error: t('meetFailed', { reason: problemText(error) }) });
+      this.say({ error: t('meetFailed', { reason: problemText(error) }), problem: error });
     }
   }
 
@@ -379,7 +380,7 @@ export class MeetingPanel {
     try {
       this.onRoute(await api.visitorRoute(this.buildingId, booking.id), booking.room);
     } catch (error) {
-      this.say({ error: t('routeNone', { reason: problemText(error) }) });
+      this.say({ error: t('routeNone', { reason: problemText(error) }), problem: error });
     }
   }
 
@@ -409,10 +410,16 @@ export class MeetingPanel {
   }
 
   /** The message line: `{ok}` or `{error}`; `keep` leaves a standing message alone. */
+  /** Show `{ok, booking}` or `{error}`; `problem`: the failed request, whose English detail a
+   * Chinese UI shows on a second line. */
   say(message, { keep = false } = {}) {
     const box = this.element.querySelector('#meet-message');
     if (!message) {
       if (!keep) box.innerHTML = '';
+      return;
+    }
+    if (message.problem) {
+      box.innerHTML = problemHtml(message.problem, { text: message.error, field: 'meet-error' });
       return;
     }
     box.innerHTML = message.error

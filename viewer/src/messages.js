@@ -111,9 +111,9 @@ export function problemDetail(error) {
 
 /** `text` (default: {@link problemText}) as HTML in `tag` of `cls`, with
  * {@link problemDetail} as a muted second line (marked as English). */
-export function problemHtml(error, { text = problemText(error), tag = 'p', cls = 'error' } = {}) {
+export function problemHtml(error, { text = problemText(error), tag = 'p', cls = 'error', field = 'problem' } = {}) {
   const detail = problemDetail(error);
   const more = detail ? `<br><small class="muted problem-detail" lang="en">${h(detail)}</small>` : '';
-  return `<${tag} class="${cls}" data-field="problem">${h(text)}${more}</${tag}>`;
+  return `<${tag} class="${cls}" data-field="${field}">${h(text)}${more}</${tag}>`;
 }
 

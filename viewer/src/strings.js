@@ -630,7 +630,7 @@ const zhCN = {
   meetClash: '{room} 在 {time} 已被预订：“{title}”，预订人 {organiser}（预订编号 {id}）。',
   meetClashUnknown: '{room} 该时段已被预订（预订编号 {id}）。',
   meetOverCapacity: '{room} 只有 {seats} 个座位，容纳不下 {n} 人。',
-  meetOutsideHours: '不在会议室开放时间内：{detail}',
+  meetOutsideHours: '不在会议室开放时间内',
   meetFailed: '预订失败：{reason}',
   meetPickRoom: '请在三维视图中点选会议室，或查找空闲会议室。',
   meetNotARoom: '{room} 不是可预订的会议室。',
