@@ -17,6 +17,7 @@ import { LOCALES, preferredLocale, setLocale, t } from './strings.js';
 
 setLocale(preferredLocale());
 
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 /** Minimum size (m) of the box framed around a selection. */
 const MIN_FRAME_M = 12;
@@ -33,7 +34,7 @@ const hook = {
   selected: null,
   live: false,
 };
-window.twinViewer = hook;
+/** @type {any} */ (window).twinViewer = hook;
 
 const stage = $('view3d');
 const viewer = new Viewer3D(stage);
@@ -95,9 +96,10 @@ function setupChrome() {
   modeSelect.addEventListener('change', () => setColourMode(modeSelect.value));
   $('building-picker').addEventListener('change', (e) => {
     const url = new URL(location.href);
-    url.searchParams.set('building', e.target.value);
+    const { value } = /** @type {HTMLSelectElement} */ (e.target);
+    url.searchParams.set('building', value);
     history.replaceState(null, '', url);
-    openBuilding(e.target.value);
+    openBuilding(value);
   });
 }
 
@@ -303,8 +305,11 @@ function buildParts(id, storeys, spaces) {
       }
     },
   });
+  const spaceNames = new Map(spaces.map((s) => [s.global_id, s.name]));
   const panel = new Panel($('panel'), {
     buildingId: id,
+    complianceFor: (gid) => state.complianceRooms.get(gid),
+    spaceName: (gid) => spaceNames.get(gid),
     onRouteTo: (gid) => {
       state.routes.setTo(gid);
       if (state.routes.fromInput.value) state.routes.find();
@@ -316,6 +321,7 @@ function buildParts(id, storeys, spaces) {
   panel.onSelect = (gid) => select(gid, { frame: true });
   const routes = new RoutePanel($('route'), viewer, {
     buildingId: id,
+    openAlarms: () => alarms.sorted(),
     selection: () => hook.selected,
     onRoute: () => {
       updateHook();
@@ -330,7 +336,7 @@ function buildParts(id, storeys, spaces) {
     buildingId: id,
     onSelect: (gid) => select(gid, { frame: true }),
   });
-  state = { id, storeyList, alarms, panel, routes, search, spaces, storeys, outline: null, highlight: null };
+  state = { id, storeyList, alarms, panel, routes, search, spaces, storeys, outline: null, highlight: null, complianceRooms: new Map() };
   colours.mode = $('colour-mode').value;
   alarms.render();
   updateHook();
@@ -386,8 +392,9 @@ async function loadLiveData(id) {
   }
   if (compliance.status === 'fulfilled') {
     const report = compliance.value;
-    for (const room of report.rooms || []) colours.compliance.set(room.global_id, room.status);
-    for (const person of report.persons || []) {
+    for (const room of report.rooms) colours.compliance.set(room.global_id, room.status);
+    state.complianceRooms = new Map(report.rooms.map((room) => [room.global_id, room]));
+    for (const person of report.persons) {
       if (person.global_id && person.department) colours.department.set(person.global_id, person.department);
     }
     colours.note = '';

@@ -12,16 +12,19 @@ import { fmtNumber, t } from './strings.js';
 
 /** Lift the line above the floor so it is not hidden in the slab (m). */
 const LINE_LIFT_M = 0.3;
+/** The API's limit on the places of one round. */
+const MAX_ROUND_STOPS = 100;
 const LEG_COLOURS = [0xd6336c, 0x7048e8, 0x1098ad, 0xf08c00, 0x37b24d];
 
 export class RoutePanel {
-  constructor(element, viewer, { buildingId, selection, onRoute, onWalk }) {
+  constructor(element, viewer, { buildingId, selection, onRoute, onWalk, openAlarms }) {
     this.element = element;
     this.viewer = viewer;
     this.buildingId = buildingId;
     this.selection = selection; // () => selected gid or null
     this.onRoute = onRoute || (() => {});
     this.onWalk = onWalk || null; // polyline -> void
+    this.openAlarms = openAlarms || (() => []); // () => the open alarms, most urgent first
     this.polylines = [];
     this.lines = new THREE.Group();
     this.lines.name = 'route';
@@ -98,17 +101,19 @@ export class RoutePanel {
     }
   }
 
-  /** A maintenance round from the start field over every open alarm. */
+  /** A maintenance round from the start field over every open alarm's equipment. */
   async round() {
     const from = this.fromInput.value.trim() || 'outside';
+    const to = this.openAlarms().slice(0, MAX_ROUND_STOPS).map((a) => `alarm:${a.id}`);
+    if (!to.length) return this.say(t('roundNoAlarms'), true);
     this.say('…');
     try {
-      const answer = await api.round(this.buildingId, { from, targets: ['open-alarms'], no_stairs: this.options().no_stairs });
+      const answer = await api.round(this.buildingId, { from, to, no_stairs: this.options().no_stairs });
       this.draw(answer.legs);
       this.length = answer.length_m;
       this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: fmtNumber(answer.length_m, 1) }))}</span> · ${h(t('roundSummary', {
         legs: fmtNumber(answer.legs.length), m: fmtNumber(answer.length_m, 1), min: fmtNumber(answer.time_s / 60, 1), naive: fmtNumber(Number(answer.naive_length_m), 1),
-      }))}<ol class="legs">${answer.legs.map((leg, i) => `<li style="color:#${LEG_COLOURS[i % LEG_COLOURS.length].toString(16).padStart(6, '0')}">${h(leg.to)} · ${h(fmtNumber(leg.length_m, 1))} m</li>`).join('')}</ol>`);
+      }))}<ol class="legs">${answer.legs.map((leg, i) => `<li style="color:#${LEG_COLOURS[i % LEG_COLOURS.length].toString(16).padStart(6, '0')}">${h(leg.to.name)} · ${h(fmtNumber(leg.length_m, 1))} m</li>`).join('')}</ol>`);
       this.onRoute(answer);
     } catch (error) {
       this.clearLines();

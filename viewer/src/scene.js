@@ -360,7 +360,8 @@ export class Viewer3D {
     this.requestRender();
   }
 
-  /** X-ray: everything but `keep` (GlobalIds) ghosted; picking still reaches everything. */
+  /** X-ray: everything but `keep` (GlobalIds) ghosted; picking still reaches everything.
+   * @param {boolean} on @param {Iterable<string>} [keep] */
   setXray(on, keep = this.xrayKeep) {
     this.xray = on;
     this.xrayKeep = new Set(keep);

@@ -63,6 +63,8 @@ const en = {
   noHistory: 'no history yet',
   openAlarms: 'Open alarms',
   noOpenAlarms: 'No open alarms',
+  time: 'Time',
+  roundNoAlarms: 'There are no open alarms to visit.',
   acknowledge: 'Acknowledge',
   acknowledged: 'acknowledged',
   routeHere: 'Route here',
@@ -262,6 +264,8 @@ const zhCN = {
   noHistory: '暂无历史记录',
   openAlarms: '未关闭告警',
   noOpenAlarms: '没有未关闭的告警',
+  time: '时间',
+  roundNoAlarms: '当前没有需要巡检的未关闭告警。',
   acknowledge: '确认',
   acknowledged: '已确认',
   routeHere: '导航到此',
@@ -458,7 +462,7 @@ export function fmtDateTime(value) {
 /** A duration in seconds, short (“5 min”, “3 h”), in the locale. */
 export function fmtAge(seconds) {
   const units = [[90, 1, 'second'], [5400, 60, 'minute'], [172800, 3600, 'hour'], [Infinity, 86400, 'day']];
-  const [, size, unit] = units.find(([limit]) => seconds < limit);
+  const [, size, unit] = /** @type {[number, number, string]} */ (units.find(([limit]) => seconds < limit));
   return new Intl.NumberFormat(active, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 0 })
     .format(Math.round(seconds / size));
 }
