@@ -19,9 +19,10 @@ export class ApiError extends Error {
    * @param {number} status
    * @param {Schemas['Problem'] | null} problem the RFC 9457 problem the API answered, if any
    * @param {string} [fallback] the message when there is no problem text
+   * @param {{ local?: boolean }} [options] `local`: the message is `fallback` even with a problem
    */
-  constructor(status, problem, fallback) {
-    super((problem && (problem.detail || problem.title)) || fallback || `HTTP ${status}`);
+  constructor(status, problem, fallback, { local = false } = {}) {
+    super((!local && problem && (problem.detail || problem.title)) || fallback || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
   }
@@ -55,10 +56,10 @@ client.use({
  */
 function failure(response, body) {
   const problem = body && typeof body === 'object' && 'title' in body ? /** @type {Schemas['Problem']} */ (body) : null;
-  let fallback;
-  if (response.status === 401) fallback = t('apiKeyNeeded');
-  else if (response.status === 403) fallback = t('forbidden');
-  return new ApiError(response.status, problem, fallback);
+  // Who may do what is the UI's message, in its language; the problem stays on the error.
+  if (response.status === 401) return new ApiError(401, problem, t('apiKeyNeeded'), { local: true });
+  if (response.status === 403) return new ApiError(403, problem, t('forbidden'), { local: true });
+  return new ApiError(response.status, problem);
 }
 
 /**
@@ -167,6 +168,14 @@ export const api = {
   /** The compliance report as JSON (the operation also answers XLSX with `format=xlsx`). */
   compliance: (id) => /** @type {Promise<Schemas['ComplianceOut']>} */ (
     ok(client.GET('/api/v1/buildings/{building_id}/compliance', { params: inBuilding(id) }))),
+  /** The compliance report as an XLSX Blob (personal data: the housing role).
+   * @param {string} id */
+  complianceReport: async (id) => new Blob(
+    [await bytes(client.GET('/api/v1/buildings/{building_id}/compliance', {
+      params: { path: { building_id: id }, query: { format: 'xlsx' } }, parseAs: 'stream',
+    }), () => {})],
+    { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+  ),
   /** @param {string} id */
   devices: (id) => all((cursor) => client.GET('/api/v1/devices', { params: { query: { building: id, cursor } } })),
   /** @param {string} deviceId */

@@ -71,6 +71,9 @@ function setupChrome() {
   $('plan-btn').textContent = t('plan2d');
   $('plan-btn').title = t('plan2dTitle');
   $('plan-btn').addEventListener('click', () => togglePlan());
+  $('report-btn').textContent = t('complianceReport');
+  $('report-btn').title = t('complianceReportTitle');
+  $('report-btn').addEventListener('click', () => downloadReport());
   document.title = t('appTitle');
   $('app-title').textContent = t('appTitle');
   $('fit-btn').textContent = t('fit');
@@ -213,6 +216,20 @@ async function openPlan(buildingId, storeyGid) {
   } catch (error) {
     if (tab) tab.close();
     message(t('floorPlanFailed', { reason: error.message }));
+  }
+}
+
+/** Save the building's compliance report (XLSX, fetched with the key). */
+async function downloadReport() {
+  try {
+    const blob = await api.complianceReport(state.id);
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `compliance-${state.id}.xlsx`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  } catch (error) {
+    message(t('complianceReportFailed', { reason: error.message }));
   }
 }
 
@@ -399,8 +416,9 @@ async function loadLiveData(id) {
     }
     colours.note = '';
   } else {
-    colours.note = t('complianceMissing');
+    colours.note = compliance.reason?.status === 403 ? t('complianceForbidden') : t('complianceMissing');
   }
+  $('report-btn').hidden = compliance.status !== 'fulfilled';
   colours.apply();
   state.stopLive = subscribe(id, onLiveEvent, (connected) => {
     hook.live = connected;
