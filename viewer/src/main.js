@@ -13,7 +13,7 @@ import { RoutePanel } from './routes.js';
 import { Viewer3D, modelToScene, sceneToModel } from './scene.js';
 import { Search } from './search.js';
 import { StoreyList } from './storeys.js';
-import { LOCALES, preferredLocale, setLocale, t } from './strings.js';
+import { LOCALES, fmtArea, fmtNumber, preferredLocale, setLocale, t } from './strings.js';
 
 setLocale(preferredLocale());
 
@@ -509,6 +509,10 @@ function updateHook() {
 
 // --- the test hook -----------------------------------------------------------
 Object.assign(hook, {
+  /** The UI's text and formats in its language (tests assert what a person reads). */
+  t,
+  fmtArea,
+  fmtNumber,
   /**
    * Page coordinates (CSS px) of an element's centre; for a room, the centre of
    * its floor (what a user sees of a room in the cut view of its storey).
