@@ -173,7 +173,8 @@ def _open_alarms(api, building: str) -> list[dict]:
 
 
 def _quiet_thermometer(page, api, building: str, thermometers: frozenset[str]) -> dict:
-    """A device with a temperature point on equipment the viewer draws, with no open alarm."""
+    """A device with a temperature point on equipment the viewer draws and one can walk
+    to from the entrance, with no open alarm."""
     drawn = set(page.evaluate("twinViewer.equipmentIds()"))
     alarmed = {a["device_id"] for a in _open_alarms(api, building)}
     devices = api.get("/devices", params={"building": building, "limit": 500})
@@ -184,7 +185,12 @@ def _quiet_thermometer(page, api, building: str, thermometers: frozenset[str]) -
             and device["global_id"] in drawn
             and device["device_id"] not in alarmed
         ):
-            return device
+            route = api.get(
+                f"/buildings/{building}/route",
+                params={"from": "outside", "to": device["global_id"]},
+            )
+            if route.status_code == 200:
+                return device
     raise AssertionError(f"{building}: no quiet thermometer on drawn equipment")
 
 
