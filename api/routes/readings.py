@@ -41,11 +41,7 @@ def _batch_schema() -> dict[str, Any]:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {
-                "application/json": {
-                    "schema": _batch_schema()
-                }
-            },
+            "content": {"application/json": {"schema": _batch_schema()}},
         }
     },
 )
