@@ -216,7 +216,8 @@ def test_a_facility_manager_follows_an_alarm_from_search_to_the_round(
     page.wait_for_function("twinViewer.live", timeout=10_000)
     device = _quiet_thermometer(page, api, building, twins.thermometers[building])
     device_id, gid = device["device_id"], device["global_id"]
-    tag = api.get(f"/buildings/{building}/elements/{gid}").json()["tag"]
+    element = api.get(f"/buildings/{building}/elements/{gid}").json()
+    tag = element["tag"]
     assert tag
 
     # Search the device by its tag: its panel shows its live state.
@@ -225,6 +226,13 @@ def test_a_facility_manager_follows_an_alarm_from_search_to_the_round(
     page.wait_for_function("gid => twinViewer.selected === gid", arg=gid)
     page.wait_for_selector(f'#panel .device[data-device="{device_id}"]')
     assert _t(page, "liveState") in page.text_content("#panel")
+    # Its room's panel links back to it.
+    if element["space_id"]:
+        page.click(f'#panel a[data-select="{element["space_id"]}"]')
+        page.wait_for_function("gid => twinViewer.selected === gid", arg=element["space_id"])
+        page.click(f'#panel .equipment-links a[data-select="{gid}"]')
+        page.wait_for_function("gid => twinViewer.selected === gid", arg=gid)
+        page.wait_for_selector(f'#panel .device[data-device="{device_id}"]')
     for value in (21.5, 24.25):
         _post(api, device_id, temp=value)
         _wait_value(page, device_id, page.evaluate("v => twinViewer.fmtNumber(v, 2)", value))
