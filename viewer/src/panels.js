@@ -158,7 +158,7 @@ export class Panel {
     const alarms = this.alarmsFor(gid);
     if (!alarms.length) return `<h3>${h(t('openAlarms'))}</h3><p class="muted">${h(t('noOpenAlarms'))}</p>`;
     return `<h3>${h(t('openAlarms'))}</h3><ul class="plain">${alarms
-      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(a.point)}</b> ${h(a.reason || '')} <span class="muted">${h(a.state)}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
+      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(a.point)}</b> ${h(a.reason || '')} <span class="muted">${h(t(a.state === 'raised' ? 'alarmRaised' : 'acknowledged'))}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
       .join('')}</ul>`;
   }
 
