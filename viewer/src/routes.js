@@ -12,6 +12,9 @@ import { fmtNumber, t } from './strings.js';
 
 /** Lift the line above the floor so it is not hidden in the slab (m). */
 const LINE_LIFT_M = 0.3;
+/** Room types a route keeps out of with *Avoid restricted rooms*: plant and IT rooms
+ * (设备用房, 弱电机房), closed to visitors and routine walks. */
+const RESTRICTED_TYPES = ['plant', 'it'];
 /** The API's limit on the places of one round. */
 const MAX_ROUND_STOPS = 100;
 const LEG_COLOURS = [0xd6336c, 0x7048e8, 0x1098ad, 0xf08c00, 0x37b24d];
@@ -73,10 +76,12 @@ export class RoutePanel {
     this.toInput.value = ref;
   }
 
+  /** The route's constraints as the API's query parameters. */
   options() {
+    const restricted = /** @type {HTMLInputElement} */ (this.element.querySelector('#route-avoid-restricted')).checked;
     return {
-      no_stairs: this.element.querySelector('#route-no-stairs').checked,
-      avoid_restricted: this.element.querySelector('#route-avoid-restricted').checked,
+      no_stairs: /** @type {HTMLInputElement} */ (this.element.querySelector('#route-no-stairs')).checked,
+      avoid: restricted ? RESTRICTED_TYPES : undefined,
     };
   }
 
@@ -87,7 +92,8 @@ export class RoutePanel {
     if (!from || !to) return this.say(t('routeNeedsEnds'), true);
     this.say('…');
     try {
-      const route = await api.route(this.buildingId, { from, to, ...this.options() });
+      const { no_stairs, avoid } = this.options();
+      const route = await api.route(this.buildingId, { from, to, no_stairs, avoid });
       this.draw([route]);
       this.length = route.length_m;
       this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: fmtNumber(route.length_m, 1) }))}</span> · ${h(t('routeSummary', { m: fmtNumber(route.length_m, 1), min: fmtNumber(route.time_s / 60, 1), steps: fmtNumber(route.steps.length) }))}`
@@ -108,7 +114,8 @@ export class RoutePanel {
     if (!to.length) return this.say(t('roundNoAlarms'), true);
     this.say('…');
     try {
-      const answer = await api.round(this.buildingId, { from, to, no_stairs: this.options().no_stairs });
+      const { no_stairs, avoid } = this.options();
+      const answer = await api.round(this.buildingId, { from, to, no_stairs, avoid });
       this.draw(answer.legs);
       this.length = answer.length_m;
       this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: fmtNumber(answer.length_m, 1) }))}</span> · ${h(t('roundSummary', {
