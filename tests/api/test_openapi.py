@@ -77,6 +77,16 @@ def test_every_reference_resolves_in_the_document(document):
     assert [r for r in refs if not resolves(r)] == []
 
 
+def test_the_viewer_reaches_the_api_only_through_the_generated_client():
+    # `npm run check` type-checks calls made through `client` (viewer/src/api.js);
+    # a bare fetch elsewhere would call the API unchecked.
+    code = re.compile(r"\bfetch\(|new EventSource\(|XMLHttpRequest")
+    sources = sorted((ROOT / "viewer" / "src").glob("*.js"))
+    assert len(sources) > 5
+    bare = [p.name for p in sources if p.name != "api.js" and code.search(p.read_text("utf-8"))]
+    assert bare == []
+
+
 def test_every_operation_has_a_unique_human_id(document):
     ids = [op["operationId"] for _, _, op in operations(document)]
     assert len(ids) == len(set(ids))
