@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas.common import PROBLEM_MEDIA_TYPE, Problem
 from api.security import AccessError, ForbiddenError, NotAuthenticatedError
-from ifc_models.errors import IfcModelError
+from ifc_models.errors import ArchiveError, IfcModelError, ZipBombError
 from spatial.errors import (
     AmbiguousPlaceError,
     NoRouteError,
@@ -46,7 +46,6 @@ from twin.buildings.uploads import (
     UnsupportedContentError,
     UploadError,
     UploadTooLargeError,
-    ZipBombError,
 )
 from twin.devices.errors import (
     AlarmTransitionError,
@@ -120,6 +119,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     UploadTooLargeError: (413, "upload-too-large", "Upload too large"),
     UnsupportedContentError: (415, "not-ifc", "Not an IFC model"),
     ZipBombError: (422, "zip-bomb", "Archive refused"),
+    ArchiveError: (415, "not-ifc", "Not an IFC model"),
     UnknownJobError: (404, "unknown-job", "Unknown upload job"),
     UploadError: (400, "bad-upload", "Upload refused"),
     IfcModelError: (422, "bad-model", "Model cannot be read"),

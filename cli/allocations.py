@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.app import app
-from cli.common import fail, load, print_json
+from cli.common import fail, fail_rows, load, print_json, write_file
 from cli.compliance import Level, StandardFile, read_standard
 
 if TYPE_CHECKING:
@@ -34,10 +34,7 @@ def write_records(records: list[Allocation], out: Path) -> None:
     writer = writers.get(out.suffix.casefold())
     if writer is None:
         fail(f"--out {out}: use a .csv, .xlsx or .json file")
-    try:
-        out.write_bytes(writer(records))
-    except OSError as exc:
-        fail(f"cannot write {out}: {exc}")
+    write_file(out, writer(records))
 
 
 @app.command("demo-allocations")
@@ -76,14 +73,15 @@ def import_command(
 ) -> None:
     """Import allocations as one transaction: every row, or none (bad rows on stderr)."""
     from twin.housing.allocations.errors import AllocationFileError, AllocationImportError
+    from twin.housing.allocations.parse import read_rows
     from twin.housing.allocations.store import AllocationStore
 
     standard = read_standard(standard_file)
     building = load(paths).building
     store = AllocationStore(db)
     try:
-        result = store.import_file(
-            file,
+        result = store.import_rows(
+            read_rows(file),
             spaces=building.spaces,
             standard=standard,
             default_level=level,
@@ -93,11 +91,11 @@ def import_command(
     except AllocationFileError as exc:
         fail(str(exc))
     except AllocationImportError as exc:
-        for error in exc.errors:
-            typer.echo(f"twin: {file.name}: {error}", err=True)
-        fail(str(exc))
+        fail_rows(file.name, exc)
     if json_output:
-        print_json(result.as_dict())
+        from api.schemas.housing import ImportOut
+
+        print_json(ImportOut.model_validate(result).model_dump(mode="json"))
         return
     verb = "would change" if dry_run else "changed"
     typer.echo(

@@ -31,6 +31,22 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
+def fail_rows(file_name: str, exc: Any) -> NoReturn:
+    """Every bad row of an allocation file on stderr (``exc.errors``), then exit 2."""
+    for error in exc.errors:
+        typer.echo(f"twin: {file_name}: {error}", err=True)
+    fail(str(exc))
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (making its folder); exit 2 when that fails."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc}")
+
+
 def print_json(data: Any) -> None:
     """One JSON document on stdout, UTF-8, non-ASCII kept readable."""
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.app import app
-from cli.common import fail, load, print_json
+from cli.common import fail, fail_rows, load, print_json
 
 if TYPE_CHECKING:
     from twin.buildings.room_types import RoomTypeRules
     from twin.housing.allocations.records import Allocation
+    from twin.housing.compliance import ComplianceReport
     from twin.housing.standards import Standard
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]
@@ -69,7 +70,8 @@ def compliance_command(
     room_types: RoomTypesFile = None,
 ) -> None:
     """Check every office against the per-rank usable-area limits of the standard."""
-    from twin.housing.compliance import ComplianceError, check_compliance, to_json
+    from api.schemas.housing import ComplianceOut
+    from twin.housing.compliance import ComplianceError, check_compliance, compliance_report
 
     day = parse_day(on_date)
     standard = read_standard(standard_file, level)
@@ -80,11 +82,11 @@ def compliance_command(
         result = check_compliance(building, records, standard, on_date=day, rules=rules)
     except ComplianceError as exc:
         fail(str(exc))
-    report = to_json(result)
+    report = compliance_report(result)
     if xlsx is not None:
         _write_xlsx(xlsx, building, result, report, with_plans=plans)
     if json_output:
-        print_json(report)
+        print_json(ComplianceOut.model_validate(report).model_dump(mode="json"))
         return
     _print_text(report, xlsx)
 
@@ -97,11 +99,11 @@ def _write_xlsx(xlsx: Path, building, result, report, *, with_plans: bool) -> No
     links = None
     try:
         if with_plans:
-            from twin.housing.plans import inputs_from_compliance_report, plan_storeys, plans_pdf
+            from twin.housing.plans import PlanOptions, inputs_from_report, plan_storeys, plans_pdf
 
             pdf = xlsx.with_name(f"{xlsx.stem}-plans.pdf")
-            inputs = inputs_from_compliance_report(report)
-            pdf.write_bytes(plans_pdf(building, colour="compliance", inputs=inputs))
+            options = PlanOptions(colour="compliance", inputs=inputs_from_report(report))
+            pdf.write_bytes(plans_pdf(building, options=options))
             # Page 1 is the cover; then one page per storey that has rooms.
             links = {
                 storey.name: f"{pdf.name}#page={number}"
@@ -159,41 +161,36 @@ def read_allocations(path, spaces, standard, level) -> list[Allocation]:  # type
     except AllocationFileError as exc:
         fail(str(exc))
     except AllocationImportError as exc:
-        for error in exc.errors:
-            typer.echo(f"twin: {path.name}: {error}", err=True)
-        fail(str(exc))
+        fail_rows(path.name, exc)
 
 
-def _print_text(report: dict, xlsx: Path | None) -> None:  # type: ignore[type-arg]
-    s = report["summary"]
-    typer.echo(f"Office-space compliance on {report['date']} ({report['standard']['title']})")
+def _print_text(report: ComplianceReport, xlsx: Path | None) -> None:
+    s = report.summary
+    typer.echo(f"Office-space compliance on {report.date.isoformat()} ({report.standard.title})")
     typer.echo(
         f"  offices judged {s['rooms_checked']}, over the standard {s['rooms_over']} "
         f"(+{s['area_over_m2']:.2f} m²), persons over {s['persons_over']}, "
         f"vacant {s['vacant_rooms']} ({s['vacant_area_m2']:.2f} m²), "
         f"allocated to non-offices {s['not_office_allocations']}, leavers {s['leavers']}"
     )
-    for room in report["rooms"]:
-        if room["status"] == "over":
+    for room in report.rooms:
+        if room.status == "over":
             typer.echo(
-                f"  over   {room['room']:<8} {room['long_name'][:24]:<24} "
-                f"{room['area_m2']:>8.2f} m² "
-                f"(limit {room['limit_m2']:.2f} m² for {len(room['occupants'])}) "
-                f"+{room['excess_m2']:.2f} m² ({room['excess_pct']:.1f} %)"
+                f"  over   {room.room:<8} {room.long_name[:24]:<24} "
+                f"{room.area_m2:>8.2f} m² "
+                f"(limit {room.limit_m2:.2f} m² for {len(room.occupants)}) "
+                f"+{room.excess_m2:.2f} m² ({room.excess_pct:.1f} %)"
             )
-    for room in report["vacant_rooms"]:
-        typer.echo(f"  vacant {room['room']:<8} {room['area_m2']:>8.2f} m²  {room['storey']}")
-    for person in report["persons"]:
-        if person["status"] == "not_office":
-            typer.echo(
-                f"  not an office: {person['person_id']} in {person['room']} "
-                f"({person['room_type']})"
-            )
-    for leaver in report["leavers"]:
+    for vacant in report.vacant_rooms:
+        typer.echo(f"  vacant {vacant.room:<8} {vacant.area_m2:>8.2f} m²  {vacant.storey}")
+    for person in report.persons:
+        if person.status == "not_office":
+            typer.echo(f"  not an office: {person.person_id} in {person.room} ({person.room_type})")
+    for leaver in report.leavers:
         typer.echo(
-            f"  left: {leaver['person_id']} (until {leaver['valid_to']}) room {leaver['room']}"
+            f"  left: {leaver.person_id} (until {leaver.valid_to.isoformat()}) room {leaver.room}"
         )
-    for warning in report["warnings"]:
+    for warning in report.warnings:
         typer.echo(f"  warning: {warning}")
     if xlsx is not None:
         typer.echo(f"  report written to {xlsx}")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.app import app
-from cli.common import EXIT_INTERNAL, fail, load
+from cli.common import EXIT_INTERNAL, fail, load, write_file
 
 if TYPE_CHECKING:
     from twin.devices.registry import Device
@@ -58,14 +58,6 @@ def _suffix(out: Path, wanted: str) -> None:
         fail(f"--out {out}: expected a {wanted} file")
 
 
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc}")
-
-
 @export_app.command("brick")
 def brick_command(
     paths: Paths,
@@ -91,7 +83,7 @@ def brick_command(
             brick.require_valid(graph)
     except ExchangeError as exc:
         fail(str(exc), EXIT_INTERNAL)
-    _write(out, graph.serialize(format="turtle", encoding="utf-8"))
+    write_file(out, graph.serialize(format="turtle", encoding="utf-8"))
     points = sum(len(d.points) for d in bound)
     checked = ", SHACL-valid" if validate else ""
     typer.echo(f"wrote {out} ({len(graph)} triples, {points} points{checked})")
@@ -120,7 +112,7 @@ def cobie_command(
         fail(f"--contact {contact!r}: expected an e-mail address")
     building = load(paths, use_cache=not no_cache).building
     bound = _devices(_building_id(paths, building_id), building, devices)
-    _write(out, cobie.cobie_xlsx(building, devices=bound, contact=contact))
+    write_file(out, cobie.cobie_xlsx(building, devices=bound, contact=contact))
     typer.echo(
         f"wrote {out} ({len(building.spaces)} spaces, "
         f"{len(building.equipment) + len(building.lifts)} components)"

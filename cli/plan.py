@@ -11,15 +11,16 @@ Exit 0 on success, 2 for bad input (unknown storey: the storeys are listed),
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.app import app
-from cli.common import EXIT_INTERNAL, fail, load
+from cli.common import EXIT_INTERNAL, fail, load, write_file
 from cli.compliance import parse_day, read_allocations, read_room_types, read_standard
 
 if TYPE_CHECKING:
@@ -84,13 +85,14 @@ def plan_command(
         COLOUR_MODES,
         PlanError,
         PlanInputs,
+        PlanOptions,
         RenderBackendError,
         UnknownStoreyError,
         find_storey,
         plan_storeys,
         plans_pdf,
+        storey_png,
         storey_svg,
-        svg_to_png,
     )
     from twin.housing.plans.dxf import storey_dxf
     from twin.housing.plans.layout import PAPER_SIZES_MM
@@ -116,7 +118,7 @@ def plan_command(
     else:
         inputs = PlanInputs()
     if live is not None:
-        inputs = PlanInputs(**{**inputs.__dict__, "live": _read_live(live)})
+        inputs = dataclasses.replace(inputs, live=_read_live(live))
     if colour in ("compliance", "occupancy") and allocations is None and report is None:
         fail(f"--colour {colour} needs --allocations FILE or --report REPORT.json")
     if colour == "live" and live is None:
@@ -131,18 +133,16 @@ def plan_command(
             storeys = (find_storey(building, storey),)
         except (PlanError, UnknownStoreyError) as exc:
             fail(str(exc))
-    types = {s.global_id: rules.classify(s) for s in building.spaces}
-    options: dict[str, Any] = {
-        "colour": colour,
-        "inputs": inputs,
-        "paper": paper,
-        "on_date": day,
-        "room_types": types,
-    }
-    dxf_options = {k: options[k] for k in ("colour", "inputs", "room_types")}
+    options = PlanOptions(
+        colour=colour,
+        inputs=inputs,
+        paper=paper,
+        on_date=day,
+        room_types={s.global_id: rules.classify(s) for s in building.spaces},
+    )
     try:
         if suffix == ".pdf":
-            _write(out, plans_pdf(building, storeys, **options))
+            write_file(out, plans_pdf(building, storeys, options))
             typer.echo(f"wrote {out} ({len(storeys) + 1} pages: cover + {len(storeys)} storeys)")
             return
         for item in storeys:
@@ -152,12 +152,15 @@ def plan_command(
                 else _per_storey(out, item.name)
             )
             if suffix == ".dxf":
-                _write(target, storey_dxf(building, item, **dxf_options))
+                write_file(target, storey_dxf(building, item, options))
                 typer.echo(f"wrote {target} ({item.name})")
                 continue
-            svg = storey_svg(building, item, **options)
-            png_width = DEFAULT_PNG_WIDTH_PX if width is None else width
-            _write(target, svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg, png_width))
+            if suffix == ".svg":
+                data = storey_svg(building, item, options).encode("utf-8")
+            else:
+                png_width = DEFAULT_PNG_WIDTH_PX if width is None else width
+                data = storey_png(building, item, options, width_px=png_width)
+            write_file(target, data)
             typer.echo(f"wrote {target} ({item.name})")
     except RenderBackendError as exc:
         fail(str(exc), EXIT_INTERNAL)
@@ -169,14 +172,6 @@ def _per_storey(out: Path, storey_name: str) -> Path:
     """``plans.svg`` + storey ``Level 1`` -> ``plans-Level_1.svg``."""
     safe = UNSAFE_FILENAME.sub("_", storey_name).strip("_") or "storey"
     return out.with_name(f"{out.stem}-{safe}{out.suffix}")
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc}")
 
 
 def _inputs_from_report(path: Path) -> PlanInputs:
@@ -195,8 +190,8 @@ def _inputs_from_report(path: Path) -> PlanInputs:
 
 
 def _inputs_from_allocations(building, path, level, standard_file, day, rules) -> PlanInputs:  # type: ignore[no-untyped-def]
-    from twin.housing.compliance import ComplianceError, check_compliance, to_json
-    from twin.housing.plans import inputs_from_compliance_report
+    from twin.housing.compliance import ComplianceError, check_compliance, compliance_report
+    from twin.housing.plans import inputs_from_report
 
     standard = read_standard(standard_file, level)
     records = read_allocations(path, building.spaces, standard, level)
@@ -204,7 +199,7 @@ def _inputs_from_allocations(building, path, level, standard_file, day, rules) -
         result = check_compliance(building, records, standard, on_date=day, rules=rules)
     except ComplianceError as exc:
         fail(str(exc))
-    return inputs_from_compliance_report(to_json(result))
+    return inputs_from_report(compliance_report(result))
 
 
 def _read_live(path: Path) -> dict[str, str]:

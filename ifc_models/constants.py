@@ -23,7 +23,14 @@ HEADER_SNIFF_BYTES = 1024
 #: signatures), in bytes.
 TRAILER_SNIFF_BYTES = 4096
 
-#: The largest uncompressed member an ``.ifczip`` may hold (bytes), and the
-#: largest compression ratio, so a zip bomb is refused before it is inflated.
+#: The most an ``.ifczip`` may inflate to, all members together (bytes), and
+#: the largest compression ratio of any member, so a zip bomb is refused
+#: before it is inflated. STEP text compresses about 10:1; 200:1 is a bomb.
 MAX_UNZIPPED_BYTES = 2 * 1024**3
 MAX_ZIP_RATIO = 200
+#: The most members an ``.ifczip`` may list: exporters write one model and
+#: perhaps a readme; thousands of entries are a bomb of another kind (each
+#: costs a directory record to read).
+MAX_ZIP_MEMBERS = 64
+#: Bytes read at a time when inflating an archive member.
+INFLATE_CHUNK_BYTES = 1024 * 1024

@@ -17,6 +17,24 @@ class NotAnIfcFileError(IfcModelError):
     """The content is not ISO-10303-21 STEP text (nor an ifczip holding one)."""
 
 
+class ArchiveError(NotAnIfcFileError):
+    """An ``.ifczip`` that cannot be opened safely (see :mod:`ifc_models.archive`)."""
+
+
+class DamagedArchiveError(ArchiveError):
+    """The zip's directory or a member's data is broken."""
+
+
+class ArchiveLayoutError(ArchiveError):
+    """Not exactly one ``.ifc`` member, a nested archive, or a member name that
+    leaves the archive (absolute, ``..``)."""
+
+
+class ZipBombError(ArchiveError):
+    """The archive would inflate beyond the limits: too many members, too many
+    bytes in all, or a compression ratio no model reaches."""
+
+
 class TruncatedIfcFileError(IfcModelError):
     """The STEP file ends before ``END-ISO-10303-21;``."""
 

@@ -11,20 +11,16 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import ifcopenshell
 import ifcopenshell.util.unit
 
-from ifc_models.constants import (
-    HEADER_SNIFF_BYTES,
-    MAX_UNZIPPED_BYTES,
-    MAX_ZIP_RATIO,
-    TRAILER_SNIFF_BYTES,
-)
+from ifc_models.archive import check_archive, inflate, open_archive
+from ifc_models.constants import HEADER_SNIFF_BYTES, TRAILER_SNIFF_BYTES
 from ifc_models.errors import (
+    ArchiveError,
     IfcFileNotFoundError,
     MissingUnitError,
     NotAnIfcFileError,
@@ -52,33 +48,15 @@ class OpenedModel:
 
 
 def step_bytes(path: Path, raw: bytes) -> bytes:
-    """The STEP text in ``raw`` (the bytes of ``path``): itself, or the single IFC of a zip."""
-    return _unzip_single_ifc(path, raw) if raw.startswith(b"PK") else raw
-
-
-def _unzip_single_ifc(path: Path, raw: bytes) -> bytes:
+    """The STEP text in ``raw`` (the bytes of ``path``): itself, or the single IFC of a zip
+    (checked by :func:`ifc_models.archive.check_archive`)."""
+    if not raw.startswith(b"PK"):
+        return raw
     try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile as exc:
-        raise NotAnIfcFileError(f"{path}: a damaged zip archive ({exc})") from exc
-    with archive:
-        members = [m for m in archive.infolist() if m.filename.lower().endswith(".ifc")]
-        if len(members) != 1:
-            raise NotAnIfcFileError(
-                f"{path}: an ifczip must hold exactly one .ifc file, found {len(members)}"
-            )
-        member = members[0]
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > MAX_UNZIPPED_BYTES or ratio > MAX_ZIP_RATIO:
-            raise NotAnIfcFileError(
-                f"{path}: refusing to inflate {member.filename} "
-                f"({member.file_size:,} bytes, ratio {ratio:.0f}:1) — looks like a zip bomb"
-            )
-        with archive.open(member) as stream:
-            data = stream.read(MAX_UNZIPPED_BYTES + 1)
-        if len(data) > MAX_UNZIPPED_BYTES:
-            raise NotAnIfcFileError(f"{path}: {member.filename} inflates beyond the limit")
-        return data
+        with open_archive(io.BytesIO(raw)) as archive:
+            return b"".join(inflate(archive, check_archive(archive)))
+    except ArchiveError as exc:
+        raise type(exc)(f"{path}: {exc}") from None
 
 
 def check_step_text(path: Path, data: bytes) -> str:

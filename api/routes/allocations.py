@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import QueriesDep
 from api.errors import problem_responses
+from api.files import file_answer, multipart_body
 from api.schemas.housing import AllocationOut, ImportOut
 from api.schemas.media import EXPORT_MEDIA_TYPES
 from api.security import AllocationsRead, AllocationsWrite
@@ -37,36 +38,26 @@ READ_CHUNK = 1024 * 1024
 @router.post(
     "/buildings/{building_id}/allocations",
     responses=problem_responses(413, 422),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["file"],
-                        "properties": {
-                            "file": {
-                                "type": "string",
-                                "format": "binary",
-                                "description": "CSV (UTF-8), XLSX or JSON allocation file",
-                            },
-                            "dry_run": {
-                                "type": "boolean",
-                                "default": False,
-                                "description": "check and show changes; apply nothing",
-                            },
-                            "level": {
-                                "type": "string",
-                                "enum": list(ORGAN_LEVEL_CHOICES),
-                                "description": "organ level for rows that do not name one",
-                            },
-                        },
-                    }
-                }
+    openapi_extra=multipart_body(
+        ["file"],
+        {
+            "file": {
+                "type": "string",
+                "format": "binary",
+                "description": "CSV (UTF-8), XLSX or JSON allocation file",
             },
-        }
-    },
+            "dry_run": {
+                "type": "boolean",
+                "default": False,
+                "description": "check and show changes; apply nothing",
+            },
+            "level": {
+                "type": "string",
+                "enum": list(ORGAN_LEVEL_CHOICES),
+                "description": "organ level for rows that do not name one",
+            },
+        },
+    ),
 )
 async def import_allocations(
     building_id: str,
@@ -150,12 +141,8 @@ async def export_allocations(
             building_id, format, on_date=on, personal=principal.personal
         )
     )
-    return Response(
-        body,
-        media_type=EXPORT_MEDIA_TYPES[format],
-        headers={
-            "Content-Disposition": f'attachment; filename="allocations-{building_id}.{format}"'
-        },
+    return file_answer(
+        body, EXPORT_MEDIA_TYPES[format], filename=f"allocations-{building_id}.{format}"
     )
 
 

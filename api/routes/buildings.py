@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from api.caching import CONDITIONAL_RESPONSES, ETAG_HEADERS, file_response
 from api.deps import JobsDep, QueriesDep, SettingsDep, TwinDep
 from api.errors import problem_responses
+from api.files import multipart_body
 from api.schemas.buildings import (
     BuildingOut,
     BuildingSummary,
@@ -87,27 +88,17 @@ async def list_storeys(building_id: str, queries: QueriesDep, _: BuildingsRead) 
     "/buildings",
     status_code=202,
     responses=problem_responses(400, 413, 415, 422),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["id", "files"],
-                        "properties": {
-                            "id": {"type": "string", "pattern": BUILDING_ID_PATTERN.pattern},
-                            "files": {
-                                "type": "array",
-                                "minItems": 1,
-                                "items": {"type": "string", "format": "binary"},
-                            },
-                        },
-                    }
-                }
+    openapi_extra=multipart_body(
+        ["id", "files"],
+        {
+            "id": {"type": "string", "pattern": BUILDING_ID_PATTERN.pattern},
+            "files": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": "string", "format": "binary"},
             },
-        }
-    },
+        },
+    ),
 )
 async def upload_building(
     request: Request,

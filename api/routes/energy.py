@@ -9,6 +9,7 @@ Permissions: ``devices:read`` for everything but raising anomaly alarms
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import QueriesDep, TwinDep
 from api.errors import problem_responses
+from api.files import file_answer, file_route
 from api.schemas.energy import (
     AnomalyOut,
     EnergyIntensityOut,
@@ -23,9 +25,10 @@ from api.schemas.energy import (
     EnergyQuotasOut,
     EnergySeriesOut,
 )
-from api.schemas.media import XLSX, file_responses
+from api.schemas.media import XLSX
 from api.security import Principal, require
 from twin.energy.analysis import GROUP_BY, Site
+from twin.energy.anomalies import Anomaly
 from twin.energy.service import EnergyService
 
 router = APIRouter(tags=["energy"], responses=problem_responses(400, 401, 403, 404, 422, 503))
@@ -49,6 +52,11 @@ def _site(building_id: str, queries: QueriesDep, energy: EnergyDep) -> Site:
 
 
 SiteDep = Annotated[Site, Depends(_site)]
+
+
+def _anomalies_out(site: Site, found: Iterable[Anomaly]) -> list[dict[str, Any]]:
+    labels = {s.global_id: s.label for s in site.building.spaces}
+    return [a.to_dict(labels) for a in found]
 
 
 @router.get("/buildings/{building_id}/energy", response_model=EnergyOut)
@@ -105,8 +113,7 @@ def list_energy_anomalies(
     _: EnergyRead, site: SiteDep, energy: EnergyDep, day: date
 ) -> list[dict[str, Any]]:
     """Anomalies of a local day: night/holiday use, jumps, sub-meters above their parent."""
-    labels = {s.global_id: s.label for s in site.building.spaces}
-    return [a.to_dict(labels) for a in energy.anomalies(site, day)]
+    return _anomalies_out(site, energy.anomalies(site, day))
 
 
 @router.post("/buildings/{building_id}/energy/anomalies/raise", response_model=list[AnomalyOut])
@@ -114,14 +121,11 @@ def raise_energy_anomalies(
     _: AlarmsWrite, site: SiteDep, energy: EnergyDep, day: date
 ) -> list[dict[str, Any]]:
     """Raise the day's anomalies as alarms now (the twin does this every night)."""
-    labels = {s.global_id: s.label for s in site.building.spaces}
-    return [a.to_dict(labels) for a in energy.raise_anomalies(site, day)]
+    return _anomalies_out(site, energy.raise_anomalies(site, day))
 
 
-@router.get(
-    "/buildings/{building_id}/energy/report.xlsx",
-    response_class=Response,
-    responses=file_responses(XLSX, "The monthly energy report (XLSX)"),
+@file_route(
+    router, "/buildings/{building_id}/energy/report.xlsx", XLSX, "The monthly energy report (XLSX)"
 )
 def get_energy_report(
     _: EnergyRead,
@@ -131,9 +135,4 @@ def get_energy_report(
 ) -> Response:
     """The monthly report (per organisation and department, with charts) as XLSX."""
     body = energy.report(site, month)
-    name = f"energy-{site.building_id}-{month}.xlsx"
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return file_answer(body, XLSX, filename=f"energy-{site.building_id}-{month}.xlsx")

@@ -10,8 +10,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import QueriesDep
 from api.errors import problem_responses
+from api.files import file_answer, file_route
 from api.schemas.exchange import BcfImportOut
-from api.schemas.media import BCF_ZIP, TURTLE, XLSX, file_responses
+from api.schemas.media import BCF_ZIP, TURTLE, XLSX
 from api.security import DevicesRead, WorkOrdersRead, WorkOrdersWrite
 from twin.exchange.bcf import MAX_ARCHIVE_BYTES
 from twin.exchange.errors import BcfError
@@ -20,11 +21,7 @@ from twin.exchange.registered import Exchanges
 router = APIRouter(tags=["exchange"], responses=problem_responses(400, 401, 403, 404, 422, 503))
 
 
-@router.get(
-    "/buildings/{building_id}/brick.ttl",
-    response_class=Response,
-    responses=file_responses(TURTLE, "A Brick 1.4 graph (Turtle)."),
-)
+@file_route(router, "/buildings/{building_id}/brick.ttl", TURTLE, "A Brick 1.4 graph (Turtle).")
 async def export_brick(
     building_id: str,
     queries: QueriesDep,
@@ -37,14 +34,10 @@ async def export_brick(
     body = await run_in_threadpool(
         lambda: Exchanges(queries).brick_turtle(building_id, validate=validate)
     )
-    return Response(body, media_type=TURTLE)
+    return file_answer(body, TURTLE)
 
 
-@router.get(
-    "/buildings/{building_id}/cobie.xlsx",
-    response_class=Response,
-    responses=file_responses(XLSX, "A COBie 2.4 workbook."),
-)
+@file_route(router, "/buildings/{building_id}/cobie.xlsx", XLSX, "A COBie 2.4 workbook.")
 async def export_cobie(
     building_id: str,
     queries: QueriesDep,
@@ -60,18 +53,10 @@ async def export_cobie(
     device status and latest readings)."""
     options = {"contact": contact} if contact else {}
     body = await run_in_threadpool(lambda: Exchanges(queries).cobie_xlsx(building_id, **options))
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{building_id}-cobie.xlsx"'},
-    )
+    return file_answer(body, XLSX, filename=f"{building_id}-cobie.xlsx")
 
 
-@router.get(
-    "/work-orders/export.bcf",
-    response_class=Response,
-    responses=file_responses(BCF_ZIP, "A BCF 2.1 archive (zip)."),
-)
+@file_route(router, "/work-orders/export.bcf", BCF_ZIP, "A BCF 2.1 archive (zip).")
 async def export_bcf(
     building: str,
     queries: QueriesDep,
@@ -82,11 +67,7 @@ async def export_bcf(
     with a viewpoint whose camera looks at the equipment, selected by its GlobalId."""
     principal.check_building(building)
     body = await run_in_threadpool(lambda: Exchanges(queries).bcf_export(building, status=status))
-    return Response(
-        body,
-        media_type=BCF_ZIP,
-        headers={"Content-Disposition": f'attachment; filename="{building}-work-orders.bcf"'},
-    )
+    return file_answer(body, BCF_ZIP, filename=f"{building}-work-orders.bcf")
 
 
 @router.post("/work-orders/import-bcf", responses=problem_responses(422))

@@ -17,7 +17,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import QueriesDep
 from api.errors import problem_responses
-from api.schemas.media import ICS, PDF, file_responses
+from api.files import file_answer, file_route
+from api.schemas.media import ICS, PDF
 from api.schemas.meetings import (
     AccessGrantOut,
     AccessGrantsOut,
@@ -160,16 +161,17 @@ def set_meeting_room_settings(
     return RoomSettingsOut.model_validate(configured)
 
 
-@router.get(
+@file_route(
+    router,
     "/buildings/{building_id}/meeting-rooms/{room}/calendar.ics",
-    response_class=Response,
-    responses=file_responses(ICS, "The room's calendar (iCalendar, RFC 5545)."),
+    ICS,
+    "The room's calendar (iCalendar, RFC 5545).",
 )
 def get_room_calendar(
     building_id: str, room: str, meetings: MeetingsDep, _p: MeetingsRead
 ) -> Response:
     """The room's active bookings as an iCalendar file."""
-    return Response(meetings.room_ics(building_id, room), media_type=ICS)
+    return file_answer(meetings.room_ics(building_id, room), ICS)
 
 
 @router.get("/buildings/{building_id}/meeting-stats")
@@ -247,22 +249,24 @@ def list_access_grants(
     return AccessGrantsOut(grants=[AccessGrantOut.model_validate(g) for g in grants])
 
 
-@router.get(
+@file_route(
+    router,
     "/buildings/{building_id}/bookings/{booking_id}.ics",
-    response_class=Response,
-    responses=file_responses(ICS, "The booking as an iCalendar event (RFC 5545)."),
+    ICS,
+    "The booking as an iCalendar event (RFC 5545).",
 )
 def get_booking_calendar(
     building_id: str, booking_id: str, meetings: MeetingsDep, _p: MeetingsRead
 ) -> Response:
     """The booking as an iCalendar file, for Outlook, Apple Calendar and the like."""
-    return Response(meetings.booking_ics(building_id, booking_id), media_type=ICS)
+    return file_answer(meetings.booking_ics(building_id, booking_id), ICS)
 
 
-@router.get(
+@file_route(
+    router,
     "/buildings/{building_id}/bookings/{booking_id}/visitor-route.pdf",
-    response_class=Response,
-    responses=file_responses(PDF, "One A4 page: the route on the room's floor plan."),
+    PDF,
+    "One A4 page: the route on the room's floor plan.",
 )
 def get_visitor_route_pdf(
     building_id: str,
@@ -272,8 +276,7 @@ def get_visitor_route_pdf(
     step_free: bool | None = None,
 ) -> Response:
     """The visitor's route from the entrance on the room's floor plan, one page."""
-    body = meetings.visitor_pdf(building_id, booking_id, step_free=step_free)
-    return Response(body, media_type=PDF)
+    return file_answer(meetings.visitor_pdf(building_id, booking_id, step_free=step_free), PDF)
 
 
 @router.get("/buildings/{building_id}/bookings/{booking_id}/visitor-route")

@@ -86,6 +86,21 @@ def test_a_zip_bomb_in_an_ifczip_is_refused(small_limit):
     assert answer.json()["type"] == "/problems/zip-bomb"
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [("../../escape.txt", b"x"), ("inner.ifczip", b"PK\x03\x04"), ("second.ifc", b"x")],
+)
+def test_a_hostile_ifczip_is_refused_before_a_job_is_queued(small_limit, extra):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("office.ifc", small_limit.demo_ifc.read_bytes())
+        archive.writestr(*extra)
+    answer = _upload(small_limit, "K", ("office.ifczip", buffer.getvalue()))
+    assert answer.status_code == 415
+    assert answer.json()["type"] == "/problems/not-ifc"
+    assert answer.json()["detail"].startswith("office.ifczip: ")
+
+
 def test_an_ifczip_with_a_good_model_is_accepted(small_limit):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

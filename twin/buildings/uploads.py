@@ -2,9 +2,9 @@
 
 An upload is one or more files for one building. :func:`sniff_upload` refuses,
 before anything is queued, what is plainly not a model: content that is
-neither ISO-10303-21 text nor a zip archive, archives that do not hold exactly
-one ``.ifc`` or that declare a zip bomb (an inflated size or a compression
-ratio beyond the limits). :class:`UploadJobs` then checks each file fully
+neither ISO-10303-21 text nor a zip archive, and archives that
+:func:`ifc_models.archive.check_archive` refuses (not exactly one ``.ifc``, a
+nested archive, hostile member names, a zip bomb). :class:`UploadJobs` then checks each file fully
 (the archive is inflated in a stream with a cap, the STEP envelope and schema
 are checked by :mod:`ifc_models.source`) and ingests the building in a worker
 thread; only a successful read replaces the registered building
@@ -25,9 +25,9 @@ it after its heartbeat is older than :data:`JOB_LEASE_S`. At start-up,
 once no job runs anywhere, the folders a killed job left behind (spooled
 uploads, half-copied model folders) are removed.
 
-Over 400 lines: the content sniffing, the job table (kept in the database so
-another process sees it) and the worker thread belong to one life cycle of an
-upload; splitting the sniffing out is the obvious next cut.
+Over 400 lines: the job table (kept in the database so another process sees
+it), its recovery and the worker thread belong to one life cycle of an
+upload; the archive checks live in :mod:`ifc_models.archive`.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ import tempfile
 import threading
 import time
 import uuid
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -52,8 +51,9 @@ from typing import Any, Literal
 
 from sqlalchemy import JSON, Column, DateTime, Engine, Integer, String, Table, Text, select
 
-from ifc_models.errors import IfcModelError, NotAnIfcFileError
-from ifc_models.source import MAX_ZIP_RATIO, check_step_text
+from ifc_models.archive import check_archive, inflate, open_archive
+from ifc_models.errors import IfcModelError
+from ifc_models.source import check_step_text
 from twin.buildings.errors import BuildingError
 from twin.buildings.registry import BuildingRegistry, check_building_id
 from twin.store.audit import record_audit
@@ -114,10 +114,6 @@ class UnsupportedContentError(UploadError):
     """The content is not an IFC model (ISO-10303-21 text or an ifczip)."""
 
 
-class ZipBombError(UploadError):
-    """An archive that would inflate beyond the limits."""
-
-
 class UnknownJobError(UploadError, KeyError):
     """No upload job has this id."""
 
@@ -138,38 +134,20 @@ def sniff_upload(path: Path, *, max_unzipped_bytes: int) -> str:
     Raises
     ------
     UnsupportedContentError
-        Neither STEP text nor a zip holding exactly one ``.ifc``.
-    ZipBombError
-        An archive whose member declares more than ``max_unzipped_bytes`` or a
-        compression ratio above :data:`ifc_models.source.MAX_ZIP_RATIO`.
+        Neither STEP text nor a zip archive.
+    ifc_models.errors.ArchiveError
+        An archive refused by :func:`ifc_models.archive.check_archive`
+        (``ZipBombError`` beyond ``max_unzipped_bytes`` or the ratio limit).
     """
     with path.open("rb") as stream:
         head = stream.read(SNIFF_BYTES)
     if head.startswith(b"PK"):
-        member = _single_member(path)
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > max_unzipped_bytes or ratio > MAX_ZIP_RATIO:
-            raise ZipBombError(
-                f"the archive's model would inflate to {member.file_size:,} bytes "
-                f"(ratio {ratio:.0f}:1; limits {max_unzipped_bytes:,} bytes, {MAX_ZIP_RATIO}:1)"
-            )
+        with open_archive(path) as archive:
+            check_archive(archive, max_unzipped_bytes=max_unzipped_bytes)
         return "ifczip"
     if b"ISO-10303-21;" in head[:1024]:
         return "step"
     raise UnsupportedContentError("not an IFC model (no ISO-10303-21 header, not an ifczip)")
-
-
-def _single_member(path: Path) -> zipfile.ZipInfo:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if m.filename.lower().endswith(".ifc")]
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UnsupportedContentError(f"a damaged zip archive ({exc})") from None
-    if len(members) != 1:
-        raise UnsupportedContentError(
-            f"an ifczip must hold exactly one .ifc file, found {len(members)}"
-        )
-    return members[0]
 
 
 def check_model_file(path: Path, *, max_unzipped_bytes: int) -> str:
@@ -186,23 +164,16 @@ def check_model_file(path: Path, *, max_unzipped_bytes: int) -> str:
             stream.seek(max(0, size - TAIL_BYTES))
             tail = stream.read()
         return check_step_text(path, head if size <= SNIFF_BYTES else head + tail)
-    member = _single_member(path)
     head = b""
     tail = b""
     inflated = 0
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
-            while chunk := stream.read(INFLATE_CHUNK):
-                inflated += len(chunk)
-                if inflated > max_unzipped_bytes:
-                    raise ZipBombError(
-                        f"the archive's model inflates beyond {max_unzipped_bytes:,}"
-                    )
-                if len(head) < SNIFF_BYTES:
-                    head += chunk[: SNIFF_BYTES - len(head)]
-                tail = (tail + chunk)[-TAIL_BYTES:]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise NotAnIfcFileError(f"{path}: a damaged zip archive ({exc})") from None
+    with open_archive(path) as archive:
+        member = check_archive(archive, max_unzipped_bytes=max_unzipped_bytes)
+        for chunk in inflate(archive, member, max_unzipped_bytes=max_unzipped_bytes):
+            inflated += len(chunk)
+            if len(head) < SNIFF_BYTES:
+                head += chunk[: SNIFF_BYTES - len(head)]
+            tail = (tail + chunk)[-TAIL_BYTES:]
     return check_step_text(path, head if inflated <= SNIFF_BYTES else head + tail)
 
 

@@ -26,6 +26,10 @@ window holds more readings than the rollup counted (a reading arrived out of
 order: another worker, a backfill). A meter with nothing new is left alone.
 Older late readings need :func:`refresh` with an explicit start, which
 rebuilds any window.
+
+Over 400 lines: the rollup tables, the step SQL, the watermarks and the reads
+of the rollups (totals, series) share the tables and the dialect helpers
+(arrays on PostgreSQL, JSON on SQLite); the reads may move out when they grow.
 """
 
 from __future__ import annotations

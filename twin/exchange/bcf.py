@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ifc_models.source import MAX_ZIP_RATIO
+from ifc_models.constants import MAX_ZIP_RATIO
 from spatial.records import Building
 from twin.exchange.errors import BcfError
 from twin.housing.plans.layout import label_anchor, label_polygon

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import quote
 
 from twin import today_utc
@@ -22,7 +22,13 @@ from twin.housing.allocations.export import to_csv_bytes, to_json_bytes, to_xlsx
 from twin.housing.allocations.parse import RawRow, rows_from_csv, rows_from_json, rows_from_xlsx
 from twin.housing.allocations.records import Allocation
 from twin.housing.allocations.store import ImportResult
-from twin.housing.compliance import ComplianceResult, check_compliance, to_json
+from twin.housing.compliance import (
+    ComplianceReport,
+    ComplianceResult,
+    check_compliance,
+    compliance_report,
+    redact_report,
+)
 from twin.housing.compliance import to_xlsx_bytes as compliance_xlsx
 from twin.housing.standards import default_standard
 
@@ -124,10 +130,10 @@ class Housing:
 
     def compliance(
         self, building_id: str, *, on_date: date | None, personal: bool
-    ) -> dict[str, Any]:
-        """The compliance report (``twin compliance --json`` shape) on the date."""
-        result = self.check(building_id, on_date=on_date)
-        report = to_json(result)
+    ) -> ComplianceReport:
+        """The compliance report (``twin compliance --json``) on the date; without
+        ``personal``, counts and departments instead of persons."""
+        report = compliance_report(self.check(building_id, on_date=on_date))
         return report if personal else redact_report(report)
 
     def compliance_xlsx(
@@ -155,25 +161,3 @@ class Housing:
             on_date=on_date or today_utc(),
             room_types=view.room_types,
         )
-
-
-def redact_report(report: dict[str, Any]) -> dict[str, Any]:
-    """A compliance report with counts and departments instead of persons."""
-    out = dict(report)
-    out["rooms"] = [
-        {
-            **room,
-            "occupants": [],
-            "occupant_limits": [{**o, "person_id": ""} for o in room["occupant_limits"]],
-        }
-        for room in report["rooms"]
-    ]
-    out["persons"] = []
-    out["leavers"] = []
-    out["departments"] = [_group(g) for g in report["departments"]]
-    out["organisations"] = [_group(g) for g in report["organisations"]]
-    return out
-
-
-def _group(group: dict[str, Any]) -> dict[str, Any]:
-    return {**group, "persons_over": [], "leavers": [], "not_office_persons": []}

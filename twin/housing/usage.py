@@ -16,9 +16,10 @@ from spatial.room_types import RoomTypeRules
 from spatial.usage import GROUP_BY, usage_report
 from twin.housing.allocations.occupancy import occupancy_on
 from twin.housing.allocations.records import Allocation
+from twin.housing.errors import HousingError
 
 
-class UsageQueryError(ValueError):
+class UsageQueryError(HousingError, ValueError):
     """A usage question that cannot be answered (an unknown grouping, or by
     department without allocations)."""
 

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from spatial.records import Building
-from twin.housing.plans import find_storey, layout_storey, storey_svg, svg_to_pdf
+from twin.housing.plans import PlanOptions, find_storey, layout_storey, storey_svg, svg_to_pdf
 from twin.housing.plans.layout import PaperTransform
 from twin.meetings.records import Booking
 
@@ -66,7 +66,7 @@ def visitor_route_pdf(
     """One PDF page: the booked room's storey plan with the visitor's route drawn on it."""
     space = next(s for s in building.spaces if s.global_id == booking.room)
     storey = find_storey(building, space.storey_id)
-    svg = storey_svg(building, storey, colour="type", paper=PAPER, room_types=room_types)
+    svg = storey_svg(building, storey, PlanOptions(paper=PAPER, room_types=room_types))
     transform = layout_storey(building, storey, {}, paper=PAPER).transform
     floor = space.floor_z_m if space.floor_z_m is not None else storey.elevation_m
     overlay = ['<g id="visitor-route" fill="none">']

@@ -79,8 +79,8 @@ def store(tmp_path):
 
 
 def do_import(store, path, building, **kwargs):
-    return store.import_file(
-        path,
+    return store.import_rows(
+        read_rows(path),
         spaces=building.spaces,
         standard=default_standard(),
         default_level="municipal",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date
 
@@ -12,7 +13,12 @@ from spatial.room_types import RoomTypeRules
 from tests.twin.housing.allocation_fixtures import make_small_building, read_office_a
 from twin.demo.allocations import DEMO_LEFT, DEMO_MOVED, generate_allocations
 from twin.housing.allocations.records import Allocation
-from twin.housing.compliance import check_compliance, to_json, to_xlsx_bytes
+from twin.housing.compliance import (
+    check_compliance,
+    compliance_report,
+    redact_report,
+    to_xlsx_bytes,
+)
 from twin.housing.standards import default_standard
 
 #: The municipal rows of the 2014 table, typed from the standard (m² per person).
@@ -131,15 +137,48 @@ def test_department_and_organisation_totals(small_result):
     assert summary["area_over_m2"] == pytest.approx(6 + 2 + 18)
 
 
+def test_the_report_rounds_the_checks_figures(small_result):
+    report = compliance_report(small_result)
+    raw = {r.global_id: r for r in small_result.rooms}
+    for room in report.rooms:
+        assert room.area_m2 == round(raw[room.global_id].area_m2, 2)
+        assert room.excess_pct == round(raw[room.global_id].excess_pct, 1)
+        assert room.occupants == tuple(o.person_id for o in raw[room.global_id].occupants)
+    assert {v.global_id for v in report.vacant_rooms} == {
+        r.global_id for r in small_result.rooms if r.status == "vacant"
+    }
+    assert report.summary["area_over_m2"] == round(small_result.summary["area_over_m2"], 2)
+
+
+def test_the_redacted_report_keeps_counts_and_names_no_one(small_result):
+    report = compliance_report(small_result)
+    redacted = redact_report(report)
+    assert redacted.persons == () and redacted.leavers == ()
+    assert report.persons and report.leavers  # there was someone to hide
+    for full, hidden in zip(report.rooms, redacted.rooms, strict=True):
+        assert hidden.occupants == ()
+        assert [o.limit_m2 for o in hidden.occupant_limits] == [
+            o.limit_m2 for o in full.occupant_limits
+        ]
+        assert all(o.person_id == "" for o in hidden.occupant_limits)
+        assert (hidden.status, hidden.excess_m2) == (full.status, full.excess_m2)
+    for group in (*redacted.departments, *redacted.organisations):
+        assert group.persons_over == group.leavers == group.not_office_persons == ()
+    assert redacted.summary == report.summary
+    text = repr(redacted)
+    assert not any(p.person_id in text or p.name in text for p in small_result.persons)
+
+
 def test_xlsx_report_holds_the_same_figures_as_the_json(small_result):
-    report = to_json(small_result)
+    report = compliance_report(small_result)
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(small_result)))
     assert {"organisation", "department", "room", "person"} <= set(book.sheetnames)
-    for sheet, rows, key in (
-        ("room", report["rooms"], "room"),
-        ("person", report["persons"], "person_id"),
-        ("department", report["departments"], "department"),
+    for sheet, records, key in (
+        ("room", report.rooms, "room"),
+        ("person", report.persons, "person_id"),
+        ("department", report.departments, "department"),
     ):
+        rows = [dataclasses.asdict(r) for r in records]
         ws = book[sheet]
         header = [c.value for c in ws[1]]
         table = {

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import (
     JSON,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 )
 
 from spatial.records import Space
-from twin.housing.allocations.parse import RawRow, read_rows
+from twin.housing.allocations.parse import RawRow
 from twin.housing.allocations.records import Allocation
 from twin.housing.allocations.validate import validate_rows
 from twin.housing.standards import Standard
@@ -97,16 +96,6 @@ class ImportResult:
     @property
     def changed(self) -> int:
         return len(self.created) + len(self.updated)
-
-    def as_dict(self) -> dict[str, object]:
-        """JSON-able summary with every change."""
-        return {
-            "dry_run": self.dry_run,
-            "applied": self.applied,
-            "created": [a.as_dict() for a in self.created],
-            "updated": [{"before": b.as_dict(), "after": a.as_dict()} for b, a in self.updated],
-            "unchanged": self.unchanged,
-        }
 
 
 class AllocationStore:
@@ -231,26 +220,6 @@ class AllocationStore:
             unchanged,
         )
         return result
-
-    def import_file(
-        self,
-        path: str | Path,
-        *,
-        spaces: Iterable[Space],
-        standard: Standard,
-        default_level: str | None,
-        actor: str,
-        dry_run: bool = False,
-    ) -> ImportResult:
-        """:meth:`import_rows` of a CSV, XLSX or JSON file."""
-        return self.import_rows(
-            read_rows(path),
-            spaces=spaces,
-            standard=standard,
-            default_level=default_level,
-            actor=actor,
-            dry_run=dry_run,
-        )
 
 
 def _row(record: Allocation) -> dict[str, object]:

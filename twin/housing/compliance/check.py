@@ -97,7 +97,6 @@ class PersonResult:
     department: str
     rank: str
     rank_code: str
-    limit_m2: float
     room: str
     global_id: str
     room_type: str
@@ -105,6 +104,7 @@ class PersonResult:
     area_source: str
     room_limit_m2: float
     share_m2: float
+    limit_m2: float
     excess_m2: float
     excess_pct: float
     status: PersonStatus
@@ -127,7 +127,8 @@ class Leaver:
 
 @dataclass(frozen=True, slots=True)
 class GroupResult:
-    """Totals of an organisation or one of its departments.
+    """Totals of an organisation or one of its departments (which of the two: the
+    tuple of :class:`ComplianceResult` it is in).
 
     ``area_m2`` is the sum of the members' shares of office rooms, ``limit_m2``
     the sum of their limits, ``excess_m2`` the sum of their excesses.
@@ -135,7 +136,6 @@ class GroupResult:
     only organisation of a building: every vacant office).
     """
 
-    level: Literal["organisation", "department"]
     organisation: str
     department: str
     organ_level: str
@@ -445,7 +445,6 @@ def _groups(
         office = [p for p in own if p.status != "not_office"]
         groups.append(
             GroupResult(
-                level=level,
                 organisation=key[0],
                 department=key[1],
                 organ_level=levels.get(key[0], ""),

@@ -1,4 +1,4 @@
-"""Compliance reports: a JSON-able dict and an XLSX workbook (as bytes).
+"""Compliance reports: frozen records (:class:`ComplianceReport`) and an XLSX workbook.
 
 Both hold the same figures, rounded the same way (areas to 0.01 m², shares
 of a limit to 0.1 %). The XLSX has one sheet per level — organisation,
@@ -10,12 +10,20 @@ organisations that look like formulas are written as text cells
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from twin.housing.cells import append_text_safe
-from twin.housing.compliance.check import ComplianceResult, GroupResult, PersonResult, RoomResult
+from twin.housing.compliance.check import (
+    ComplianceResult,
+    GroupResult,
+    Leaver,
+    PersonResult,
+    RoomResult,
+)
 
 #: Decimal places of areas (m²) and percentages in reports.
 AREA_DIGITS = 2
@@ -28,123 +36,171 @@ def _a(value: float) -> float:
     return round(float(value), AREA_DIGITS)
 
 
-def room_row(r: RoomResult) -> dict[str, Any]:
-    """A room's figures, as in the JSON report."""
-    return {
-        "room": r.room,
-        "global_id": r.global_id,
-        "long_name": r.long_name,
-        "storey": r.storey,
-        "room_type": r.room_type,
-        "area_m2": _a(r.area_m2),
-        "area_source": r.area_source,
-        "occupants": [o.person_id for o in r.occupants],
-        "occupant_limits": [
-            {
-                "person_id": o.person_id,
-                "rank": o.rank,
-                "rank_code": o.rank_code,
-                "limit_m2": o.limit_m2,
-            }
-            for o in r.occupants
-        ],
-        "limit_m2": _a(r.limit_m2),
-        "excess_m2": _a(r.excess_m2),
-        "excess_pct": round(r.excess_pct, PCT_DIGITS),
-        "status": r.status,
-    }
+def _pct(value: float) -> float:
+    return round(float(value), PCT_DIGITS)
 
 
-def person_row(p: PersonResult) -> dict[str, Any]:
-    """A person's figures in one room, as in the JSON report."""
-    return {
-        "person_id": p.person_id,
-        "name": p.name,
-        "organisation": p.organisation,
-        "department": p.department,
-        "rank": p.rank,
-        "rank_code": p.rank_code,
-        "room": p.room,
-        "global_id": p.global_id,
-        "room_type": p.room_type,
-        "room_area_m2": _a(p.room_area_m2),
-        "area_source": p.area_source,
-        "room_limit_m2": _a(p.room_limit_m2),
-        "share_m2": _a(p.share_m2),
-        "limit_m2": _a(p.limit_m2),
-        "excess_m2": _a(p.excess_m2),
-        "excess_pct": round(p.excess_pct, PCT_DIGITS),
-        "status": p.status,
-        "approved_extra_office": p.approved_extra_office,
-    }
+@dataclass(frozen=True, slots=True)
+class StandardRef:
+    """The standard a report was judged by: its id, title and source document."""
+
+    id: str
+    title: str
+    source: Mapping[str, Any]
 
 
-def group_row(g: GroupResult) -> dict[str, Any]:
-    """An organisation's or department's totals, as in the JSON report."""
-    return {
-        "organisation": g.organisation,
-        "department": g.department,
-        "organ_level": g.organ_level,
-        "persons": g.persons,
-        "rooms": g.rooms,
-        "area_m2": _a(g.area_m2),
-        "limit_m2": _a(g.limit_m2),
-        "excess_m2": _a(g.excess_m2),
-        "rooms_over": list(g.rooms_over),
-        "persons_over": list(g.persons_over),
-        "vacant_rooms": list(g.vacant_rooms),
-        "leavers": list(g.leavers),
-        "not_office_persons": list(g.not_office_persons),
-    }
+@dataclass(frozen=True, slots=True)
+class OccupantLimit:
+    """One occupant's rank and limit (m²) as applied to their room."""
+
+    person_id: str
+    rank: str
+    rank_code: str
+    limit_m2: float
 
 
-def to_json(result: ComplianceResult) -> dict[str, Any]:
-    """The report as one JSON-able object.
+@dataclass(frozen=True, slots=True)
+class RoomRow:
+    """A room's figures in the report (m², rounded); ``occupants`` are person ids."""
 
-    Keys: ``date``, ``standard`` (id, title, source), ``summary``
-    (``rooms_over``, ``persons_over``, ``vacant_rooms``, ``area_over_m2`` ...),
-    ``rooms``, ``persons``, ``departments``, ``organisations``,
-    ``vacant_rooms`` (room, global_id, storey, area_m2), ``leavers``, ``warnings``.
+    room: str
+    global_id: str
+    long_name: str
+    storey: str
+    room_type: str
+    area_m2: float
+    area_source: str
+    occupants: tuple[str, ...]
+    occupant_limits: tuple[OccupantLimit, ...]
+    limit_m2: float
+    excess_m2: float
+    excess_pct: float
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class VacantRoom:
+    """An office with no one allocated on the date."""
+
+    room: str
+    global_id: str
+    storey: str
+    area_m2: float
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceReport:
+    """The report of one check: what ``twin compliance --json`` prints and the API
+    answers (shaped by ``api.schemas.housing.ComplianceOut``), figures rounded.
+    Persons and groups are the check's records, rounded; rooms list their
+    occupants' ids and limits.
+
+    ``summary`` holds ``rooms_checked``, ``rooms_over``, ``persons_over``,
+    ``vacant_rooms``, ``vacant_area_m2``, ``area_over_m2``,
+    ``not_office_allocations`` and ``leavers``.
     """
-    summary = {k: (_a(v) if isinstance(v, float) else v) for k, v in result.summary.items()}
-    return {
-        "date": result.on_date.isoformat(),
-        "standard": {
-            "id": result.standard_id,
-            "title": result.standard_title,
-            "source": dict(result.standard_source),
-        },
-        "summary": summary,
-        "rooms": [room_row(r) for r in result.rooms],
-        "persons": [person_row(p) for p in result.persons],
-        "departments": [group_row(g) for g in result.departments],
-        "organisations": [group_row(g) for g in result.organisations],
-        "vacant_rooms": [
-            {"room": r.room, "global_id": r.global_id, "storey": r.storey, "area_m2": _a(r.area_m2)}
+
+    date: dt.date
+    standard: StandardRef
+    summary: Mapping[str, float | int]
+    rooms: tuple[RoomRow, ...]
+    persons: tuple[PersonResult, ...]
+    departments: tuple[GroupResult, ...]
+    organisations: tuple[GroupResult, ...]
+    vacant_rooms: tuple[VacantRoom, ...]
+    leavers: tuple[Leaver, ...]
+    warnings: tuple[str, ...]
+
+
+def room_row(r: RoomResult) -> RoomRow:
+    """A room's figures, as in the report."""
+    return RoomRow(
+        room=r.room,
+        global_id=r.global_id,
+        long_name=r.long_name,
+        storey=r.storey,
+        room_type=r.room_type,
+        area_m2=_a(r.area_m2),
+        area_source=r.area_source,
+        occupants=tuple(o.person_id for o in r.occupants),
+        occupant_limits=tuple(
+            OccupantLimit(o.person_id, o.rank, o.rank_code, o.limit_m2) for o in r.occupants
+        ),
+        limit_m2=_a(r.limit_m2),
+        excess_m2=_a(r.excess_m2),
+        excess_pct=_pct(r.excess_pct),
+        status=r.status,
+    )
+
+
+def person_row(p: PersonResult) -> PersonResult:
+    """A person's figures in one room, rounded as in the report."""
+    return replace(
+        p,
+        room_area_m2=_a(p.room_area_m2),
+        room_limit_m2=_a(p.room_limit_m2),
+        share_m2=_a(p.share_m2),
+        limit_m2=_a(p.limit_m2),
+        excess_m2=_a(p.excess_m2),
+        excess_pct=_pct(p.excess_pct),
+    )
+
+
+def group_row(g: GroupResult) -> GroupResult:
+    """An organisation's or department's totals, rounded as in the report."""
+    return replace(g, area_m2=_a(g.area_m2), limit_m2=_a(g.limit_m2), excess_m2=_a(g.excess_m2))
+
+
+def compliance_report(result: ComplianceResult) -> ComplianceReport:
+    """The report of ``result``: every figure rounded (areas to 0.01 m², shares to 0.1 %)."""
+    return ComplianceReport(
+        date=result.on_date,
+        standard=StandardRef(
+            result.standard_id, result.standard_title, dict(result.standard_source)
+        ),
+        summary={k: (_a(v) if isinstance(v, float) else v) for k, v in result.summary.items()},
+        rooms=tuple(room_row(r) for r in result.rooms),
+        persons=tuple(person_row(p) for p in result.persons),
+        departments=tuple(group_row(g) for g in result.departments),
+        organisations=tuple(group_row(g) for g in result.organisations),
+        vacant_rooms=tuple(
+            VacantRoom(r.room, r.global_id, r.storey, _a(r.area_m2))
             for r in result.rooms
             if r.status == "vacant"
-        ],
-        "leavers": [
-            {
-                "person_id": v.person_id,
-                "name": v.name,
-                "organisation": v.organisation,
-                "department": v.department,
-                "room": v.room,
-                "global_id": v.global_id,
-                "valid_to": v.valid_to.isoformat(),
-                "room_status": v.room_status,
-            }
-            for v in result.leavers
-        ],
-        "warnings": list(result.warnings),
-    }
+        ),
+        leavers=result.leavers,
+        warnings=tuple(result.warnings),
+    )
+
+
+def redact_report(report: ComplianceReport) -> ComplianceReport:
+    """The report with counts and departments instead of persons: no person ids in
+    rooms, no persons, no leavers, no names of members over or out of an office."""
+
+    def group(g: GroupResult) -> GroupResult:
+        return replace(g, persons_over=(), leavers=(), not_office_persons=())
+
+    return replace(
+        report,
+        rooms=tuple(
+            replace(
+                r,
+                occupants=(),
+                occupant_limits=tuple(replace(o, person_id="") for o in r.occupant_limits),
+            )
+            for r in report.rooms
+        ),
+        persons=(),
+        leavers=(),
+        departments=tuple(group(g) for g in report.departments),
+        organisations=tuple(group(g) for g in report.organisations),
+    )
 
 
 def to_xlsx_bytes(
     result: ComplianceResult, *, plan_links: Mapping[str, str] | None = None
 ) -> bytes:
-    """The report as an XLSX workbook (bytes), same figures as :func:`to_json`.
+    """The report as an XLSX workbook (bytes), same figures as :func:`compliance_report`.
 
     ``plan_links`` maps a storey name to the address of its floor plan (a URL of
     the service, or ``plans.pdf#page=3`` beside the workbook): each room row then
@@ -153,49 +209,49 @@ def to_xlsx_bytes(
     import openpyxl
     from openpyxl.styles import Font, PatternFill
 
-    data = to_json(result)
+    report = compliance_report(result)
     book = openpyxl.Workbook()
     over = PatternFill("solid", fgColor=OVER_FILL)
     grey = PatternFill("solid", fgColor=NOT_OFFICE_FILL)
     bold = Font(bold=True)
 
-    def sheet(title: str, rows: list[dict[str, Any]], highlight) -> None:  # type: ignore[no-untyped-def]
+    def sheet(title: str, rows: Sequence[Any], highlight) -> None:  # type: ignore[no-untyped-def]
         ws = book.create_sheet(title)
         if not rows:
             return
-        columns = list(rows[0])
+        columns = [f.name for f in fields(rows[0])]
         ws.append(columns)
         for cell in ws[1]:
             cell.font = bold
         for row in rows:
-            append_text_safe(ws, (_cell(row[c]) for c in columns))
+            append_text_safe(ws, (_cell(getattr(row, c)) for c in columns))
             fill = highlight(row)
             if fill is not None:
                 for cell in ws[ws.max_row]:
                     cell.fill = fill
         ws.freeze_panes = "A2"
 
-    def by_status(row: dict[str, Any]) -> PatternFill | None:
-        return {"over": over, "not_office": grey}.get(row["status"])
+    def by_status(row: RoomRow | PersonResult) -> PatternFill | None:
+        return {"over": over, "not_office": grey}.get(row.status)
 
-    def group_over(row: dict[str, Any]) -> PatternFill | None:
-        return over if row["excess_m2"] > 0 or row["persons_over"] else None
+    def group_over(row: GroupResult) -> PatternFill | None:
+        return over if row.excess_m2 > 0 or row.persons_over else None
 
     book.remove(book.active)
-    sheet("organisation", data["organisations"], group_over)
-    sheet("department", data["departments"], group_over)
-    sheet("room", data["rooms"], by_status)
-    if plan_links and data["rooms"]:
+    sheet("organisation", report.organisations, group_over)
+    sheet("department", report.departments, group_over)
+    sheet("room", report.rooms, by_status)
+    if plan_links and report.rooms:
         _link_plans(book["room"], plan_links)
-    sheet("person", data["persons"], by_status)
+    sheet("person", report.persons, by_status)
     summary = book.create_sheet("summary")
-    summary.append(["date", data["date"]])
-    for key, value in data["summary"].items():
+    summary.append(["date", report.date.isoformat()])
+    for key, value in report.summary.items():
         summary.append([key, value])
     source = book.create_sheet("source")
-    source.append(["standard", data["standard"]["id"]])
-    append_text_safe(source, ["title", data["standard"]["title"]])
-    for key, value in data["standard"]["source"].items():
+    source.append(["standard", report.standard.id])
+    append_text_safe(source, ["title", report.standard.title])
+    for key, value in report.standard.source.items():
         append_text_safe(source, [key, _cell(value)])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -217,10 +273,10 @@ def _link_plans(ws: Any, plan_links: Mapping[str, str]) -> None:
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return "; ".join(str(v) if not isinstance(v, dict) else _limit_text(v) for v in value)
+    if isinstance(value, tuple | list):
+        return "; ".join(_limit_text(v) if isinstance(v, OccupantLimit) else str(v) for v in value)
     return value
 
 
-def _limit_text(item: dict[str, Any]) -> str:
-    return f"{item.get('person_id')} {item.get('rank')} {item.get('limit_m2')} m²"
+def _limit_text(item: OccupantLimit) -> str:
+    return f"{item.person_id} {item.rank} {item.limit_m2} m²"

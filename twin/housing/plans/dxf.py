@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -34,7 +33,6 @@ from spatial.areas import usable_area
 from spatial.records import Building, Storey
 from twin.housing.plans.colours import NO_DATA, swatch
 from twin.housing.plans.errors import EmptyStoreyError, RenderBackendError
-from twin.housing.plans.inputs import PlanInputs
 from twin.housing.plans.layout import (
     PaperTransform,
     derive_walls,
@@ -44,7 +42,8 @@ from twin.housing.plans.layout import (
     storey_doors,
     storey_spaces,
 )
-from twin.housing.plans.svg import _check_mode, _room_types, room_key, room_label_lines
+from twin.housing.plans.options import PlanOptions
+from twin.housing.plans.svg import room_key, room_label_lines
 
 #: DXF release written (R2013: UTF-8 text, true colours, XDATA).
 DXF_VERSION = "R2013"
@@ -126,48 +125,30 @@ def _ezdxf() -> Any:
     return ezdxf
 
 
-def storey_dxf(
-    building: Building,
-    storey: Storey,
-    *,
-    colour: str = "type",
-    inputs: PlanInputs | None = None,
-    room_types: Mapping[str, str] | None = None,
-) -> bytes:
+def storey_dxf(building: Building, storey: Storey, options: PlanOptions | None = None) -> bytes:
     """The plan of one storey as a DXF drawing (UTF-8 bytes), in world metres.
 
-    Parameters
-    ----------
-    building
-        The building (world coordinates in metres).
-    storey
-        The storey to draw (see :func:`twin.housing.plans.layout.find_storey`).
-    colour
-        ``type``, ``compliance``, ``occupancy`` or ``live``: the rooms' colours.
-        Layers always sort rooms by type and compliance status.
-    inputs
-        Per-room statuses, departments, live states (as for the SVG plan).
-    room_types
-        ``{space GlobalId: room type}`` overriding the default room-type rules.
+    ``building``, ``storey`` and ``options`` as for
+    :func:`twin.housing.plans.svg.storey_svg`: the colour mode gives the rooms'
+    colours (layers always sort rooms by type and compliance status); paper
+    and date do not apply to a drawing in world metres.
 
     Raises
     ------
-    PlanInputError
-        For an unknown colour mode.
     EmptyStoreyError
         When the storey has no room with a footprint.
     RenderBackendError
         When ezdxf is missing.
     """
-    _check_mode(colour)
+    options = options or PlanOptions()
+    colour, inputs = options.colour, options.inputs
     ezdxf = _ezdxf()
     from ezdxf import colors, units
 
-    inputs = inputs or PlanInputs()
     spaces = storey_spaces(building, storey)
     if not spaces:
         raise EmptyStoreyError(f"storey {storey.name!r} has no room with a plan footprint")
-    types = _room_types(building, room_types)
+    types = options.types_of(building)
 
     doc = ezdxf.new(DXF_VERSION, setup=False)
     doc.units = units.M

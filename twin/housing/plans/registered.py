@@ -14,13 +14,14 @@ from datetime import date
 from typing import Literal
 
 from twin.buildings.queries import BuildingQueries
-from twin.housing.compliance import to_json
+from twin.housing.compliance import compliance_report
 from twin.housing.operations import Housing
 from twin.housing.plans import (
     PlanInputError,
     PlanInputs,
+    PlanOptions,
     find_storey,
-    inputs_from_compliance_report,
+    inputs_from_report,
     plans_pdf,
     storey_png,
     storey_svg,
@@ -63,54 +64,33 @@ class FloorPlans:
         """
         view = self.queries.view(building_id)
         building = view.building
-        inputs = self._inputs(building_id, colour, on_date)
-        if storey == ALL_STOREYS:
-            if fmt != "pdf":
-                raise PlanInputError("every storey at once is a PDF: ask for all.pdf")
-            return plans_pdf(
-                building, colour=colour, inputs=inputs, on_date=on_date, room_types=view.room_types
-            )
-        level = find_storey(building, storey)
-        if fmt == "dxf":
-            return storey_dxf(
-                building, level, colour=colour, inputs=inputs, room_types=view.room_types
-            )
-        if fmt == "svg":
-            text = storey_svg(
-                building,
-                level,
-                colour=colour,
-                inputs=inputs,
-                on_date=on_date,
-                room_types=view.room_types,
-            )
-            return text.encode("utf-8")
-        if fmt == "png":
-            return storey_png(
-                building,
-                level,
-                width_px=width_px,
-                colour=colour,
-                inputs=inputs,
-                on_date=on_date,
-                room_types=view.room_types,
-            )
-        return plans_pdf(
-            building,
-            [level],
+        options = PlanOptions(
             colour=colour,
-            inputs=inputs,
+            inputs=self._inputs(building_id, colour, on_date),
             on_date=on_date,
             room_types=view.room_types,
         )
+        if storey == ALL_STOREYS:
+            if fmt != "pdf":
+                raise PlanInputError("every storey at once is a PDF: ask for all.pdf")
+            return plans_pdf(building, options=options)
+        level = find_storey(building, storey)
+        if fmt == "dxf":
+            return storey_dxf(building, level, options)
+        if fmt == "svg":
+            return storey_svg(building, level, options).encode("utf-8")
+        if fmt == "png":
+            return storey_png(building, level, options, width_px=width_px)
+        return plans_pdf(building, [level], options)
 
-    def _inputs(self, building_id: str, colour: str, on_date: date | None) -> PlanInputs | None:
+    def _inputs(self, building_id: str, colour: str, on_date: date | None) -> PlanInputs:
         if colour in ("compliance", "occupancy"):
-            report = to_json(Housing(self.queries).check(building_id, on_date=on_date))
-            return inputs_from_compliance_report(report)
+            # The whole report: departments come from its persons; the plan shows no names.
+            result = Housing(self.queries).check(building_id, on_date=on_date)
+            return inputs_from_report(compliance_report(result))
         if colour == "live":
             return PlanInputs(live=self.live_statuses(building_id))
-        return None
+        return PlanInputs()
 
     def live_statuses(self, building_id: str) -> Mapping[str, str]:
         """The worst live status of the devices in each room, by room GlobalId."""

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Sequence
 from types import ModuleType
 
 from spatial.records import Building, Storey
-from twin import today_utc
 from twin.housing.plans.errors import EmptyStoreyError, PlanInputError, RenderBackendError
-from twin.housing.plans.inputs import PlanInputs
-from twin.housing.plans.layout import DEFAULT_PAPER, plan_storeys
+from twin.housing.plans.layout import plan_storeys
+from twin.housing.plans.options import PlanOptions
 from twin.housing.plans.svg import cover_svg, storey_svg
 
 log = logging.getLogger(__name__)
@@ -136,12 +134,7 @@ def pages_to_pdf(svgs: Sequence[str], *, title: str = "") -> bytes:
 def plans_pdf(
     building: Building,
     storeys: Sequence[Storey] | None = None,
-    *,
-    colour: str = "type",
-    inputs: PlanInputs | None = None,
-    paper: str = DEFAULT_PAPER,
-    on_date: date | None = None,
-    room_types: Mapping[str, str] | None = None,
+    options: PlanOptions | None = None,
 ) -> bytes:
     """A printable plan set: a cover with the summary, then one page per storey.
 
@@ -152,13 +145,14 @@ def plans_pdf(
     storeys
         Storeys to draw, in order (default: every storey with rooms,
         :func:`twin.housing.plans.layout.plan_storeys`).
-    colour, inputs, paper, on_date, room_types
-        As for :func:`twin.housing.plans.svg.storey_svg`.
+    options
+        As for :func:`twin.housing.plans.svg.storey_svg`; every page shows
+        the same date.
 
     Returns
     -------
     bytes
-        A PDF of ``len(storeys) + 1`` pages, landscape ``paper`` (A3 default).
+        A PDF of ``len(storeys) + 1`` pages, landscape ``options.paper`` (A3 default).
 
     Raises
     ------
@@ -170,16 +164,9 @@ def plans_pdf(
     chosen = tuple(storeys) if storeys is not None else plan_storeys(building)
     if not chosen:
         raise EmptyStoreyError(f"{building.name}: no storey has a room with a plan footprint")
-    day = on_date or today_utc()
-    options = {
-        "colour": colour,
-        "inputs": inputs,
-        "paper": paper,
-        "on_date": day,
-        "room_types": room_types,
-    }
-    pages = [cover_svg(building, chosen, **options)]  # type: ignore[arg-type]
-    pages += [storey_svg(building, storey, **options) for storey in chosen]  # type: ignore[arg-type]
+    dated = (options or PlanOptions()).dated()
+    pages = [cover_svg(building, chosen, dated)]
+    pages += [storey_svg(building, storey, dated) for storey in chosen]
     log.info("plan set of %s: %d pages", building.name, len(pages))
     return pages_to_pdf(pages, title=f"{building.name} — 平面图 floor plans")
 
@@ -187,22 +174,9 @@ def plans_pdf(
 def storey_png(
     building: Building,
     storey: Storey,
+    options: PlanOptions | None = None,
     *,
     width_px: int = DEFAULT_PNG_WIDTH_PX,
-    colour: str = "type",
-    inputs: PlanInputs | None = None,
-    paper: str = DEFAULT_PAPER,
-    on_date: date | None = None,
-    room_types: Mapping[str, str] | None = None,
 ) -> bytes:
     """A PNG preview of one storey's plan, ``width_px`` wide (see :func:`svg_to_png`)."""
-    svg = storey_svg(
-        building,
-        storey,
-        colour=colour,
-        inputs=inputs,
-        paper=paper,
-        on_date=on_date,
-        room_types=room_types,
-    )
-    return svg_to_png(svg, width_px)
+    return svg_to_png(storey_svg(building, storey, options), width_px)

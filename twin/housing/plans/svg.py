@@ -28,10 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from spatial.areas import usable_area
 from spatial.records import Building, Space, Storey
-from spatial.room_types import RoomTypeRules
-from twin import today_utc
 from twin.housing.plans.colours import (
-    COLOUR_MODES,
     MODE_TITLES,
     NO_DATA,
     PALETTES,
@@ -39,10 +36,8 @@ from twin.housing.plans.colours import (
     occupancy_class,
     swatch,
 )
-from twin.housing.plans.errors import PlanInputError
 from twin.housing.plans.inputs import PlanInputs
 from twin.housing.plans.layout import (
-    DEFAULT_PAPER,
     DoorSwing,
     StoreyLayout,
     layout_storey,
@@ -52,6 +47,7 @@ from twin.housing.plans.layout import (
     storey_spaces,
     text_width_mm,
 )
+from twin.housing.plans.options import PlanOptions, check_colour
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +86,7 @@ def room_key(space: Space, colour: str, inputs: PlanInputs, room_type: str) -> s
     rooms) and ``no_data`` otherwise.
     """
     gid = space.global_id
-    if colour == "type":
+    if check_colour(colour) == "type":
         return room_type
     if colour == "compliance":
         if gid in inputs.statuses:
@@ -102,9 +98,7 @@ def room_key(space: Space, colour: str, inputs: PlanInputs, room_type: str) -> s
         if inputs.statuses.get(gid) == "vacant":
             return "0"
         return NO_DATA
-    if colour == "live":
-        return inputs.live.get(gid, NO_DATA)
-    raise PlanInputError(f"unknown colour mode {colour!r}; modes: {', '.join(COLOUR_MODES)}")
+    return inputs.live.get(gid, NO_DATA)  # live
 
 
 def room_label_lines(
@@ -138,28 +132,7 @@ def room_label_lines(
     return tuple(dict.fromkeys(variants))
 
 
-def _room_types(building: Building, room_types: Mapping[str, str] | None) -> dict[str, str]:
-    rules = RoomTypeRules()
-    types = {s.global_id: rules.classify(s) for s in building.spaces}
-    types.update(room_types or {})
-    return types
-
-
-def _check_mode(colour: str) -> None:
-    if colour not in COLOUR_MODES:
-        raise PlanInputError(f"unknown colour mode {colour!r}; modes: {', '.join(COLOUR_MODES)}")
-
-
-def storey_svg(
-    building: Building,
-    storey: Storey,
-    *,
-    colour: str = "type",
-    inputs: PlanInputs | None = None,
-    paper: str = DEFAULT_PAPER,
-    on_date: date | None = None,
-    room_types: Mapping[str, str] | None = None,
-) -> str:
+def storey_svg(building: Building, storey: Storey, options: PlanOptions | None = None) -> str:
     """The plan of one storey as an SVG document (text).
 
     Parameters
@@ -168,41 +141,33 @@ def storey_svg(
         The building (world coordinates in metres).
     storey
         The storey to draw (see :func:`twin.housing.plans.layout.find_storey`).
-    colour
-        ``type``, ``compliance``, ``occupancy`` or ``live``.
-    inputs
-        Per-room statuses, excess areas, occupants, departments, live states.
-    paper
-        Landscape sheet size (default A3); the drawing is in mm.
-    on_date
-        Date in the title block (default: today).
-    room_types
-        ``{space GlobalId: room type}`` overriding the default room-type rules.
+    options
+        Colour mode, inputs, paper (the drawing is in mm), date, room types
+        (:class:`~twin.housing.plans.options.PlanOptions`; default: room types
+        on A3, today).
 
     Raises
     ------
-    PlanInputError
-        For an unknown colour mode or paper size.
     EmptyStoreyError
         When the storey has no room with a footprint.
 
     Examples
     --------
-    >>> svg = storey_svg(building, find_storey(building, "F01"), colour="type")  # doctest: +SKIP
+    >>> svg = storey_svg(building, find_storey(building, "F01"), PlanOptions())  # doctest: +SKIP
     """
-    _check_mode(colour)
-    inputs = inputs or PlanInputs()
-    types = _room_types(building, room_types)
+    options = options or PlanOptions()
+    colour, inputs = options.colour, options.inputs
+    types = options.types_of(building)
     lines = {
         s.global_id: room_label_lines(s, usable_area(s).area_m2, colour, inputs)
         for s in storey_spaces(building, storey)
     }
-    layout = layout_storey(building, storey, lines, paper=paper)
+    layout = layout_storey(building, storey, lines, paper=options.paper)
     keys = {
         r.space.global_id: room_key(r.space, colour, inputs, types[r.space.global_id])
         for r in layout.rooms
     }
-    return _storey_document(layout, colour, inputs, keys, on_date or today_utc())
+    return _storey_document(layout, colour, inputs, keys, options.day)
 
 
 def _storey_document(
@@ -497,30 +462,21 @@ def _title_block(
 def cover_svg(
     building: Building,
     storeys: Sequence[Storey] | None = None,
-    *,
-    colour: str = "type",
-    inputs: PlanInputs | None = None,
-    paper: str = DEFAULT_PAPER,
-    on_date: date | None = None,
-    room_types: Mapping[str, str] | None = None,
+    options: PlanOptions | None = None,
 ) -> str:
     """The cover sheet of a plan set: building, date, standard, and the summary.
 
     In compliance colours the summary is the report's (rooms over, persons
     over, vacant rooms, area over the standard) and a table per storey; in
-    other modes the rooms per legend entry per storey.
-
-    Raises
-    ------
-    PlanInputError
-        For an unknown colour mode or paper size.
+    other modes the rooms per legend entry per storey. ``options`` as for
+    :func:`storey_svg`.
     """
-    _check_mode(colour)
-    inputs = inputs or PlanInputs()
+    options = options or PlanOptions()
+    colour, inputs = options.colour, options.inputs
     storeys = tuple(storeys) if storeys is not None else plan_storeys(building)
-    types = _room_types(building, room_types)
-    target = sheet(paper)
-    day = on_date or today_utc()
+    types = options.types_of(building)
+    target = sheet(options.paper)
+    day = options.day
     W, H = target.width_mm, target.height_mm
     x0 = 25.0
     out = [_header(W, H, f"{building.name} — 平面图 floor plans")]
@@ -657,8 +613,7 @@ def cover_svg(
 
 def legend_entries(colour: str) -> tuple[Swatch, ...]:
     """The legend of a colour mode (every swatch, ``no_data`` last)."""
-    _check_mode(colour)
-    return PALETTES[colour]
+    return PALETTES[check_colour(colour)]
 
 
 __all__ = [

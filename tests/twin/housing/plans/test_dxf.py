@@ -14,7 +14,7 @@ from spatial.areas import usable_area
 from tests.conftest import sample_dir
 from tests.twin.housing.plans.helpers import demo_building, made_up_report, rooms_on
 from twin.buildings.ingest import ingest
-from twin.housing.plans import find_storey, inputs_from_compliance_report
+from twin.housing.plans import PlanOptions, find_storey, inputs_from_compliance_report
 from twin.housing.plans.dxf import (
     DOOR_LAYER,
     LABEL_LAYER,
@@ -81,7 +81,9 @@ def test_layers_sort_rooms_by_type_and_compliance_and_labels_keep_chinese(tmp_pa
     report = made_up_report(building)
     storey = building.storeys[0]
     data = storey_dxf(
-        building, storey, colour="compliance", inputs=inputs_from_compliance_report(report)
+        building,
+        storey,
+        PlanOptions(colour="compliance", inputs=inputs_from_compliance_report(report)),
     )
     doc = _read(data)
     statuses = {r["global_id"]: r["status"] for r in report["rooms"]}

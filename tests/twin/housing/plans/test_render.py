@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from tests.twin.housing.plans.helpers import demo_building, made_up_report
 from twin.housing.plans import (
     PlanInputError,
+    PlanOptions,
     inputs_from_compliance_report,
     plan_storeys,
     plans_pdf,
@@ -41,7 +42,7 @@ def test_the_cjk_font_the_plans_name_is_installed() -> None:
 
 def test_pdf_has_a_cover_and_one_a3_landscape_page_per_storey(demo, artifacts_dir) -> None:
     inputs = inputs_from_compliance_report(made_up_report(demo))
-    pdf = plans_pdf(demo, colour="compliance", inputs=inputs, on_date=DAY)
+    pdf = plans_pdf(demo, options=PlanOptions(colour="compliance", inputs=inputs, on_date=DAY))
     folder = artifacts_dir / "plans" / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "demo-compliance.pdf").write_bytes(pdf)
@@ -58,7 +59,7 @@ def test_pdf_has_a_cover_and_one_a3_landscape_page_per_storey(demo, artifacts_di
 
 def test_png_has_the_requested_width_a3_proportions_and_content(demo, artifacts_dir) -> None:
     storey = plan_storeys(demo)[1]
-    png = storey_png(demo, storey, width_px=1200, on_date=DAY)
+    png = storey_png(demo, storey, PlanOptions(on_date=DAY), width_px=1200)
     (artifacts_dir / "plans" / "demo").mkdir(parents=True, exist_ok=True)
     (artifacts_dir / "plans" / "demo" / "F02-type.png").write_bytes(png)
     image = Image.open(io.BytesIO(png))

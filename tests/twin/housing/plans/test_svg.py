@@ -22,6 +22,7 @@ from twin.buildings.ingest import ingest
 from twin.housing.plans import (
     EmptyStoreyError,
     PlanInputError,
+    PlanOptions,
     UnknownStoreyError,
     find_storey,
     inputs_from_compliance_report,
@@ -65,7 +66,9 @@ def _check_plan(building, artifacts: Path, model: str) -> None:
     folder = artifacts / "plans" / model
     folder.mkdir(parents=True, exist_ok=True)
     for storey in plan_storeys(building):
-        svg = storey_svg(building, storey, colour="compliance", inputs=inputs, on_date=DAY)
+        svg = storey_svg(
+            building, storey, PlanOptions(colour="compliance", inputs=inputs, on_date=DAY)
+        )
         (folder / f"{storey.name.replace(' ', '_')}-compliance.svg").write_text(svg, "utf-8")
         expected = {s.global_id for s in rooms_on(building, storey)}
         rooms = svg_rooms(svg)
@@ -104,7 +107,9 @@ def test_over_standard_rooms_print_their_excess_and_others_do_not(demo) -> None:
     storey = plan_storeys(demo)[0]
     labels = {
         lab.room_id: lab
-        for lab in svg_labels(storey_svg(demo, storey, colour="compliance", inputs=inputs))
+        for lab in svg_labels(
+            storey_svg(demo, storey, PlanOptions(colour="compliance", inputs=inputs))
+        )
     }
     over = {r["global_id"] for r in report["rooms"] if r["status"] == "over"} & labels.keys()
     assert over
@@ -124,13 +129,14 @@ def test_labels_carry_number_chinese_name_area_and_department(demo) -> None:
             "persons": [{"global_id": space.global_id, "department": "办公室"}],
         }
     )
-    labels = {lab.room_id: lab for lab in svg_labels(storey_svg(demo, storey, inputs=inputs))}
+    svg = storey_svg(demo, storey, PlanOptions(inputs=inputs))
+    labels = {lab.room_id: lab for lab in svg_labels(svg)}
     lines = labels[space.global_id].lines
     assert lines == (space.name, "大会议室", f"{space.footprint.area:.1f} m²", "办公室")
 
 
 def test_text_is_real_text_in_a_cjk_font_family(demo) -> None:
-    svg = storey_svg(demo, plan_storeys(demo)[0], on_date=DAY)
+    svg = storey_svg(demo, plan_storeys(demo)[0], PlanOptions(on_date=DAY))
     root = ET.fromstring(svg.encode("utf-8"))
     assert root.get("font-family") == FONT_FAMILY
     assert FONT_FAMILY.startswith("Noto Sans CJK SC")
@@ -140,7 +146,7 @@ def test_text_is_real_text_in_a_cjk_font_family(demo) -> None:
 
 def test_walls_doors_legend_scale_bar_north_arrow_and_title_block_are_drawn(demo) -> None:
     storey = plan_storeys(demo)[0]
-    svg = storey_svg(demo, storey, colour="type")
+    svg = storey_svg(demo, storey, PlanOptions(colour="type"))
     root = ET.fromstring(svg.encode("utf-8"))
     ids = {e.get("id") for e in root.iter()}
     assert {"walls", "doors", "legend", "scale-bar", "north-arrow", "title-block"} <= ids
@@ -190,7 +196,7 @@ def test_a_storey_without_rooms_is_an_error_and_unknown_names_list_the_storeys(o
 
 def test_unknown_colour_mode_is_refused(demo) -> None:
     with pytest.raises(PlanInputError, match="colour mode"):
-        storey_svg(demo, plan_storeys(demo)[0], colour="rainbow")
+        storey_svg(demo, plan_storeys(demo)[0], PlanOptions(colour="rainbow"))
 
 
 def test_report_adapter_counts_occupants_and_joins_departments() -> None:
@@ -248,7 +254,7 @@ def test_labels_shrink_drop_lines_and_stay_inside_small_or_holed_rooms() -> None
 def test_the_plan_says_how_world_metres_map_to_paper(demo):
     """A client drawing on the plan (a route, alarms) needs the world → paper transform."""
     storey = plan_storeys(demo)[0]
-    root = ET.fromstring(storey_svg(demo, storey, on_date=DAY))
+    root = ET.fromstring(storey_svg(demo, storey, PlanOptions(on_date=DAY)))
     plan = next(g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id") == "plan")
     world = [float(v) for v in plan.get("data-world-origin").split()]
     paper = [float(v) for v in plan.get("data-paper-origin").split()]
