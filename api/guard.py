@@ -130,8 +130,10 @@ class RequestGuard:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         server = scope.get("server")
         try:
-            principal = await run_in_threadpool(
-                gate.principal, headers.get("authorization"), server[0] if server else None
+            principal = gate.known_principal(headers.get("authorization")) or (
+                await run_in_threadpool(
+                    gate.principal, headers.get("authorization"), server[0] if server else None
+                )
             )
         except NotAuthenticatedError as exc:
             status, slug, title = PROBLEMS[NotAuthenticatedError]

@@ -3,6 +3,7 @@
 from cli import (  # noqa: F401
     allocations,
     compliance,
+    db,
     demo,
     demo_model,
     devices,

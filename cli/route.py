@@ -144,7 +144,7 @@ def route_command(
     if json_output:
         print_json(answer.to_dict())
         return
-    _print_route(answer.route)
+    _print_route(answer)
     _print_lifts(answer.lifts_out_of_service)
 
 
@@ -169,7 +169,7 @@ def round_command(
     if json_output:
         print_json(answer.to_dict())
         return
-    plan = answer.round
+    plan = answer
     typer.echo(
         f"round from {plan.start.name}: {len(plan.order)} stops, {plan.length_m:.1f} m, "
         f"about {plan.time_s / 60:.1f} min (in the given order: {plan.naive_length_m:.1f} m, "

@@ -1,9 +1,21 @@
-"""``twin serve``: the API on http://127.0.0.1:8000 (uvicorn, the app factory)."""
+"""``twin serve``: the API on http://127.0.0.1:8000 (uvicorn, the app factory).
+
+``--workers N`` starts N worker processes on one port (``SO_REUSEPORT``: the
+kernel spreads connections over them), each with its own MQTT client id
+(``<id>-<index>``, so each keeps its persistent session across restarts), and
+restarts a worker that dies. They share PostgreSQL (``TWIN_DATABASE_URL``) and
+``TWIN_DATA_DIR``; see the README's "Running several workers".
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from typing import Annotated
 
 import typer
@@ -76,8 +88,11 @@ def check_mqtt() -> None:
         typer.echo(f"twin: warning: MQTT: {exc}; the service keeps trying", err=True)
 
 
-def run_server(host: str, port: int, log_level: str) -> None:
-    """Serve the API's application factory with uvicorn until interrupted."""
+def run_server(host: str, port: int, log_level: str, *, reuse_port: bool = False) -> None:
+    """Serve the API's application factory with uvicorn until interrupted.
+
+    ``reuse_port``: listen with ``SO_REUSEPORT``, beside the other workers on the port.
+    """
     import uvicorn
 
     from api.app import create_app
@@ -88,15 +103,70 @@ def run_server(host: str, port: int, log_level: str) -> None:
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     check_mqtt()
+    where: dict[str, object] = {"host": host, "port": port}
+    if reuse_port:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind((host, port))
+        listener.set_inheritable(True)
+        where = {"fd": listener.fileno()}
     uvicorn.run(
         create_app,
         factory=True,
-        host=host,
-        port=port,
         log_level=log_level,
         # Open SSE streams never end by themselves: do not wait for them forever.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        **where,  # type: ignore[arg-type]
     )
+
+
+#: Seconds a worker that died waits before it is started again.
+RESTART_DELAY_S = 1.0
+
+
+def supervise(host: str, port: int, log_level: str, workers: int) -> None:
+    """Run ``workers`` worker processes on one port; restart any that dies; stop all on
+    SIGINT/SIGTERM."""
+    from twin.devices.mqtt.ingest import default_client_id
+    from twin.settings import get_settings
+
+    settings = get_settings()
+    base_id = settings.mqtt_client_id or default_client_id(settings.mqtt_share_group)
+    command = [sys.executable, "-m", "cli", "serve", "--host", host, "--port", str(port),
+               "--log-level", log_level, "--reuse-port"]  # fmt: skip
+
+    def start(index: int) -> subprocess.Popen[bytes]:
+        env = {**os.environ, "TWIN_MQTT_CLIENT_ID": f"{base_id}-{index}"}
+        return subprocess.Popen(command, env=env)
+
+    children = {index: start(index) for index in range(workers)}
+    stopping = False
+
+    def stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    typer.echo(f"twin: {workers} workers on http://{host}:{port}", err=True)
+    while not stopping:
+        time.sleep(0.2)
+        for index, child in list(children.items()):
+            if child.poll() is not None and not stopping:
+                typer.echo(
+                    f"twin: worker {index} exited ({child.returncode}); restarting", err=True
+                )
+                time.sleep(RESTART_DELAY_S)
+                children[index] = start(index)
+    for child in children.values():
+        child.terminate()
+    for child in children.values():
+        try:
+            child.wait(GRACEFUL_SHUTDOWN_S + 5)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 @app.command("serve")
@@ -104,9 +174,26 @@ def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = DEFAULT_HOST,
     port: Annotated[int, typer.Option(help="TCP port.")] = DEFAULT_PORT,
     log_level: Annotated[str, typer.Option(help="Logging level.")] = "info",
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes on the port (needs PostgreSQL).")
+    ] = 1,
+    reuse_port: Annotated[
+        bool, typer.Option(hidden=True, help="Listen beside other workers (SO_REUSEPORT).")
+    ] = False,
 ) -> None:
     """Serve every registered building's HTTP API (and live events) until interrupted.
 
-    Without any API key ever made it runs open, only on 127.0.0.1; docs at /docs."""
-    check_keys(host, port)
-    run_server(host, port, log_level)
+    Without any API key ever made it runs open, only on 127.0.0.1; docs at /docs. Several
+    workers share one PostgreSQL (TWIN_DATABASE_URL) and TWIN_DATA_DIR."""
+    if workers > 1:
+        from twin.settings import get_settings
+
+        if get_settings().effective_database_url.startswith("sqlite"):
+            fail("several workers share one database: set TWIN_DATABASE_URL to PostgreSQL")
+        check_keys(host, port)
+        check_mqtt()
+        supervise(host, port, log_level, workers)
+        return
+    if not reuse_port:
+        check_keys(host, port)
+    run_server(host, port, log_level, reuse_port=reuse_port)

@@ -41,24 +41,6 @@ class Round:
     naive_length_m: float
     naive_time_s: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``twin round --json``."""
-        return {
-            "start": {
-                "kind": self.start.kind,
-                "global_id": self.start.global_id,
-                "name": self.start.name,
-            },
-            "order": [
-                {"kind": p.kind, "global_id": p.global_id, "name": p.name} for p in self.order
-            ],
-            "length_m": round(self.length_m, 3),
-            "time_s": round(self.time_s, 2),
-            "naive_length_m": round(self.naive_length_m, 3),
-            "naive_time_s": round(self.naive_time_s, 2),
-            "legs": [leg.to_dict() for leg in self.legs],
-        }
-
 
 def plan_round(
     router: Router,

@@ -23,7 +23,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import networkx as nx
 import numpy as np
@@ -106,14 +106,6 @@ class Step:
     name: str
     storey: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "global_id": self.global_id,
-            "name": self.name,
-            "storey": self.storey,
-        }
-
 
 @dataclass(frozen=True)
 class Route:
@@ -126,25 +118,6 @@ class Route:
     time_s: float
     polyline: tuple[tuple[float, float, float], ...]
     constraints: Constraints = field(default_factory=Constraints)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``twin route --json``."""
-        return {
-            "from": {
-                "kind": self.origin.kind,
-                "global_id": self.origin.global_id,
-                "name": self.origin.name,
-            },
-            "to": {
-                "kind": self.destination.kind,
-                "global_id": self.destination.global_id,
-                "name": self.destination.name,
-            },
-            "length_m": round(self.length_m, 3),
-            "time_s": round(self.time_s, 2),
-            "steps": [s.to_dict() for s in self.steps],
-            "polyline": [[round(v, 3) for v in p] for p in self.polyline],
-        }
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,14 @@
 Entry points (the API's lifespan, ``twin serve``, tests) create one
 :class:`Twin` from settings, :meth:`~Twin.start` it and :meth:`~Twin.stop`
 it; nothing here runs at import.
+
+Several workers on one PostgreSQL (``twin serve --workers N``, or one process
+per machine): each LISTENs for the others' events and building versions
+(:class:`~twin.store.notify.Listener`), and the periodic work (heartbeats,
+patrol, meeting no-shows, energy rollups and anomaly checks, history upkeep)
+runs only on the worker that holds the advisory lock
+(:class:`~twin.store.notify.Leadership`); when it dies, another takes the
+lock at its next tick.
 """
 
 from __future__ import annotations
@@ -13,9 +21,12 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import time as dt_time
+from typing import Any
 
 from twin.buildings.registry import BuildingRegistry
-from twin.devices.events import EventBus
+from twin.buildings.versions import BUILDINGS_CHANNEL, record_version
+from twin.devices import partitions
+from twin.devices.events import EVENTS_CHANNEL, EventBus, decode_notification
 from twin.devices.hub import DeviceService
 from twin.devices.mqtt.broker import broker_from_settings
 from twin.devices.mqtt.ingest import MqttIngest
@@ -27,11 +38,14 @@ from twin.meetings.records import MeetingRules
 from twin.meetings.service import MeetingService
 from twin.settings import Settings
 from twin.store.db import engine_for
+from twin.store.notify import Leadership, Listener
 
 log = logging.getLogger(__name__)
 
 #: Seconds between patrol rounds (heartbeats are checked every ``TWIN_TICK_S``).
 PATROL_EVERY_S = 10.0
+#: Seconds between rounds of history upkeep (partitions, retention, latest values).
+UPKEEP_EVERY_S = 60.0
 
 
 class Twin:
@@ -39,8 +53,10 @@ class Twin:
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
-        self.buildings = BuildingRegistry(settings.data_dir, cache_dir=settings.cache_dir)
         self.engine = engine_for(settings.effective_database_url)
+        self.buildings = BuildingRegistry(
+            settings.data_dir, cache_dir=settings.cache_dir, on_change=self._building_changed
+        )
         self.bus = EventBus()
         rules = load_patrol_rules(settings.patrol_rules) if settings.patrol_rules else None
         self.devices = DeviceService(
@@ -75,11 +91,27 @@ class Twin:
             ),
         )
         self.mqtt: MqttIngest | None = None
+        self.leadership = Leadership(self.engine)
+        self.listener: Listener | None = None
+        if self.devices.live.shared:
+            self.listener = Listener(
+                self.engine,
+                {EVENTS_CHANNEL: self._remote_events, BUILDINGS_CHANNEL: self._remote_building},
+                on_idle=self.bus.settle,
+            )
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick, name="twin-ticker", daemon=True)
+        self._next_patrol = 0.0
+        self._next_upkeep = 0.0
 
     def start(self) -> None:
         """Load state, start the writer, the ticker and (if configured) MQTT ingestion."""
+        if self.listener is not None:
+            # Listen before loading: a change committed meanwhile is both loaded and
+            # heard, and applying it twice changes nothing.
+            self.listener.start()
+            self.listener.listening.wait(10.0)
+            self.devices.live.share_events()
         self.devices.open()
         # What is loaded now (registries, models, the app) lives as long as the process:
         # leave it out of the cyclic collector. Otherwise every full collection walks
@@ -106,6 +138,9 @@ class Twin:
             self.mqtt.stop()
         if self._ticker.is_alive():
             self._ticker.join(5.0)
+        if self.listener is not None:
+            self.listener.stop()
+        self.leadership.close()
         self.devices.close()
         self.engine.dispose()
 
@@ -115,15 +150,48 @@ class Twin:
             return "off (TWIN_MQTT_URL not set)"
         return self.mqtt.status
 
+    @property
+    def origin(self) -> str:
+        """This worker's name in what it tells the others."""
+        return self.devices.live.origin
+
+    def _building_changed(self, building_id: str, record: dict[str, Any] | None) -> None:
+        record_version(self.engine, building_id, record, origin=self.origin)
+
+    def _remote_building(self, payload: str) -> None:
+        origin, _, building_id = payload.partition("\t")
+        if origin != self.origin:
+            log.info("building %s changed on another worker: reloading it", building_id)
+            self.buildings.forget(building_id)
+
+    def _remote_events(self, payload: str) -> None:
+        origin, events = decode_notification(payload)
+        if origin != self.origin:
+            self.devices.live.apply_remote(events)
+
+    def run_periodic(self, now_s: float | None = None) -> None:
+        """One round of the periodic work, if this worker holds the lock (see the module
+        docstring); the ticker calls it every ``TWIN_TICK_S``."""
+        if not self.leadership.check():
+            return
+        self.devices.check_heartbeats(now_s)
+        monotonic = time.monotonic()
+        if monotonic >= self._next_patrol:
+            self.devices.run_patrol(now_s)
+            self.meetings.release_no_shows()
+            self.energy.tick(self.buildings.ids())
+            self._next_patrol = monotonic + PATROL_EVERY_S
+        if monotonic >= self._next_upkeep:
+            partitions.upkeep(
+                self.engine,
+                now_s=self.devices.clock() if now_s is None else now_s,
+                retention_days=self.settings.history_retention_days,
+            )
+            self._next_upkeep = monotonic + UPKEEP_EVERY_S
+
     def _tick(self) -> None:
-        next_patrol = 0.0
         while not self._stop.wait(self.settings.tick_s):
             try:
-                self.devices.check_heartbeats()
-                if time.monotonic() >= next_patrol:
-                    self.devices.run_patrol()
-                    self.meetings.release_no_shows()
-                    self.energy.tick(self.buildings.ids())
-                    next_patrol = time.monotonic() + PATROL_EVERY_S
+                self.run_periodic()
             except Exception:
                 log.exception("periodic device checks failed")

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     worker its own). ``TWIN_MQTT_SESSION_EXPIRY_S``: how long the broker keeps
     that session and queues messages while the service is away.
     ``TWIN_PATROL_RULES``: a patrol rules file.
+    ``TWIN_HISTORY_RETENTION_DAYS``: how long raw readings are kept.
     ``TWIN_MAX_UPLOAD_MB``: the largest model upload the API accepts.
     ``TWIN_MEETING_*``: meeting rooms' seats per m², no-show release delay,
     time zone and opening hours. ``TWIN_ENERGY_CALENDAR``, ``TWIN_ENERGY_FACTORS``,
@@ -60,6 +61,8 @@ class Settings(BaseSettings):
     patrol_rules: Path | None = None
     #: Seconds between heartbeat checks.
     tick_s: float = 1.0
+    #: Days of raw readings kept (older months are dropped; rollups stay); unset: all.
+    history_retention_days: float | None = Field(default=None, gt=0)
     #: Largest model upload accepted by the API, MB (``TWIN_MAX_UPLOAD_MB``), per request.
     max_upload_mb: float = 200.0
     #: Largest body of ``POST /readings``, MB (``TWIN_MAX_READINGS_MB``).

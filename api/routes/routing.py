@@ -55,7 +55,7 @@ async def get_route(
             out_of_service=out_of_service or (),
         )
     )
-    return RouteOut.model_validate(answer.to_dict())
+    return RouteOut.model_validate(answer)
 
 
 @router.get("/buildings/{building_id}/rounds")
@@ -77,4 +77,4 @@ async def get_round(
             from_, to, no_stairs=no_stairs, avoid=avoid or ()
         )
     )
-    return RoundOut.model_validate(answer.to_dict())
+    return RoundOut.model_validate(answer)

@@ -52,7 +52,10 @@ class ViewpointIn(BaseModel):
     )
     storey_id: str | None = Field(None, max_length=64, description="the isolated storey")
     clipping_planes: list[ClippingPlaneIn] = Field(
-        default_factory=list, max_length=6, description="section planes"
+        default_factory=list,
+        max_length=7,
+        description="section planes: the viewer's section plane (with an axis) and a cut box's "
+        "six faces (without one)",
     )
     title: str = Field("", max_length=200)
 

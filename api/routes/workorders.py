@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import DevicesDep, QueriesDep
 from api.pages import PAGE_RESPONSE, PageDep, send_page
 from api.schemas.alarms import WorkOrderOut
-from api.schemas.routes import PlaceOut, WorkOrderRoundOut
+from api.schemas.routes import PlaceOut, RoundOut, WorkOrderRoundOut
 from api.security import PrincipalDep
 from twin.devices.workorders import WorkOrder
 from twin.store.pages import instant_key, paginate
@@ -88,7 +88,7 @@ async def plan_work_order_round(
             work_orders={},
         )
     answer = await run_in_threadpool(lambda: queries.navigator(building).round(start, targets))
-    return WorkOrderRoundOut.model_validate({**answer.to_dict(), "work_orders": by_place})
+    return WorkOrderRoundOut(**dict(RoundOut.model_validate(answer)), work_orders=by_place)
 
 
 @router.get("/work-orders/{order_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import ConfigDict, Field
 
@@ -26,7 +27,9 @@ class AlarmOut(Out):
                     "kind": "leak",
                     "severity": "alarm",
                     "state": "raised",
-                    "reason": "leak detected",
+                    "reason": "leak is true",
+                    "reason_code": "state",
+                    "reason_params": {"point": "leak", "state": True},
                     "active": True,
                     "raised_at": "2026-01-05T08:00:00Z",
                     "acknowledged_at": None,
@@ -46,7 +49,17 @@ class AlarmOut(Out):
     kind: str
     severity: str = Field(description="warning or alarm")
     state: str = Field(description="raised, acknowledged or cleared")
-    reason: str
+    reason: str = Field(description="the reason in English (see reason_code)")
+    reason_code: str | None = Field(
+        default=None,
+        description="the reason's stable code (above, below, state, offline, patrol), "
+        "null for a free text; a client writes the reason in its language from it",
+    )
+    reason_params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="the code's parameters: point, value, unit, limit (above, below); "
+        "point, state (state); seconds (offline); rule, conditions (patrol)",
+    )
     active: bool = Field(description="the condition still holds")
     raised_at: datetime
     acknowledged_at: datetime | None = None
@@ -67,6 +80,14 @@ class WorkOrderOut(Out):
     id: str
     building_id: str
     title: str
+    reason_code: str | None = Field(
+        default=None,
+        description="for a title made from an alarm (<device>: <reason>), the reason's code "
+        "(as an alarm's reason_code); null for a typed title",
+    )
+    reason_params: dict[str, Any] = Field(
+        default_factory=dict, description="that reason's parameters"
+    )
     status: str = Field(description="open, in_progress or done")
     assignee: str | None
     alarm_id: str | None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import AliasChoices, ConfigDict, Field
 
 from api.schemas.common import Out
 
@@ -25,8 +25,9 @@ class LegOut(Out):
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
-    from_: PlaceOut = Field(alias="from")
-    to: PlaceOut
+    # The records' names (``origin``, ``destination``) are read too; "from" is sent.
+    from_: PlaceOut = Field(alias="from", validation_alias=AliasChoices("from", "origin"))
+    to: PlaceOut = Field(validation_alias=AliasChoices("to", "destination"))
     length_m: float
     time_s: float
     steps: list[StepOut]

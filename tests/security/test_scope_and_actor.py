@@ -145,3 +145,37 @@ def test_a_work_order_step_names_the_key_never_the_body(service: Service, alarms
     assert stepped.status_code == 200, stepped.text
     notes = [(n["by"], n["text"]) for n in stepped.json()["notes"]]
     assert notes == [("root", "created from alarm"), ("op-a", "on my way")]
+
+
+def test_concurrent_writes_are_each_audited_before_their_answer(service: Service):
+    # Audits of concurrent writes share the device writer's commits: each still
+    # lands before its own answer, so k answers mean at least k audit rows.
+    engine = engine_for(service.database_url)
+    entity = "api:/api/v1/readings"
+    with engine.connect() as conn:
+        before = len(audit_entries(conn, entity))
+    answered = 0
+    seen: list[tuple[int, int]] = []
+    lock = threading.Lock()
+
+    def write(index: int) -> None:
+        nonlocal answered
+        ts = datetime.now(UTC).isoformat()
+        batch = {"readings": [{"device_id": "A-TS", "ts": ts, "values": {"temp": 20.0 + index}}]}
+        with service.client("root") as api:
+            assert api.post("/readings", params={"building": "A"}, json=batch).status_code == 200
+        with lock:
+            answered += 1
+            done = answered
+        with engine.connect() as conn:
+            seen.append((done, len(audit_entries(conn, entity)) - before))
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    assert len(seen) == 8
+    assert all(rows >= done for done, rows in seen), seen
+    assert max(rows for _, rows in seen) == 8

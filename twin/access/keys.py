@@ -359,14 +359,24 @@ class KeyStore:
             self._any = (now, found)
         return found
 
-    def authenticate(self, token: str) -> ApiKey | None:
-        """The active key whose token this is, else ``None``."""
+    def cached(self, token: str) -> ApiKey | None:
+        """The key of ``token`` when :meth:`authenticate` found it active within the
+        last :data:`AUTH_CACHE_S`, else ``None`` (ask :meth:`authenticate`); never
+        touches the database, so an event loop may call it."""
         digest = hash_token(token)
-        now = time.monotonic()
         with self._lock:
             cached = self._cache.get(digest)
-        if cached is not None and now - cached[0] < AUTH_CACHE_S:
+        if cached is not None and time.monotonic() - cached[0] < AUTH_CACHE_S:
             return cached[1]
+        return None
+
+    def authenticate(self, token: str) -> ApiKey | None:
+        """The active key whose token this is, else ``None``."""
+        key = self.cached(token)
+        if key is not None:
+            return key
+        digest = hash_token(token)
+        now = time.monotonic()
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(keys_table).where(

@@ -301,9 +301,7 @@ class BuildingQueries:
         ]
         # Snapshot only this room's devices: a building may have thousands.
         day = on_date or today_utc()
-        records = [
-            a for a in self.allocations(building_id).valid_on(day) if a.room_global_id == global_id
-        ]
+        records = self.allocations(building_id).valid_on(day, room_global_id=global_id)
         occupants = tuple(
             Occupant(a.person_id, a.name, a.department, a.rank, a.valid_from, a.valid_to)
             for a in records

@@ -16,9 +16,10 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ifc_models.errors import IfcModelError
 from spatial.records import Building
@@ -67,9 +68,18 @@ def check_building_id(building_id: str) -> str:
 class BuildingRegistry:
     """Registered buildings, loaded (ingested) lazily and cached in memory."""
 
-    def __init__(self, data_dir: Path, *, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        cache_dir: Path | None = None,
+        on_change: Callable[[str, dict[str, Any] | None], None] | None = None,
+    ) -> None:
         self.root = Path(data_dir) / "buildings"
         self.cache_dir = cache_dir
+        #: Called with the building id and its new record (``None``: deleted) after a
+        #: change, e.g. to tell other workers (:mod:`twin.buildings.versions`).
+        self.on_change = on_change
         self._loaded: dict[str, IngestResult] = {}
         self._lock = threading.Lock()
         #: Building id → how many times it was (re)registered or deleted in this
@@ -133,6 +143,8 @@ class BuildingRegistry:
             self.version[building_id] = self.version.get(building_id, 0) + 1
         if previous is not None and previous != folder:
             shutil.rmtree(previous, ignore_errors=True)
+        if self.on_change is not None:
+            self.on_change(building_id, record)
         return entry
 
     def delete(self, building_id: str) -> None:
@@ -151,6 +163,14 @@ class BuildingRegistry:
             self.version[building_id] = self.version.get(building_id, 0) + 1
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+        if self.on_change is not None:
+            self.on_change(building_id, None)
+
+    def forget(self, building_id: str) -> None:
+        """Drop the loaded copy: another worker registered a new version (read on next use)."""
+        with self._lock:
+            self._loaded.pop(building_id, None)
+            self.version[building_id] = self.version.get(building_id, 0) + 1
 
     def remove_orphans(self) -> list[str]:
         """Remove model folders no record names and half-written records (what a kill

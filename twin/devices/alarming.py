@@ -13,7 +13,9 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime
 
+from twin.devices import store
 from twin.devices.alarms import OPEN_STATES, Alarm, Severity
+from twin.devices.errors import UnknownAlarmError
 from twin.devices.live import Changes, LiveState
 from twin.devices.rules import evaluate
 from twin.devices.state import DeviceRuntime, from_us
@@ -74,6 +76,10 @@ class AlarmDesk:
     ) -> list[Alarm]:
         """Alarms, newest first; ``state`` is ``open`` (raised or acknowledged) or a state."""
         wanted = OPEN_STATES if state == "open" else None if state is None else {state}
+        if self.live.shared:
+            return store.query_alarms(
+                self.live.engine, building_id=building_id, states=wanted, device_id=device_id
+            )
         with self.live.lock:
             found = [
                 a
@@ -86,6 +92,12 @@ class AlarmDesk:
 
     def alarm(self, alarm_id: str) -> Alarm:
         """Raises :class:`~twin.devices.errors.UnknownAlarmError`."""
+        if self.live.shared:
+            with self.live.engine.connect() as connection:
+                found = store.alarm_for_update(connection, alarm_id, lock=False)
+            if found is None:
+                raise UnknownAlarmError(f"no alarm {alarm_id!r}")
+            return found
         with self.live.lock:
             return self.live.alarms.get(alarm_id)
 
@@ -96,11 +108,11 @@ class AlarmDesk:
         ------
         UnknownAlarmError, AlarmTransitionError
         """
-        return self._step(lambda at: self.live.alarms.acknowledge(alarm_id, by, at))
+        return self._step(alarm_id, lambda at: self.live.alarms.acknowledge(alarm_id, by, at))
 
     def clear(self, alarm_id: str, by: str) -> tuple[Alarm, Future[None]]:
         """Clear an open alarm by hand (see :meth:`acknowledge`)."""
-        return self._step(lambda at: self.live.alarms.clear(alarm_id, by, at))
+        return self._step(alarm_id, lambda at: self.live.alarms.clear(alarm_id, by, at))
 
     def report_condition(
         self,
@@ -144,13 +156,25 @@ class AlarmDesk:
             live.commit(changes, urgent=True)
         return alarm
 
-    def _step(self, step: Callable[[datetime], Alarm]) -> tuple[Alarm, Future[None]]:
+    def _step(self, alarm_id: str, step: Callable[[datetime], Alarm]) -> tuple[Alarm, Future[None]]:
         live = self.live
         at = live.now()
         with live.lock:
-            alarm = step(at)
-            changes = Changes()
-            changes.alarm(alarm)
-            durable = live.commit(changes, urgent=True)
+            if not live.shared:
+                alarm = step(at)
+                changes = Changes()
+                changes.alarm(alarm)
+                durable = live.commit(changes, urgent=True)
+            else:
+                # Any worker acts on any alarm: the stored version, locked, is the truth.
+                with live.transaction() as tx:
+                    stored = store.alarm_for_update(tx.connection, alarm_id)
+                    if stored is None:
+                        raise UnknownAlarmError(f"no alarm {alarm_id!r}")
+                    live.alarms.put(stored)
+                    alarm = step(at)
+                    changes = Changes()
+                    changes.alarm(alarm)
+                    durable = live.commit(changes, urgent=True, tx=tx)
         assert durable is not None  # an alarm version is always stored
         return alarm, durable

@@ -16,9 +16,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from twin.devices.errors import AlarmTransitionError, UnknownAlarmError
+from twin.devices.reasons import reason_of
 
 AlarmState = Literal["raised", "acknowledged", "cleared"]
 Severity = Literal["warning", "alarm", "critical"]
@@ -60,6 +61,18 @@ class Alarm:
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def reason_code(self) -> str | None:
+        """The reason's stable code (:mod:`twin.devices.reasons`), ``None`` for free text."""
+        found = reason_of(self.kind, self.point, self.reason)
+        return None if found is None else found[0]
+
+    @property
+    def reason_params(self) -> dict[str, Any]:
+        """The reason's parameters for its code (empty for free text)."""
+        found = reason_of(self.kind, self.point, self.reason)
+        return {} if found is None else found[1]
+
 
 def new_alarm_id() -> str:
     """A fresh alarm id, made without asking the database (the hot path never waits)."""
@@ -84,6 +97,19 @@ class AlarmBook:
         self._alarms[alarm.id] = alarm
         if alarm.is_open:
             self._open[(alarm.device_id, alarm.point)] = alarm.id
+
+    def put(self, alarm: Alarm) -> None:
+        """Put a version of an alarm in the book (stored by another worker, or adopted),
+        replacing the one it has."""
+        if not alarm.is_open and self._open.get((alarm.device_id, alarm.point)) == alarm.id:
+            del self._open[(alarm.device_id, alarm.point)]
+        self.add(alarm)
+
+    def discard(self, alarm_id: str) -> None:
+        """Forget an alarm that was never stored (another worker's alarm replaced it)."""
+        alarm = self._alarms.pop(alarm_id, None)
+        if alarm is not None and self._open.get((alarm.device_id, alarm.point)) == alarm_id:
+            del self._open[(alarm.device_id, alarm.point)]
 
     def get(self, alarm_id: str) -> Alarm:
         try:

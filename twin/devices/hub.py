@@ -103,6 +103,8 @@ class DeviceService:
         self.stored = History(self.live)
         self._buildings = buildings or (lambda _id: None)
         self._reports: dict[str, BindingReport] = {}
+        #: Per building: the devices with fault points, and those points' names.
+        self._fault_points: dict[str, list[tuple[DeviceRuntime, tuple[str, ...]]]] = {}
 
     @property
     def counters(self) -> RejectionCounters:
@@ -122,6 +124,7 @@ class DeviceService:
         live = self.live
         for building_id, rows in store.load_registries(self.engine).items():
             self._install(building_id, rows)
+        store.catch_up_latest(self.engine)
         with live.lock:
             for device_id, point, ts_us, value in store.load_latest(self.engine):
                 runtime = live.runtimes.get(device_id)
@@ -150,6 +153,7 @@ class DeviceService:
     def close(self) -> None:
         """Commit everything queued and stop the writer."""
         self.live.writer.stop()
+        store.catch_up_latest(self.engine)
 
     def flush(self, timeout_s: float | None = 30.0) -> None:
         """Block until everything queued so far is committed."""
@@ -194,6 +198,17 @@ class DeviceService:
             for device in report.devices:
                 live.runtimes[device.device_id] = DeviceRuntime(device, last_heard_s=now)
             live.building_ids = frozenset(r.device.building_id for r in live.runtimes.values())
+            # Every route asks which elements report a fault: only these points can.
+            self._fault_points[building_id] = [
+                (runtime, names)
+                for runtime in (live.runtimes[d.device_id] for d in report.devices)
+                if runtime.device.global_id is not None
+                and (
+                    names := tuple(
+                        n for n, s in runtime.device.points.items() if s.brick_class == FAULT_CLASS
+                    )
+                )
+            ]
             self._reports[building_id] = report
             self.watch.devices_changed()
         return report
@@ -346,14 +361,9 @@ class DeviceService:
         """GlobalIds of elements whose device reports a fault (``Fault_Status`` true)."""
         with self.live.lock:
             return {
-                r.device.global_id
-                for r in self.live.runtimes.values()
-                if r.device.building_id == building_id
-                and r.device.global_id is not None
-                and any(
-                    spec.brick_class == FAULT_CLASS and bool(r.values.get(name, (False, 0))[0])
-                    for name, spec in r.device.points.items()
-                )
+                r.device.global_id  # type: ignore[misc]
+                for r, names in self._fault_points.get(building_id, ())
+                if any(bool(r.values.get(name, (False, 0))[0]) for name in names)
             }
 
     # ------------------------------------------------------------------ history

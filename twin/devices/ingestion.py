@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import Any
 
+from twin.devices import store
 from twin.devices.alarming import apply_level
 from twin.devices.errors import BatchTooLongError, MalformedPayloadError, PayloadTooDeepError
 from twin.devices.events import Event
@@ -40,7 +41,7 @@ from twin.devices.pipeline import (
     parse_json,
     parse_ts_us,
 )
-from twin.devices.state import from_us
+from twin.devices.state import DeviceRuntime, PointCheck, from_us
 
 log = logging.getLogger(__name__)
 
@@ -215,22 +216,105 @@ class Ingestion:
         urgent: bool,
     ) -> Future[None] | None:
         live = self.live
-        accept = self._accept
+        if live.shared:
+            return self._apply_shared(chunk, report, accepted, limit_us, now, ts_cache, urgent)
         changes = Changes()
         with live.lock:
             publish = live.bus.recording
             try:
                 for index, item, building_id in chunk:
                     try:
-                        accepted.append(
-                            accept(item, building_id, limit_us, now, changes, publish, ts_cache)
-                        )
+                        checked = self._check(item, building_id, limit_us, ts_cache)
+                        accepted.append(self._change(checked, now, changes, publish))
                     except Rejected as rejection:
                         named = self._building_of(item, building_id)
                         report.reject(index, rejection.reason, str(rejection), named)
             finally:
                 # What reached memory reaches the writer, even if a bug stopped the chunk.
                 durable = live.commit(changes, urgent=urgent)
+        return durable
+
+    def _apply_shared(
+        self,
+        chunk: Sequence[_Item],
+        report: IngestReport,
+        accepted: list[str],
+        limit_us: int,
+        now: float,
+        ts_cache: dict[Any, int],
+        urgent: bool,
+    ) -> Future[None] | None:
+        """Several workers: the database decides each reading's order (see
+        :func:`twin.devices.store.advance_latest`), in rounds that hold at most one
+        reading per device, so a round's decisions never depend on each other."""
+        futures = []
+        for round_ in _rounds(chunk):
+            for attempt in range(SHARED_ATTEMPTS):
+                try:
+                    durable = self._decide_round(
+                        round_, report, accepted, limit_us, now, ts_cache, urgent, attempt > 0
+                    )
+                except _PartlyLater:
+                    continue  # rolled back: decide again, rows locked first
+                if durable is not None:
+                    futures.append(durable)
+                break
+            else:
+                for index, item, building_id in round_:
+                    named = self._building_of(item, building_id)
+                    report.reject(index, OUT_OF_ORDER, "later readings elsewhere", named)
+        return all_of(futures)
+
+    def _decide_round(
+        self,
+        round_: Sequence[_Item],
+        report: IngestReport,
+        accepted: list[str],
+        limit_us: int,
+        now: float,
+        ts_cache: dict[Any, int],
+        urgent: bool,
+        lock_first: bool,
+    ) -> Future[None] | None:
+        live = self.live
+        rejected: list[tuple[int, str, str, str | None]] = []
+        taken: list[str] = []
+        with live.lock, live.transaction() as tx:
+            candidates = []
+            for index, item, building_id in round_:
+                try:
+                    candidates.append((index, self._check(item, building_id, limit_us, ts_cache)))
+                except Rejected as rejection:
+                    named = self._building_of(item, building_id)
+                    rejected.append((index, rejection.reason, str(rejection), named))
+            if lock_first:
+                stored = store.latest_ts_for_update(
+                    tx.connection, ((c[1], name) for _, c in candidates for name, _, _ in c[5])
+                )
+                later = {
+                    i
+                    for i, c in candidates
+                    if any(stored.get((c[1], name), c[2] - 1) >= c[2] for name, _, _ in c[5])
+                }
+                for index, c in candidates:
+                    if index in later:
+                        rejected.append((index, OUT_OF_ORDER, _LATER, c[0].device.building_id))
+                candidates = [(i, c) for i, c in candidates if i not in later]
+            rows = [(c[1], name, c[2], float(v)) for _, c in candidates for name, v, _ in c[5]]
+            moved = store.advance_latest(tx.connection, rows)
+            changes = Changes()
+            for index, c in candidates:
+                won = [(c[1], name) in moved for name, _, _ in c[5]]
+                if all(won):
+                    taken.append(self._change(c, now, changes, True))
+                elif any(won):
+                    raise _PartlyLater  # rolls the round back
+                else:
+                    rejected.append((index, OUT_OF_ORDER, _LATER, c[0].device.building_id))
+            durable = live.commit(changes, urgent=urgent, tx=tx)
+        accepted.extend(taken)
+        for rejection in rejected:
+            report.reject(*rejection)
         return durable
 
     def _building_of(self, item: Any, named: str | None) -> str | None:
@@ -242,31 +326,23 @@ class Ingestion:
         runtime = self.live.runtimes.get(device_id) if type(device_id) is str else None
         return None if runtime is None else runtime.device.building_id
 
-    def _accept(
-        self,
-        item: Any,
-        building_id: str | None,
-        limit_us: int,
-        now: float,
-        changes: Changes,
-        publish: bool,
-        ts_cache: dict[Any, int],
-    ) -> str:
-        """Check one reading and apply it (its building id), or raise :class:`Rejected`
-        having changed nothing.
+    def _check(
+        self, item: Any, building_id: str | None, limit_us: int, ts_cache: dict[Any, int]
+    ) -> _Checked:
+        """Check one reading against the rules and the cache, changing nothing; or raise
+        :class:`Rejected`.
 
         ``limit_us``: the latest acceptable time (now plus the clock-skew
         tolerance). ``ts_cache`` remembers parsed times: the readings of a
         batch mostly share a handful of timestamps.
         """
-        live = self.live
         try:
             if type(item) is not dict:
                 raise Rejected(MALFORMED, "a reading must be an object")
             device_id = item.get("device_id")
             if type(device_id) is not str:
                 raise Rejected(MALFORMED, "device_id must be a string")
-            runtime = live.runtimes.get(device_id)
+            runtime = self.live.runtimes.get(device_id)
             if runtime is None or (
                 building_id is not None and runtime.device.building_id != building_id
             ):
@@ -312,11 +388,18 @@ class Ingestion:
                 raise Rejected(DUPLICATE, "a reading with this ts was already accepted")
         except _CHECK_ERRORS as exc:
             raise Rejected(MALFORMED, f"unreadable reading ({type(exc).__name__})") from None
-        # Checked: from here on the reading changes the state, and its rows go with it.
+        return runtime, device_id, ts_us, ts_raw, values, checked
+
+    def _change(self, checked: _Checked, now: float, changes: Changes, publish: bool) -> str:
+        """Apply a checked reading to the live state, its rows and events into
+        ``changes``; its building id."""
+        live = self.live
+        runtime, device_id, ts_us, ts_raw, values, points = checked
         device = runtime.device
+        latest = runtime.values
         changed = False
         rows = changes.rows
-        for name, value, check in checked:
+        for name, value, check in points:
             latest[name] = (value, ts_us)
             rows.append((device_id, name, ts_us, float(value)))
             if check.has_rules:
@@ -345,3 +428,31 @@ class Ingestion:
                 )
             )
         return device.building_id
+
+
+#: A checked reading: runtime, device id, ts_us, ts as sent, values as sent, and
+#: ``(point, value, check)`` per point.
+_Checked = tuple[DeviceRuntime, str, int, Any, dict[str, Any], list[tuple[str, Any, PointCheck]]]
+#: Times a round is decided again after part of a reading lost to another worker.
+SHARED_ATTEMPTS = 5
+_LATER = "a later reading reached another worker first"
+
+
+class _PartlyLater(Exception):
+    """Some points of a reading lost to a later reading elsewhere: decide the round again."""
+
+
+def _rounds(chunk: Sequence[_Item]) -> list[list[_Item]]:
+    """``chunk`` in order, cut wherever a device comes again."""
+    rounds: list[list[_Item]] = [[]]
+    seen: set[Any] = set()
+    for item in chunk:
+        body = item[1]
+        key = body.get("device_id") if type(body) is dict else None
+        if type(key) is str and key in seen:
+            rounds.append([])
+            seen.clear()
+        if type(key) is str:
+            seen.add(key)
+        rounds[-1].append(item)
+    return rounds

@@ -10,8 +10,11 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import replace
 
-from twin.devices.errors import UnknownWorkOrderError
-from twin.devices.live import Changes, LiveState
+from twin.devices import store
+from twin.devices.alarms import Alarm
+from twin.devices.errors import UnknownAlarmError, UnknownWorkOrderError
+from twin.devices.live import Changes, LiveState, Transaction
+from twin.devices.reasons import alarm_title
 from twin.devices.workorders import (
     Note,
     WorkOrder,
@@ -45,12 +48,12 @@ class WorkOrderDesk:
         live = self.live
         at = live.now()
         with live.lock:
-            alarm = live.alarms.get(alarm_id)
+            alarm = self._alarm(alarm_id)
             runtime = live.runtimes.get(alarm.device_id)
             order = WorkOrder(
                 id=new_work_order_id(),
                 building_id=alarm.building_id,
-                title=title or f"{alarm.device_id}: {alarm.reason}",
+                title=title or alarm_title(alarm.device_id, alarm.reason),
                 status="open",
                 created_at=at,
                 updated_at=at,
@@ -80,32 +83,59 @@ class WorkOrderDesk:
         """
         live = self.live
         at = live.now()
-        with live.lock:
-            order = self.get(order_id)
+
+        def change(order: WorkOrder) -> WorkOrder:
             if status is not None and status != order.status:
                 order = advance(order, status, at)
             if assignee is not None:
                 order = replace(order, assignee=assignee, updated_at=at)
             if note:
                 order = replace(order, notes=(*order.notes, Note(at, by, note)), updated_at=at)
-            return order, self._store(order)
+            return order
+
+        with live.lock:
+            if not live.shared:
+                order = change(self.get(order_id))
+                return order, self._store(order)
+            # Any worker moves any work order on: the stored version, locked, is the truth.
+            with live.transaction() as tx:
+                stored = store.work_order_for_update(tx.connection, order_id)
+                if stored is None:
+                    raise UnknownWorkOrderError(f"no work order {order_id!r}")
+                order = change(stored)
+                return order, self._store(order, tx)
 
     def put(self, order: WorkOrder) -> Future[None]:
         """Store ``order`` as given: a work order read from elsewhere (a BCF topic)."""
         with self.live.lock:
             return self._store(order)
 
-    def _store(self, order: WorkOrder) -> Future[None]:
+    def _store(self, order: WorkOrder, tx: Transaction | None = None) -> Future[None]:
         # Under the lock.
         self.live.orders[order.id] = order
         changes = Changes()
         changes.order(order)
-        durable = self.live.commit(changes)
+        durable = self.live.commit(changes, tx=tx)
         assert durable is not None  # a work order is always stored
         return durable
 
+    def _alarm(self, alarm_id: str) -> Alarm:
+        if not self.live.shared:
+            return self.live.alarms.get(alarm_id)
+        with self.live.engine.connect() as connection:
+            found = store.alarm_for_update(connection, alarm_id, lock=False)
+        if found is None:
+            raise UnknownAlarmError(f"no alarm {alarm_id!r}")
+        return found
+
     def get(self, order_id: str) -> WorkOrder:
         """Raises :class:`~twin.devices.errors.UnknownWorkOrderError`."""
+        if self.live.shared:
+            with self.live.engine.connect() as connection:
+                found = store.work_order_for_update(connection, order_id, lock=False)
+            if found is None:
+                raise UnknownWorkOrderError(f"no work order {order_id!r}")
+            return found
         with self.live.lock:
             try:
                 return self.live.orders[order_id]
@@ -114,6 +144,8 @@ class WorkOrderDesk:
 
     def list(self, *, building_id: str | None = None, status: str | None = None) -> list[WorkOrder]:
         """Work orders, oldest first; ``status="active"`` means any status but done."""
+        if self.live.shared:
+            return store.query_work_orders(self.live.engine, building_id=building_id, status=status)
         with self.live.lock:
             found = [
                 o

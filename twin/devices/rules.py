@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from twin.devices.reasons import reason_text
 from twin.devices.registry import PointSpec
 
 Level = Literal["normal", "warning", "alarm"]
@@ -53,7 +54,7 @@ def evaluate(spec: PointSpec, value: float | bool, previous: Level = "normal") -
     """
     if spec.alarm_when is not None:
         if bool(value) == spec.alarm_when:
-            return "alarm", f"{spec.name} is {str(bool(value)).lower()}"
+            return "alarm", reason_text("state", point=spec.name, state=bool(value))
         return "normal", ""
     if isinstance(value, bool):
         return "normal", ""
@@ -72,9 +73,9 @@ def evaluate(spec: PointSpec, value: float | bool, previous: Level = "normal") -
         band = deadband(spec, threshold) if holding else 0.0
         crossed = x > threshold - band if above else x < threshold + band
         if crossed:
-            word = "above" if above else "below"
-            unit = f" {spec.unit}" if spec.unit else ""
-            candidates.append((level, f"{spec.name} {x:g}{unit} {word} {threshold:g}"))
+            side = "above" if above else "below"
+            text = reason_text(side, point=spec.name, value=x, unit=spec.unit, limit=threshold)
+            candidates.append((level, text))
     if not candidates:
         return "normal", ""
     return max(candidates, key=lambda c: _RANK[c[0]])

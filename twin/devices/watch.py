@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from twin.devices.alarms import Alarm
 from twin.devices.live import Changes, LiveState
 from twin.devices.patrol import PatrolRule, PatrolRules, conditions_for
+from twin.devices.reasons import reason_text
 from twin.devices.state import DeviceRuntime
 
 
@@ -66,7 +67,7 @@ class Watch:
                         point="offline",
                         kind="offline",
                         severity="warning",
-                        reason=f"no reading for more than {device.heartbeat_s:g} s",
+                        reason=reason_text("offline", seconds=device.heartbeat_s),
                         at=at,
                     )
                 )
@@ -96,7 +97,7 @@ class Watch:
                 key = f"patrol:{rule.id}"
                 if fires and rule.id not in runtime.patrol:
                     held = [c for c in (*rule.when_all, *rule.when_any) if conditions.get(c)]
-                    reason = f"{rule.description} ({', '.join(held)})" if held else rule.description
+                    reason = reason_text("patrol", description=rule.description, conditions=held)
                     runtime.patrol[rule.id] = (rule.severity, reason)
                     changes.alarm(
                         live.alarms.raise_or_update(

@@ -8,9 +8,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from twin.devices.errors import WorkOrderTransitionError
+from twin.devices.reasons import title_reason
 
 WorkOrderStatus = Literal["open", "in_progress", "done"]
 
@@ -49,6 +50,18 @@ class WorkOrder:
     started_at: datetime | None = None
     done_at: datetime | None = None
     notes: tuple[Note, ...] = ()
+
+    @property
+    def reason_code(self) -> str | None:
+        """The code of the alarm reason the title was made from, ``None`` for a typed title."""
+        found = title_reason(self.device_id, self.title)
+        return None if found is None else found[0]
+
+    @property
+    def reason_params(self) -> dict[str, Any]:
+        """That reason's parameters (empty for a typed title)."""
+        found = title_reason(self.device_id, self.title)
+        return {} if found is None else found[1]
 
 
 def new_work_order_id() -> str:

@@ -24,10 +24,15 @@ def lifts_out_of_service(building: Building, faulty_global_ids: Collection[str])
     (``IfcTransportElement``), or to equipment (a lift controller) on or within
     :data:`LIFT_CONTROLLER_REACH_M` of the lift's footprint.
     """
+    if not faulty_global_ids:
+        return set()
     out = {lift.global_id for lift in building.lifts if lift.global_id in faulty_global_ids}
     centres = [
         e for e in building.equipment if e.global_id in faulty_global_ids and e.centre is not None
     ]
+    if not centres:
+        # Every route asks: no faulty equipment, no footprint to buffer.
+        return out
     for lift in building.lifts:
         if lift.footprint is None or lift.global_id in out:
             continue

@@ -10,24 +10,24 @@ Examples
 --------
 >>> navigator = navigator_for_registered("demo")  # doctest: +SKIP
 >>> answer = navigator.route("outside", "alarm:3f2a")  # doctest: +SKIP
->>> answer.route.length_m, answer.lifts_out_of_service  # doctest: +SKIP
+>>> answer.length_m, answer.lifts_out_of_service  # doctest: +SKIP
 (41.2, ('2O2Fr$t4X7Zf8NOew3FLOH',))
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from spatial.records import Building
-from spatial.rounds import Round, plan_round
-from spatial.routing import Constraints, Route, Router
+from spatial.rounds import plan_round
+from spatial.routing import Constraints, Router
 from twin.devices.errors import UnknownAlarmError, UnknownWorkOrderError
 from twin.navigation.errors import NoTwinStateError, UnplacedReferenceError
 from twin.navigation.lifts import lifts_out_of_service
+from twin.navigation.results import RoundAnswer, RouteAnswer
 
 if TYPE_CHECKING:
     from twin.buildings.ingest import Progress
@@ -37,30 +37,6 @@ if TYPE_CHECKING:
 #: Prefixes of references to the twin's alarms and work orders.
 ALARM_PREFIX = "alarm:"
 WORK_ORDER_PREFIX = "work-order:"
-
-
-@dataclass(frozen=True)
-class RouteAnswer:
-    """A route and the lifts it could not use because their devices report a fault."""
-
-    route: Route
-    lifts_out_of_service: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``twin route --json`` and ``GET .../route``."""
-        return {**self.route.to_dict(), "lifts_out_of_service": list(self.lifts_out_of_service)}
-
-
-@dataclass(frozen=True)
-class RoundAnswer:
-    """A round and the lifts it could not use because their devices report a fault."""
-
-    round: Round
-    lifts_out_of_service: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``twin round --json`` and ``GET .../rounds``."""
-        return {**self.round.to_dict(), "lifts_out_of_service": list(self.lifts_out_of_service)}
 
 
 class Navigator:
@@ -189,7 +165,7 @@ class Navigator:
         broken = self.lifts_out_of_service()
         constraints = self._constraints(no_stairs, avoid, [*out_of_service, *broken])
         found = self.router.route(self.resolve(origin), self.resolve(destination), constraints)
-        return RouteAnswer(found, broken)
+        return RouteAnswer.answer(found, broken)
 
     def round(
         self,
@@ -209,7 +185,7 @@ class Navigator:
             [self.resolve(t) for t in targets],
             constraints,
         )
-        return RoundAnswer(planned, broken)
+        return RoundAnswer.answer(planned, broken)
 
 
 def navigator_for_files(

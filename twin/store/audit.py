@@ -57,16 +57,28 @@ def record_audit(
     at : datetime, optional
         UTC time of the change; now by default.
     """
-    conn.execute(
-        audit_log.insert().values(
-            at=at or datetime.now(UTC),
-            actor=actor,
-            action=action,
-            entity=entity,
-            before=_jsonable(before),
-            after=_jsonable(after),
-        )
-    )
+    conn.execute(audit_log.insert().values(audit_row(actor, action, entity, before, after, at=at)))
+
+
+def audit_row(
+    actor: str,
+    action: str,
+    entity: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    *,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The ``audit_log`` row of one change (see :func:`record_audit`), for a writer
+    that commits several at once."""
+    return {
+        "at": at or datetime.now(UTC),
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "before": _jsonable(before),
+        "after": _jsonable(after),
+    }
 
 
 def audit_entries(conn: Connection, entity_prefix: str | None = None) -> list[dict[str, Any]]:

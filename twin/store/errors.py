@@ -11,3 +11,7 @@ class StoreError(TwinError):
 
 class BadCursorError(StoreError, ValueError):
     """A page cursor that this list did not hand out (damaged, or of another list)."""
+
+
+class MigrationError(StoreError):
+    """The database could not be brought to the current schema."""

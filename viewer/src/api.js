@@ -213,6 +213,12 @@ export const api = {
   heatMap: (id, quantity, at) => ok(client.GET('/api/v1/buildings/{building_id}/heatmap', {
     params: { path: { building_id: id }, query: { quantity, at } },
   })),
+  /** Energy per m² of each room over [from, to) (ISO times, UTC).
+   * @param {string} id @param {string} from @param {string} to
+   * @param {paths['/api/v1/buildings/{building_id}/energy/intensity']['get']['parameters']['query']['medium']} [medium] */
+  energyIntensity: (id, from, to, medium = 'electricity') => ok(client.GET('/api/v1/buildings/{building_id}/energy/intensity', {
+    params: { path: { building_id: id }, query: { from, to, medium } },
+  })),
   /** @param {string} id */
   workOrders: (id) => all((cursor) => client.GET('/api/v1/work-orders', { params: { query: { building: id, status: 'active', cursor } } })),
   /** @param {string} orderId */

@@ -1,7 +1,8 @@
 // Colour modes and their legend. Equipment always shows its live status; the
 // mode chooses the rooms' colours: live status (worst device in the room),
 // compliance, department, room type, or a heat map of a live quantity
-// (temperature, CO₂, occupancy) with its scale, missing data shown as such.
+// (temperature, CO₂, occupancy) or of energy per m² over a period, with its
+// scale, missing data shown as such.
 
 import { fmtNumber, t } from './strings.js';
 
@@ -25,7 +26,7 @@ const PALETTE = [
   '#ff9da7', '#9c755f', '#86bcb6', '#8cd17d', '#d37295', '#a0cbe8', '#ffbe7d',
 ];
 const STATUS_RANK = { normal: 1, offline: 2, warning: 3, alarm: 4 };
-export const MODES = ['live', 'compliance', 'department', 'type', 'temperature', 'co2', 'occupancy'];
+export const MODES = ['live', 'compliance', 'department', 'type', 'temperature', 'co2', 'occupancy', 'energy'];
 /** Heat-map modes: the scale each one is drawn on (fixed, so colours compare over time). */
 export const HEAT_SCALES = {
   temperature: { min: 16, max: 30, unit: '°C', digits: 1, label: 'heatTemperature' },
@@ -62,6 +63,7 @@ export class Colours {
     this.department = new Map(); // room gid -> department
     this.roomType = new Map(); // room gid -> room type
     this.heat = new Map(); // room gid -> value (null: sensor without a reading)
+    this.energyScale = null; // the energy heat map's scale (EnergyHeat sets it per period)
     this.note = '';
     this.roomStatus = new Map();
     this._pending = null;
@@ -92,14 +94,20 @@ export class Colours {
         return paletteColour(this.roomType.get(gid), this.types());
       case 'temperature':
       case 'co2':
-      case 'occupancy': {
+      case 'occupancy':
+      case 'energy': {
         if (!this.heat.has(gid)) return HEAT_NO_SENSOR;
         const value = this.heat.get(gid);
-        return value == null ? HEAT_NO_DATA : heatColour(value, HEAT_SCALES[this.mode]);
+        return value == null ? HEAT_NO_DATA : heatColour(value, this.heatScale());
       }
       default:
         return ROOM_BASE;
     }
+  }
+
+  /** The heat scale of the mode: fixed for live quantities, the period's range for energy. */
+  heatScale() {
+    return this.mode === 'energy' ? this.energyScale : HEAT_SCALES[this.mode] || null;
   }
 
   departments() {
@@ -149,14 +157,14 @@ export class Colours {
     heading(`${t('modeLive')} · ${t('equipment')}`);
     for (const [status, hex] of Object.entries(STATUS_COLOURS)) row(hex, t(`status${cap(status)}`));
     row(NO_DEVICE, t('statusNoDevice'));
-    if (HEAT_SCALES[this.mode]) {
-      const scale = HEAT_SCALES[this.mode];
+    const scale = this.heatScale();
+    if (scale) {
       heading(`${t(scale.label)}${scale.unit ? ` (${scale.unit})` : ''}`);
       const stops = HEAT_RAMP.map((c, i) => `${c} ${Math.round((100 * i) / (HEAT_RAMP.length - 1))}%`).join(',');
       rows.push(`<div class="heat-ramp" style="background:linear-gradient(to right,${stops})"></div>`);
       rows.push(`<div class="heat-ticks"><span>≤ ${escapeHtml(fmtNumber(scale.min, scale.digits))}</span><span>${escapeHtml(fmtNumber((scale.min + scale.max) / 2, scale.digits))}</span><span>≥ ${escapeHtml(fmtNumber(scale.max, scale.digits))}</span></div>`);
-      row(HEAT_NO_DATA, t('heatNoData'));
-      row(HEAT_NO_SENSOR, t('heatNoSensor'));
+      row(HEAT_NO_DATA, t(scale.noData || 'heatNoData'));
+      row(HEAT_NO_SENSOR, t(scale.noSensor || 'heatNoSensor'));
     } else if (this.mode === 'compliance') {
       heading(t('compliance'));
       row(COMPLIANCE_COLOURS.within, t('complianceWithin'));

@@ -22,6 +22,8 @@ const $ = (id) => document.getElementById(id);
 /** Minimum size (m) of the box framed around a selection. */
 const MIN_FRAME_M = 12;
 const READY_POLL_MS = 1000;
+/** A place belongs to a storey from this far below its floor (stairs landings), m. */
+const HERE_BAND_M = 0.5;
 
 const hook = {
   ready: false,
@@ -93,7 +95,7 @@ function setupChrome() {
   const modeSelect = $('colour-mode');
   const names = {
     live: 'modeLive', compliance: 'modeCompliance', department: 'modeDepartment', type: 'modeRoomType',
-    temperature: 'modeTemperature', co2: 'modeCo2', occupancy: 'modeOccupancy',
+    temperature: 'modeTemperature', co2: 'modeCo2', occupancy: 'modeOccupancy', energy: 'modeEnergy',
   };
   modeSelect.innerHTML = MODES.map((m) => `<option value="${m}">${t(names[m])}</option>`).join('');
   modeSelect.addEventListener('change', () => setColourMode(modeSelect.value));
@@ -154,6 +156,7 @@ async function waitUntilReady(id) {
 async function openBuilding(id) {
   state?.stopLive?.();
   state?.tools?.removeSection();
+  state?.cutBox?.remove();
   state?.tools?.setMeasure(null);
   state?.plan?.close();
   hook.ready = false;
@@ -255,6 +258,20 @@ function showPlan() {
   state.plan.setAlarms(alarmMarks());
 }
 
+/** "You are here": the walker's place on a route (model coordinates), else the route's
+ * start, on the 2D plan, which follows it to its storey. */
+function setHere(point) {
+  hook.here = point;
+  if (!state?.plan) return;
+  state.plan.setHere(point);
+  if (!point || !state.plan.visible) return;
+  const index = state.storeys.findLastIndex((s, i) => i === 0 || s.elevation_m - HERE_BAND_M <= point[2]);
+  const storey = state.storeys[index];
+  if (storey && storey.global_id !== state.plan.storey?.global_id) {
+    state.plan.show({ ...storey, next_elevation_m: state.storeys[index + 1]?.elevation_m ?? null }, PLAN_COLOURS[colours.mode] || 'type');
+  }
+}
+
 /** Open alarms as plan marks: the element's centre in model coordinates. */
 function alarmMarks() {
   return state.alarms.sorted().map((a) => {
@@ -267,6 +284,7 @@ function alarmMarks() {
 async function setColourMode(mode) {
   colours.mode = mode;
   await state?.heat?.setQuantity(HEAT_SCALES[mode] ? mode : null);
+  await state?.energy?.setOn(mode === 'energy');
   colours.apply();
   if (state?.plan?.visible && state.plan.storey) state.plan.show(state.plan.storey, PLAN_COLOURS[mode] || 'type');
 }
@@ -286,13 +304,14 @@ function currentView() {
     ...viewer.cameraState(),
     selection: hook.selected ? [hook.selected] : [],
     storey_id: state.storeyList.current,
-    clipping_planes: state.tools.clippingPlanes(),
+    clipping_planes: [...state.tools.clippingPlanes(), ...state.cutBox.clippingPlanes()],
   };
 }
 
 function openView(view) {
   if ((view.storey_id ?? null) !== state.storeyList.current) state.storeyList.isolate(view.storey_id ?? null, { fit: false });
-  state.tools.setClippingPlanes(view.clipping_planes);
+  state.tools.setClippingPlanes(view.clipping_planes.filter((p) => p.axis));
+  state.cutBox.setClippingPlanes(view.clipping_planes);
   select(view.selection[0] || null);
   viewer.setCameraState(view);
   hook.openedViewpoint = view.id;
@@ -331,7 +350,15 @@ function buildParts(id, storeys, spaces) {
       state.routes.setTo(gid);
       if (state.routes.fromInput.value) state.routes.find();
     },
-    onRouteFrom: (gid) => state.routes.setFrom(gid),
+    onRouteFrom: (gid) => {
+      state.routes.setFrom(gid);
+      // The chosen start room is where the user is, until a route says better.
+      const record = viewer.element(gid);
+      if (record?.kind === 'room') {
+        const box = viewer.recordBox(record);
+        setHere(sceneToModel(box.getCenter(new THREE.Vector3()).setY(box.min.y)));
+      }
+    },
     onAcknowledged: () => alarms.load(),
     alarmsFor: (gid) => alarms.forElement(gid),
   });
@@ -343,10 +370,11 @@ function buildParts(id, storeys, spaces) {
     onRoute: () => {
       updateHook();
       state?.plan?.setRoutes(state.routes.polylines);
+      setHere(state.routes.polylines[0]?.[0] ?? null);
     },
     onWalk: (polyline) => {
       hook.walking = true;
-      state.tools.walk(polyline, () => (hook.walking = false));
+      state.tools.walk(polyline, () => (hook.walking = false), setHere);
     },
   });
   const search = new Search($('search'), $('search-results'), {
@@ -363,8 +391,9 @@ function buildParts(id, storeys, spaces) {
  * second chunk of the bundle) and made once the model is drawn, so the first
  * picture waits for none of them. */
 async function buildTools(id) {
-  const [{ ModelTree }, { PlanView }, { Tools }, { HeatTimeline }, { WorkOrderList }] = await Promise.all([
+  const [{ ModelTree }, { PlanView }, { Tools }, { HeatTimeline }, { WorkOrderList }, { CutBox }, { EnergyHeat }] = await Promise.all([
     import('./tree.js'), import('./plan2d.js'), import('./tools.js'), import('./heat.js'), import('./workorders.js'),
+    import('./cutbox.js'), import('./energyheat.js'),
   ]);
   if (state?.id !== id) return;
   const tree = new ModelTree($('tree'), viewer, {
@@ -384,14 +413,18 @@ async function buildTools(id) {
   });
   const plan = new PlanView($('plan2d'), { buildingId: id, onSelect: (gid) => select(gid) });
   plan.close();
+  const cutBox = new CutBox({ viewer });
   const tools = new Tools({
     bar: $('toolbar'), cube: $('navcube'), viewer, picker, buildingId: id,
     selection: () => hook.selected,
     onXray: (on) => (hook.xray = on),
+    onRender: (bar) => cutBox.renderInto(bar),
   });
+  cutBox.onChange = () => tools.render();
   const heat = new HeatTimeline($('timeline'), colours, { buildingId: id });
+  const energy = new EnergyHeat($('timeline'), colours, { buildingId: id });
   const workOrders = new WorkOrderList($('work-orders'), { buildingId: id, currentView: () => currentView(), openView });
-  Object.assign(state, { tree, plan, tools, heat, workOrders });
+  Object.assign(state, { tree, plan, tools, heat, workOrders, cutBox, energy });
   tree.build(buildingNames.get(id) || id, state.storeys, state.spaces);
 }
 
@@ -402,6 +435,7 @@ async function loadLiveData(id) {
     api.compliance(id),
     state.workOrders.load(),
     state.heat.setQuantity(HEAT_SCALES[colours.mode] ? colours.mode : null),
+    state.energy.setOn(colours.mode === 'energy'),
   ]);
   if (state?.id !== id) return;
   if (devices.status === 'fulfilled') {
@@ -557,6 +591,9 @@ Object.assign(hook, {
   },
   moving() {
     return viewer.moving || Boolean(state?.tools.walking);
+  },
+  cutBox() {
+    return state?.cutBox?.state() ?? null;
   },
   measuredDistance() {
     return state ? state.tools.distance : null;

@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { historyChart } from './chart.js';
 import { STATUS_COLOURS, escapeHtml as h } from './colours.js';
+import { alarmReason } from './messages.js';
 import { fmtArea, fmtDateTime, fmtNumber, t } from './strings.js';
 
 /** Minutes of history drawn in the equipment panel. */
@@ -158,7 +159,7 @@ export class Panel {
     const alarms = this.alarmsFor(gid);
     if (!alarms.length) return `<h3>${h(t('openAlarms'))}</h3><p class="muted">${h(t('noOpenAlarms'))}</p>`;
     return `<h3>${h(t('openAlarms'))}</h3><ul class="plain">${alarms
-      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(a.point)}</b> ${h(a.reason || '')} <span class="muted">${h(t(a.state === 'raised' ? 'alarmRaised' : 'acknowledged'))}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
+      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(a.point)}</b> ${h(alarmReason(a))} <span class="muted">${h(t(a.state === 'raised' ? 'alarmRaised' : 'acknowledged'))}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
       .join('')}</ul>`;
   }
 

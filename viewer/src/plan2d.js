@@ -1,8 +1,9 @@
 // The storey's floor plan beside the 3D view, linked both ways: the service's
 // SVG (room paths carry their GlobalId as id) embedded inline, cropped to the
 // plan; clicking a room selects it in 3D, a selection in 3D is outlined here;
-// the route and open alarms are drawn on it with the plan's world → paper
-// transform (the plan group's data attributes).
+// the route, open alarms and "you are here" (the walker's place, else the
+// route's start) are drawn on it with the plan's world → paper transform (the
+// plan group's data attributes).
 
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
@@ -23,6 +24,7 @@ export class PlanView {
     this.selected = null;
     this.routes = [];
     this.alarms = []; // [{global_id, point: [x, y, z] model m, severity}]
+    this.here = null; // "you are here": [x, y, z] model m, or null
     this.token = 0;
     this.open = false;
   }
@@ -122,12 +124,37 @@ export class PlanView {
     this.drawOverlay();
   }
 
+  /** The user's place ([x, y, z] model m, or null): drawn as "you are here". */
+  setHere(point) {
+    this.here = point;
+    this.drawHere();
+  }
+
+  drawHere() {
+    if (!this.overlay) return;
+    this.overlay.querySelector('.plan-here')?.remove();
+    const p = this.here;
+    if (!p || !this.storey || !this.onStorey(p)) return;
+    const [x, y] = this.toPaper(p);
+    const mark = document.createElementNS(SVG_NS, 'g');
+    mark.setAttribute('class', 'plan-here');
+    mark.dataset.x = String(x);
+    mark.dataset.y = String(y);
+    mark.innerHTML = `<circle cx="${x}" cy="${y}" r="2.6"></circle><text x="${x + 3.4}" y="${y - 2.4}">${h(t('youAreHere'))}</text>`;
+    this.overlay.append(mark);
+  }
+
+  /** Whether a point (model m) lies on the shown storey: from its floor to just below the next. */
+  onStorey(p) {
+    const low = this.storey.elevation_m - STOREY_BAND_M;
+    const high = this.storey.next_elevation_m == null ? Infinity : this.storey.next_elevation_m - STOREY_BAND_M;
+    return p[2] >= low && p[2] < high;
+  }
+
   drawOverlay() {
     if (!this.overlay || !this.storey) return;
     this.overlay.replaceChildren();
-    const low = this.storey.elevation_m - STOREY_BAND_M;
-    const high = this.storey.next_elevation_m == null ? Infinity : this.storey.next_elevation_m - STOREY_BAND_M;
-    const on = (p) => p[2] >= low && p[2] < high;
+    const on = (p) => this.onStorey(p);
     for (const route of this.routes) {
       // Split the line where it leaves the storey (stairs up or down).
       let run = [];
@@ -158,5 +185,6 @@ export class PlanView {
       dot.addEventListener('click', () => this.onSelect(alarm.global_id));
       this.overlay.append(dot);
     }
+    this.drawHere();
   }
 }

@@ -7,6 +7,7 @@ import { LineGeometry } from 'three/addons/lines/LineGeometry.js';
 import { LineMaterial } from 'three/addons/lines/LineMaterial.js';
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
+import { problemText } from './messages.js';
 import { modelToScene } from './scene.js';
 import { fmtNumber, t } from './strings.js';
 
@@ -103,7 +104,7 @@ export class RoutePanel {
       this.onRoute(route);
     } catch (error) {
       this.clearLines();
-      this.say(t('routeNone', { reason: error.message }), true);
+      this.say(t('routeNone', { reason: problemText(error) }), true);
     }
   }
 
@@ -124,7 +125,7 @@ export class RoutePanel {
       this.onRoute(answer);
     } catch (error) {
       this.clearLines();
-      this.say(t('routeNone', { reason: error.message }), true);
+      this.say(t('routeNone', { reason: problemText(error) }), true);
     }
   }
 

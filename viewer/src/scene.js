@@ -37,7 +37,8 @@ export function sceneToModel(v) {
   return [v.x, -v.z, v.y];
 }
 
-/** Model coordinates (Z up) to scene coordinates (Y up). */
+/** Model coordinates (Z up) to scene coordinates (Y up).
+ * @param {number[]} point [x, y, z] */
 export function modelToScene([x, y, z]) {
   return new THREE.Vector3(x, z, -y);
 }
@@ -111,6 +112,7 @@ export class Viewer3D {
     this.xrayKeep = new Set(); // gids X-ray leaves solid (the selection)
     this.cutPlanes = []; // the storey cut
     this.sectionPlanes = []; // the user's section planes
+    this.boxPlanes = []; // the user's cut box
     this.rooms = []; // pickable room meshes
     this.equipment = []; // pickable equipment meshes
     this._colour = new THREE.Color();
@@ -391,12 +393,18 @@ export class Viewer3D {
 
   /** The clipping planes in use: the storey cut and the user's section planes. */
   _applyClipping() {
-    this.renderer.clippingPlanes = [...this.cutPlanes, ...this.sectionPlanes];
+    this.renderer.clippingPlanes = [...this.cutPlanes, ...this.sectionPlanes, ...this.boxPlanes];
     this.requestRender();
   }
 
   setSectionPlanes(planes) {
     this.sectionPlanes = planes;
+    this._applyClipping();
+  }
+
+  /** The cut box's six planes (each keeps the inside), or none. */
+  setBoxPlanes(planes) {
+    this.boxPlanes = planes;
     this._applyClipping();
   }
 

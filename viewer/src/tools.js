@@ -24,8 +24,9 @@ const AXES = {
 };
 
 export class Tools {
-  constructor({ bar, cube, viewer, picker, buildingId, onXray, selection }) {
+  constructor({ bar, cube, viewer, picker, buildingId, onXray, selection, onRender }) {
     this.bar = bar;
+    this.onRender = onRender; // (bar) => void: other tools add their buttons
     this.cube = cube;
     this.viewer = viewer;
     this.picker = picker;
@@ -76,6 +77,7 @@ export class Tools {
       $('section-off').addEventListener('click', () => this.removeSection());
     }
     $('measure-clear')?.addEventListener('click', () => this.clearMeasure());
+    this.onRender?.(this.bar);
   }
 
   resultHtml() {
@@ -305,8 +307,9 @@ export class Tools {
   }
 
   // --- first-person walk ----------------------------------------------------
-  /** Walk the camera along a route polyline (model coordinates) at eye height. */
-  walk(polyline, onEnd) {
+  /** Walk the camera along a route polyline (model coordinates) at eye height;
+   * `onStep(point)` gets the walker's place on the route (model coordinates) each frame. */
+  walk(polyline, onEnd, onStep) {
     this.stopWalk();
     const points = polyline.map((p) => modelToScene(p).add(new THREE.Vector3(0, EYE_HEIGHT_M, 0)));
     if (points.length < 2) return;
@@ -331,6 +334,7 @@ export class Tools {
       if (ahead.distanceTo(eye) < 0.01) ahead.add(new THREE.Vector3(0, 0, -0.01));
       this.viewer.camera.near = 0.05;
       this.viewer._moveTo(eye, ahead, false);
+      onStep?.(sceneToModel(eye.clone().sub(new THREE.Vector3(0, EYE_HEIGHT_M, 0))));
       if (s >= total) return this.stopWalk();
       requestAnimationFrame(step);
     };

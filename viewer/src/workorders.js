@@ -4,6 +4,7 @@
 
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
+import { alarmReason } from './messages.js';
 import { fmtDateTime, t } from './strings.js';
 
 const STATUS_KEYS = { open: 'statusOpen', in_progress: 'statusInProgress', done: 'statusDone' };
@@ -39,7 +40,7 @@ export class WorkOrderList {
     if (!this.orders.length && !this.error) html += `<p class="muted">${h(t('workOrdersNone'))}</p>`;
     html += `<ul class="plain work-orders">${this.orders.map((o) => {
       const views = this.views.get(o.id) || [];
-      return `<li class="work-order" data-order="${h(o.id)}"><b>${h(o.title)}</b> <span class="muted">${h(t(STATUS_KEYS[o.status] || 'statusOpen'))}</span>
+      return `<li class="work-order" data-order="${h(o.id)}"><b data-field="title">${h(orderTitle(o))}</b> <span class="muted">${h(t(STATUS_KEYS[o.status] || 'statusOpen'))}</span>
         <button type="button" class="save-view" title="${h(t('saveViewpointTitle'))}">${h(t('saveViewpoint'))}</button>
         ${views.length ? `<ul class="plain viewpoints">${views.map((v) => `<li data-viewpoint="${h(v.id)}">${h(v.title || t('viewpoints'))} <span class="muted">${h(fmtDateTime(v.created_at))}</span>
           <button type="button" class="open-view">${h(t('openViewpoint'))}</button></li>`).join('')}</ul>` : ''}</li>`;
@@ -66,4 +67,10 @@ export class WorkOrderList {
     }
     this.render();
   }
+}
+
+/** A work order's title in the UI language when it was made from an alarm's reason. */
+function orderTitle(order) {
+  if (!order.reason_code) return order.title;
+  return `${order.device_id}: ${alarmReason({ ...order, reason: order.title })}`;
 }

@@ -255,6 +255,31 @@ def test_a_lift_fault_is_visible_to_routing(tmp_path, clock):
         service.close()
 
 
+def test_a_reloaded_registry_replaces_the_faults_routing_sees(tmp_path, clock):
+    fault = {"point": "fault", "brick_class": "Fault_Status", "unit": "bool"}
+    first = [{"device_id": "LC-L1", "global_id": "G-LIFT", **fault},
+             {"device_id": "T-1", "global_id": "G-LIFT", "point": "temp",
+              "brick_class": "Temperature_Sensor", "unit": "degC"}]  # fmt: skip
+    service = make_service(f"sqlite:///{tmp_path / 'l.sqlite3'}", clock)
+    try:
+        service.load_registry("L", parse_rows(first))
+        service.load_registry(
+            "M", parse_rows([{"device_id": "LC-M1", "global_id": "G-M", **fault}])
+        )
+        service.ingest([reading(clock, "LC-L1", fault=True), reading(clock, "LC-M1", fault=True)])
+        assert service.faulty_elements("L") == {"G-LIFT"}
+        # The lift's controller is now bound to another lift: its fault (none yet) moves.
+        service.load_registry(
+            "L", parse_rows([{"device_id": "LC-L1", "global_id": "G-L2", **fault}])
+        )
+        assert service.faulty_elements("L") == set()
+        service.ingest([reading(clock, "LC-L1", 1, fault=True)])
+        assert service.faulty_elements("L") == {"G-L2"}
+        assert service.faulty_elements("M") == {"G-M"}
+    finally:
+        service.close()
+
+
 def test_readings_of_the_future_within_clock_skew_are_accepted(svc, clock):
     report = svc.ingest([reading(clock, "TS-01", 4, temp=22.0)])
     assert report.accepted == 1

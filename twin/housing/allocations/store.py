@@ -128,9 +128,11 @@ class AllocationStore:
         with self.engine.connect() as conn:
             return _all(conn, self.building_id)
 
-    def valid_on(self, day: date) -> list[Allocation]:
-        """The records that hold on ``day``."""
-        return [a for a in self.all() if a.valid_on(day)]
+    def valid_on(self, day: date, *, room_global_id: str | None = None) -> list[Allocation]:
+        """The records that hold on ``day`` (of one room: ``room_global_id``)."""
+        with self.engine.connect() as conn:
+            records = _all(conn, self.building_id, room_global_id=room_global_id)
+        return [a for a in records if a.valid_on(day)]
 
     def history(
         self, *, person_id: str | None = None, room_global_id: str | None = None
@@ -233,15 +235,18 @@ def _record(mapping) -> Allocation:  # type: ignore[no-untyped-def]
     return Allocation(posts=tuple(mapping["posts"] or ()), **values)
 
 
-def _all_with_ids(conn: Connection, building_id: str) -> list[tuple[int, Allocation]]:
+def _all_with_ids(
+    conn: Connection, building_id: str, *, room_global_id: str | None = None
+) -> list[tuple[int, Allocation]]:
     t = allocations_table
-    query = (
-        select(t)
-        .where(t.c.building_id == building_id)
-        .order_by(t.c.person_id, t.c.valid_from, t.c.room_global_id)
-    )
+    query = select(t).where(t.c.building_id == building_id)
+    if room_global_id is not None:
+        query = query.where(t.c.room_global_id == room_global_id)
+    query = query.order_by(t.c.person_id, t.c.valid_from, t.c.room_global_id)
     return [(row.id, _record(row._mapping)) for row in conn.execute(query)]
 
 
-def _all(conn: Connection, building_id: str) -> list[Allocation]:
-    return [a for _, a in _all_with_ids(conn, building_id)]
+def _all(
+    conn: Connection, building_id: str, *, room_global_id: str | None = None
+) -> list[Allocation]:
+    return [a for _, a in _all_with_ids(conn, building_id, room_global_id=room_global_id)]

@@ -1483,7 +1483,12 @@ export interface components {
          *       "kind": "leak",
          *       "point": "leak",
          *       "raised_at": "2026-01-05T08:00:00Z",
-         *       "reason": "leak detected",
+         *       "reason": "leak is true",
+         *       "reason_code": "state",
+         *       "reason_params": {
+         *         "point": "leak",
+         *         "state": true
+         *       },
          *       "severity": "alarm",
          *       "state": "raised"
          *     }
@@ -1519,8 +1524,23 @@ export interface components {
              * Format: date-time
              */
             raised_at: string;
-            /** Reason */
+            /**
+             * Reason
+             * @description the reason in English (see reason_code)
+             */
             reason: string;
+            /**
+             * Reason Code
+             * @description the reason's stable code (above, below, state, offline, patrol), null for a free text; a client writes the reason in its language from it
+             */
+            reason_code?: string | null;
+            /**
+             * Reason Params
+             * @description the code's parameters: point, value, unit, limit (above, below); point, state (state); seconds (offline); rule, conditions (patrol)
+             */
+            reason_params?: {
+                [key: string]: unknown;
+            };
             /**
              * Severity
              * @description warning or alarm
@@ -4025,7 +4045,7 @@ export interface components {
             camera_view_point: number[];
             /**
              * Clipping Planes
-             * @description section planes
+             * @description section planes: the viewer's section plane (with an axis) and a cut box's six faces (without one)
              */
             clipping_planes?: components["schemas"]["ClippingPlaneIn"][];
             /**
@@ -4132,6 +4152,18 @@ export interface components {
             id: string;
             /** Notes */
             notes: components["schemas"]["NoteOut"][];
+            /**
+             * Reason Code
+             * @description for a title made from an alarm (<device>: <reason>), the reason's code (as an alarm's reason_code); null for a typed title
+             */
+            reason_code?: string | null;
+            /**
+             * Reason Params
+             * @description that reason's parameters
+             */
+            reason_params?: {
+                [key: string]: unknown;
+            };
             /** Space Id */
             space_id: string | null;
             /** Started At */
