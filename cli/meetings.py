@@ -3,7 +3,8 @@
 Works on the service's own data (``TWIN_DATA_DIR``, ``TWIN_DATABASE_URL``):
 ``rooms`` lists the bookable rooms, ``book`` books one, ``ics`` exports a
 booking or a room's calendar as iCalendar (``.ics``) for Outlook, Apple
-Calendar or any other calendar. ``--json`` prints the API's shapes
+Calendar or any other calendar, ``demo-week`` books the demo's meetings for
+this week (what ``twin demo`` does for its building). ``--json`` prints the API's shapes
 (:mod:`api.schemas.meetings`).
 """
 
@@ -127,3 +128,19 @@ def ics_command(
     else:
         out.write_bytes(body)
         typer.echo(f"wrote {out}", err=True)
+
+
+@meetings_app.command("demo-week")
+def demo_week_command(building: Building) -> None:
+    """Book the rooms for this week with the demo's meetings (as ``twin demo`` does);
+    those that clash with stored bookings are skipped."""
+    from twin.demo.meetings import book_demo_week
+
+    with _meetings() as meetings:
+        added = book_demo_week(
+            meetings.service.store,
+            building,
+            meetings.queries.view(building).building,
+            rules=meetings.rules,
+        )
+    typer.echo(f"{added} demo bookings added for this week")

@@ -20,7 +20,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import time as dt_time
 from typing import Any
 
 from twin.buildings.registry import BuildingRegistry
@@ -76,19 +75,12 @@ class Twin:
             buildings=self.buildings.building,
             clock=clock,
         )
-        opens, _, closes = settings.meeting_hours.partition("-")
         self.meetings = MeetingService(
             self.engine,
             devices=self.devices,
             bus=self.bus,
             clock=clock,
-            rules=MeetingRules(
-                m2_per_seat=settings.meeting_m2_per_seat,
-                release_after_min=settings.meeting_release_after_min,
-                timezone=settings.meeting_timezone,
-                opens=dt_time.fromisoformat(opens),
-                closes=dt_time.fromisoformat(closes),
-            ),
+            rules=MeetingRules.from_settings(settings),
         )
         self.mqtt: MqttIngest | None = None
         self.leadership = Leadership(self.engine)

@@ -2,21 +2,23 @@
 
 The session builds ``viewer/dist`` when it is missing (``npm ci && npm run
 build``), registers two buildings in a temporary ``TWIN_DATA_DIR`` (the
-generated demo office with a device registry, and Office_A from the sample
-models), starts ``python -m cli serve`` as a subprocess and opens pages in
-``/usr/bin/chromium`` through Playwright (no downloaded browser).
+generated demo office with a device registry and its meeting rooms booked for
+this week, and Office_A from the sample models), starts ``python -m cli serve``
+as a subprocess and opens pages in ``/usr/bin/chromium`` through Playwright (no
+downloaded browser).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -136,6 +138,7 @@ def twin_server(viewer_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     twin_cli(env, "ingest", str(office_a), "--name", "office-a")
     twin_cli(env, "devices", "template", "--building", "demo", "--out", str(root / "devices.csv"))
     twin_cli(env, "devices", "load", str(root / "devices.csv"), "--building", "demo")
+    twin_cli(env, "meetings", "demo-week", "demo")
     with serving(env, root) as base:
         yield base
 
@@ -163,27 +166,28 @@ def browser_artifacts(artifacts_dir: Path) -> Path:
     return folder
 
 
-def _expected_failure(url: str, status: int) -> bool:
+#: What Chromium logs for an answer >= 400.
+FAILED_RESOURCE = re.compile(r"status of (\d{3})")
+
+
+def _expected_failure(url: str, status: int, expected: Sequence[tuple[int, str]] = ()) -> bool:
     """The contract answers 404 for a building without stored allocations: the viewer
-    handles it (a note in the legend), and the browser still logs it."""
-    return status == 404 and url.split("?")[0].endswith("/compliance")
+    handles it (a note in the legend), and the browser still logs it. ``expected``:
+    more (status, path ending) pairs a journey provokes on purpose."""
+    path = url.split("?")[0]
+    allowed = ((404, "/compliance"), *expected)
+    return any(status == code and path.endswith(end) for code, end in allowed)
 
 
 def _watch(
-    page, errors: list[str], *, responses: bool, expected: tuple[tuple[int, str], ...] = ()
+    page, errors: list[str], *, responses: bool, expected: Sequence[tuple[int, str]] = ()
 ) -> None:
-    def allowed(url: str, status: int) -> bool:
-        path = url.split("?")[0]
-        return _expected_failure(url, status) or any(
-            status == code and path.endswith(end) for code, end in expected
-        )
-
     def on_console(message) -> None:
         if message.type != "error" or any(s in message.text for s in IGNORED_CONSOLE):
             return
         url = (message.location or {}).get("url", "")
-        # Chromium logs every failed request: those the journey expects are no error.
-        if any(str(code) in message.text and allowed(url, code) for code in (401, 403, 404)):
+        failed = FAILED_RESOURCE.search(message.text)
+        if failed and _expected_failure(url, int(failed.group(1)), expected):
             return
         errors.append(f"{message.text} ({url})")
 
@@ -194,7 +198,7 @@ def _watch(
             "response",
             lambda r: (
                 r.status >= 400
-                and not allowed(r.url, r.status)
+                and not _expected_failure(r.url, r.status, expected)
                 and errors.append(f"{r.status} {r.request.method} {r.url}")
             ),
         )
@@ -216,14 +220,14 @@ def page(browser, browser_artifacts: Path, request: pytest.FixtureRequest) -> It
 
 @pytest.fixture
 def journey(browser, browser_artifacts: Path, request: pytest.FixtureRequest) -> Iterator[object]:
-    """Opens pages for a user journey (``journey(locale=...)``, a new browser profile
-    each): the test fails on any console error and on any 4xx/5xx answer but those
-    in ``expected`` (``(status, path ending)`` pairs, e.g. the 403 a journey provokes)."""
+    """Opens pages for a user journey (``journey(locale=..., expected=...)``, a new
+    browser profile each): the test fails on any console error and on any 4xx/5xx
+    answer but the ``expected`` (status, path ending) pairs."""
     opened: list[tuple[object, object]] = []
     errors: list[str] = []
 
     def open_page(
-        locale: str = "en-US", *, expected: tuple[tuple[int, str], ...] = (), **options: object
+        locale: str = "en-US", expected: Sequence[tuple[int, str]] = (), **options: object
     ):
         context = browser.new_context(viewport=VIEWPORT, locale=locale, **options)
         page = context.new_page()

@@ -34,3 +34,34 @@ def test_book_a_room_then_export_its_calendar_and_refuse_a_clash(tmp_path: Path)
     (event,) = icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")
     assert str(event["SUMMARY"]) == "周例会"
     assert run_twin("meetings", "ics", "M").exit_code == 2
+
+
+def test_demo_week_books_the_rooms_on_the_working_days_of_this_week(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from twin.meetings.records import MeetingRules
+    from twin.meetings.store import BookingStore
+    from twin.store.db import engine_for
+
+    path = tmp_path / "office.ifc"
+    generate_office_building(path, storeys=2, rooms_per_storey=20)
+    settings = get_settings()
+    BuildingRegistry(settings.data_dir, cache_dir=settings.cache_dir).register("M", [path])
+    first = run_twin("meetings", "demo-week", "M")
+    assert first.exit_code == 0, first.output
+    added = int(first.stdout.split()[0])
+    assert added > 0
+    zone = MeetingRules.from_settings(settings).zone
+    today = datetime.now(UTC).astimezone(zone).date()
+    monday = today - timedelta(days=today.weekday())
+    engine = engine_for(settings.effective_database_url)
+    try:
+        found = BookingStore(engine).find("M", states=("booked",))
+    finally:
+        engine.dispose()
+    assert len(found) == added
+    days = {b.start.astimezone(zone).date() for b in found if b.series_id is None}
+    assert days == {monday + timedelta(days=d) for d in range(5)}
+    again = run_twin("meetings", "demo-week", "M")
+    assert again.exit_code == 0 and again.stdout.startswith("0 ")
+    assert run_twin("meetings", "demo-week", "nowhere").exit_code == 2

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from zoneinfo import ZoneInfo
 
 from ifc_models.demo_building import LayoutError, generate_office_building, truth_path
 from spatial.records import Building
@@ -110,13 +109,14 @@ def prepare_demo(settings: Settings, *, storeys: int = 6, rooms_per_storey: int 
     from twin.buildings.registry import BuildingRegistry
     from twin.demo.allocations import generate_allocations
     from twin.demo.energy import demo_meter_rows
-    from twin.demo.meetings import demo_bookings, store_demo_bookings
+    from twin.demo.meetings import book_demo_week
     from twin.demo.simulator import template_rows
     from twin.devices.hub import DeviceService
     from twin.housing.allocations.export import export_rows
     from twin.housing.allocations.parse import RawRow
     from twin.housing.allocations.store import AllocationStore
     from twin.housing.standards import default_standard
+    from twin.meetings.records import MeetingRules
     from twin.meetings.store import BookingStore
     from twin.store.db import engine_for
 
@@ -142,9 +142,8 @@ def prepare_demo(settings: Settings, *, storeys: int = 6, rooms_per_storey: int 
             default_level="municipal",
             actor="twin demo",
         )
-        today = datetime.now(ZoneInfo(settings.meeting_timezone)).date()
-        bookings = store_demo_bookings(
-            BookingStore(engine), demo_bookings(DEMO_ID, building, today=today)
+        bookings = book_demo_week(
+            BookingStore(engine), DEMO_ID, building, rules=MeetingRules.from_settings(settings)
         )
         service = DeviceService(engine, buildings=registry.building)
         rows = demo_meter_rows(building, template_rows(building))

@@ -6,6 +6,8 @@ working day of the week containing ``today`` (local time), between 09:00 and
 whose names are ``访客001`` style (obviously fictitious). A weekly 09:00
 meeting of the leaders repeats for four weeks. Bookings that clash with ones
 already stored (a second ``twin demo`` in the same week) are skipped.
+:func:`book_demo_week` books them for the week of today (``twin demo``,
+``twin meetings demo-week``).
 """
 
 from __future__ import annotations
@@ -143,3 +145,18 @@ def store_demo_bookings(store: BookingStore, groups: list[list[Booking]]) -> int
         except BookingClashError:
             continue
     return added
+
+
+def book_demo_week(
+    store: BookingStore,
+    building_id: str,
+    building: Building,
+    *,
+    rules: MeetingRules,
+    now: datetime | None = None,
+) -> int:
+    """Book the demo meetings of the week containing today (``now``, local time of
+    ``rules.zone``); how many bookings were added (none that clash with stored ones)."""
+    today = (now or datetime.now(UTC)).astimezone(rules.zone).date()
+    groups = demo_bookings(building_id, building, today=today, rules=rules)
+    return store_demo_bookings(store, groups)

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Self
 from zoneinfo import ZoneInfo
 
 from twin.meetings.errors import BadBookingError, OutsideOpeningHoursError
+
+if TYPE_CHECKING:
+    from twin.settings import Settings
 
 BookingState = Literal["pending", "booked", "cancelled", "rejected", "released"]
 #: States that hold the room: the database refuses two of them overlapping.
@@ -48,6 +51,18 @@ class MeetingRules:
     timezone: str = "Asia/Shanghai"
     opens: time = time(7, 0)
     closes: time = time(22, 0)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """The rules the ``TWIN_MEETING_*`` settings give."""
+        opens, _, closes = settings.meeting_hours.partition("-")
+        return cls(
+            m2_per_seat=settings.meeting_m2_per_seat,
+            release_after_min=settings.meeting_release_after_min,
+            timezone=settings.meeting_timezone,
+            opens=time.fromisoformat(opens),
+            closes=time.fromisoformat(closes),
+        )
 
     @property
     def zone(self) -> ZoneInfo:

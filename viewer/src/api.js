@@ -223,6 +223,48 @@ export const api = {
   workOrders: (id) => all((cursor) => client.GET('/api/v1/work-orders', { params: { query: { building: id, status: 'active', cursor } } })),
   /** @param {string} orderId */
   viewpoints: (orderId) => ok(client.GET('/api/v1/work-orders/{order_id}/viewpoints', { params: { path: { order_id: orderId } } })),
+  /** @param {string} id */
+  meetingRooms: (id) => ok(client.GET('/api/v1/buildings/{building_id}/meeting-rooms', { params: inBuilding(id) })),
+  /** Free rooms for `query` ({from, to, attendees, step_free, equipment, near}).
+   * @param {string} id @param {paths['/api/v1/buildings/{building_id}/meeting-rooms/free']['get']['parameters']['query']} query */
+  freeMeetingRooms: (id, query) => ok(client.GET('/api/v1/buildings/{building_id}/meeting-rooms/free', {
+    params: { path: { building_id: id }, query },
+  })),
+  /** Bookings overlapping `query.from`-`query.to` ({room, from, to, state}).
+   * @param {string} id @param {paths['/api/v1/buildings/{building_id}/bookings']['get']['parameters']['query']} query */
+  bookings: (id, query) => ok(client.GET('/api/v1/buildings/{building_id}/bookings', {
+    params: { path: { building_id: id }, query },
+  })),
+  /** @param {string} id @param {string} bookingId */
+  booking: (id, bookingId) => ok(client.GET('/api/v1/buildings/{building_id}/bookings/{booking_id}', {
+    params: { path: { building_id: id, booking_id: bookingId } },
+  })),
+  /** @param {string} id @param {Schemas['BookingIn']} body */
+  book: (id, body) => ok(client.POST('/api/v1/buildings/{building_id}/bookings', { params: inBuilding(id), body })),
+  /** @param {string} id @param {string} bookingId */
+  cancelBooking: (id, bookingId) => ok(client.DELETE('/api/v1/buildings/{building_id}/bookings/{booking_id}', {
+    params: { path: { building_id: id, booking_id: bookingId } },
+  })),
+  /** @param {string} id @param {string} bookingId */
+  visitorRoute: (id, bookingId) => ok(client.GET('/api/v1/buildings/{building_id}/bookings/{booking_id}/visitor-route', {
+    params: { path: { building_id: id, booking_id: bookingId } },
+  })),
+  /** The visitor's route on the floor plan, one printable PDF page, as a Blob.
+   * @param {string} id @param {string} bookingId */
+  visitorRoutePdf: async (id, bookingId) => new Blob(
+    [await bytes(client.GET('/api/v1/buildings/{building_id}/bookings/{booking_id}/visitor-route.pdf', {
+      params: { path: { building_id: id, booking_id: bookingId } }, parseAs: 'stream',
+    }), () => {})],
+    { type: 'application/pdf' },
+  ),
+  /** The booking as an iCalendar file, as a Blob.
+   * @param {string} id @param {string} bookingId */
+  bookingIcs: async (id, bookingId) => new Blob(
+    [await bytes(client.GET('/api/v1/buildings/{building_id}/bookings/{booking_id}.ics', {
+      params: { path: { building_id: id, booking_id: bookingId } }, parseAs: 'stream',
+    }), () => {})],
+    { type: 'text/calendar' },
+  ),
   /** @param {string} orderId @param {Schemas['ViewpointIn']} body */
   saveViewpoint: (orderId, body) => ok(client.POST('/api/v1/work-orders/{order_id}/viewpoints', {
     params: { path: { order_id: orderId } }, body,

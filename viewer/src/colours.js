@@ -26,7 +26,7 @@ const PALETTE = [
   '#ff9da7', '#9c755f', '#86bcb6', '#8cd17d', '#d37295', '#a0cbe8', '#ffbe7d',
 ];
 const STATUS_RANK = { normal: 1, offline: 2, warning: 3, alarm: 4 };
-export const MODES = ['live', 'compliance', 'department', 'type', 'temperature', 'co2', 'occupancy', 'energy'];
+export const MODES = ['live', 'compliance', 'department', 'type', 'temperature', 'co2', 'occupancy', 'energy', 'meetings'];
 /** Heat-map modes: the scale each one is drawn on (fixed, so colours compare over time). */
 export const HEAT_SCALES = {
   temperature: { min: 16, max: 30, unit: '°C', digits: 1, label: 'heatTemperature' },
@@ -66,6 +66,8 @@ export class Colours {
     this.energyScale = null; // the energy heat map's scale (EnergyHeat sets it per period)
     this.note = '';
     this.roomStatus = new Map();
+    // Modes whose module owns the rooms' colours and legend: mode -> {colour(gid), legend(heading, row)}.
+    this.owners = {};
     this._pending = null;
   }
 
@@ -81,6 +83,7 @@ export class Colours {
       const status = this.status.get(gid);
       return status ? STATUS_COLOURS[status] || NO_DEVICE : NO_DEVICE;
     }
+    if (this.owners[this.mode]) return this.owners[this.mode].colour(gid);
     switch (this.mode) {
       case 'live': {
         const status = this.roomStatus.get(gid);
@@ -158,7 +161,9 @@ export class Colours {
     for (const [status, hex] of Object.entries(STATUS_COLOURS)) row(hex, t(`status${cap(status)}`));
     row(NO_DEVICE, t('statusNoDevice'));
     const scale = this.heatScale();
-    if (scale) {
+    if (this.owners[this.mode]) {
+      this.owners[this.mode].legend(heading, row);
+    } else if (scale) {
       heading(`${t(scale.label)}${scale.unit ? ` (${scale.unit})` : ''}`);
       const stops = HEAT_RAMP.map((c, i) => `${c} ${Math.round((100 * i) / (HEAT_RAMP.length - 1))}%`).join(',');
       rows.push(`<div class="heat-ramp" style="background:linear-gradient(to right,${stops})"></div>`);

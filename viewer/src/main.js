@@ -96,6 +96,7 @@ function setupChrome() {
   const names = {
     live: 'modeLive', compliance: 'modeCompliance', department: 'modeDepartment', type: 'modeRoomType',
     temperature: 'modeTemperature', co2: 'modeCo2', occupancy: 'modeOccupancy', energy: 'modeEnergy',
+    meetings: 'modeMeetings',
   };
   modeSelect.innerHTML = MODES.map((m) => `<option value="${m}">${t(names[m])}</option>`).join('');
   modeSelect.addEventListener('change', () => setColourMode(modeSelect.value));
@@ -159,6 +160,7 @@ async function openBuilding(id) {
   state?.cutBox?.remove();
   state?.tools?.setMeasure(null);
   state?.plan?.close();
+  state?.meetings?.setActive(false);
   hook.ready = false;
   hook.buildingId = id;
   hook.firstRenderMs = null;
@@ -285,6 +287,7 @@ async function setColourMode(mode) {
   colours.mode = mode;
   await state?.heat?.setQuantity(HEAT_SCALES[mode] ? mode : null);
   await state?.energy?.setOn(mode === 'energy');
+  state?.meetings?.setActive(mode === 'meetings');
   colours.apply();
   if (state?.plan?.visible && state.plan.storey) state.plan.show(state.plan.storey, PLAN_COLOURS[mode] || 'type');
 }
@@ -391,9 +394,9 @@ function buildParts(id, storeys, spaces) {
  * second chunk of the bundle) and made once the model is drawn, so the first
  * picture waits for none of them. */
 async function buildTools(id) {
-  const [{ ModelTree }, { PlanView }, { Tools }, { HeatTimeline }, { WorkOrderList }, { CutBox }, { EnergyHeat }] = await Promise.all([
+  const [{ ModelTree }, { PlanView }, { Tools }, { HeatTimeline }, { WorkOrderList }, { CutBox }, { EnergyHeat }, { MeetingPanel }] = await Promise.all([
     import('./tree.js'), import('./plan2d.js'), import('./tools.js'), import('./heat.js'), import('./workorders.js'),
-    import('./cutbox.js'), import('./energyheat.js'),
+    import('./cutbox.js'), import('./energyheat.js'), import('./meetings.js'),
   ]);
   if (state?.id !== id) return;
   const tree = new ModelTree($('tree'), viewer, {
@@ -424,7 +427,15 @@ async function buildTools(id) {
   const heat = new HeatTimeline($('timeline'), colours, { buildingId: id });
   const energy = new EnergyHeat($('timeline'), colours, { buildingId: id });
   const workOrders = new WorkOrderList($('work-orders'), { buildingId: id, currentView: () => currentView(), openView });
-  Object.assign(state, { tree, plan, tools, heat, workOrders, cutBox, energy });
+  const meetings = new MeetingPanel($('meetings'), colours, {
+    buildingId: id,
+    selection: () => hook.selected,
+    onSelect: (gid) => select(gid, { frame: true }),
+    onRoute: (route, gid) => state.routes.show(route, { from: 'outside', to: gid }),
+    roomOf: (gid) => viewer.element(gid)?.room ?? null,
+  });
+  Object.assign(state, { tree, plan, tools, heat, workOrders, cutBox, energy, meetings });
+  meetings.setActive(colours.mode === 'meetings');
   tree.build(buildingNames.get(id) || id, state.storeys, state.spaces);
 }
 
@@ -472,12 +483,16 @@ function onLiveEvent(kind, data) {
   } else if (kind === 'reading') {
     if (data.global_id) state.panel.refreshIf(data.global_id);
     state.heat?.onReading();
+    state.meetings?.onReading(data.global_id);
   } else if (kind === 'work_order') {
     clearTimeout(state.workOrderTimer);
     state.workOrderTimer = setTimeout(() => state.workOrders?.load(), 300);
+  } else if (kind === 'booking') {
+    state.meetings?.onEvent(kind);
   } else if (kind === 'reset') {
     // Events were lost while disconnected: refetch the live state.
     refetchLiveState(state.id);
+    state.meetings?.onEvent(kind);
   }
 }
 
@@ -523,6 +538,7 @@ function select(gid, { frame = false } = {}) {
   state.plan?.highlight(object?.kind === 'room' ? gid : null);
   if (state.plan?.visible && object && state.storeyList.current === null) showPlan();
   state.panel.show(object);
+  state.meetings?.select(hook.selected);
   viewer.requestRender();
 }
 
@@ -563,6 +579,19 @@ Object.assign(hook, {
   },
   colourOf(gid) {
     return viewer.objects.get(gid)?.colour ?? null;
+  },
+  /** A bookable room's status in the meeting-room mode's time (null: not bookable). */
+  meetingStatus(gid) {
+    return state?.meetings ? state.meetings.statusOf(gid) : null;
+  },
+  /** How many times the meeting-room mode has loaded its rooms and bookings. */
+  meetingLoads() {
+    return state?.meetings ? state.meetings.loads : 0;
+  },
+  /** The time window the meeting-room colours show: [start, end] ISO, or null for now. */
+  meetingWindow() {
+    const shown = state?.meetings?.shown;
+    return shown ? [shown.start.toISOString(), shown.end.toISOString()] : null;
   },
   roomIds() {
     return viewer.rooms.map((r) => r.global_id);

@@ -94,18 +94,26 @@ export class RoutePanel {
     this.say('…');
     try {
       const { no_stairs, avoid } = this.options();
-      const route = await api.route(this.buildingId, { from, to, no_stairs, avoid });
-      this.draw([route]);
-      this.length = route.length_m;
-      this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: fmtNumber(route.length_m, 1) }))}</span> · ${h(t('routeSummary', { m: fmtNumber(route.length_m, 1), min: fmtNumber(route.time_s / 60, 1), steps: fmtNumber(route.steps.length) }))}`
-        + (this.onWalk ? `<div class="actions"><button type="button" id="route-walk">${h(t('walk'))}</button></div>` : '')
-        + stepsHtml(route.steps));
-      this.result.querySelector('#route-walk')?.addEventListener('click', () => this.onWalk(route.polyline));
-      this.onRoute(route);
+      this.show(await api.route(this.buildingId, { from, to, no_stairs, avoid }));
     } catch (error) {
       this.clearLines();
       this.say(t('routeNone', { reason: problemText(error) }), true);
     }
+  }
+
+  /** Draw a route answer (the API's route shape) with its length, summary and steps;
+   * `from`/`to` fill the fields when the route came from elsewhere (a visitor's). */
+  /** @param {any} route @param {{ from?: string, to?: string }} [ends] */
+  show(route, { from, to } = {}) {
+    if (from !== undefined) this.setFrom(from);
+    if (to !== undefined) this.setTo(to);
+    this.draw([route]);
+    this.length = route.length_m;
+    this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: fmtNumber(route.length_m, 1) }))}</span> · ${h(t('routeSummary', { m: fmtNumber(route.length_m, 1), min: fmtNumber(route.time_s / 60, 1), steps: fmtNumber(route.steps.length) }))}`
+      + (this.onWalk ? `<div class="actions"><button type="button" id="route-walk">${h(t('walk'))}</button></div>` : '')
+      + stepsHtml(route.steps));
+    this.result.querySelector('#route-walk')?.addEventListener('click', () => this.onWalk(route.polyline));
+    this.onRoute(route);
   }
 
   /** A maintenance round from the start field over every open alarm's equipment. */
