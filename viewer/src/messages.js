@@ -89,6 +89,7 @@ function condition(code) {
 }
 
 function problemKey(error) {
+  if (error?.local) return null;
   const slug = (error?.problem?.type || '').split('/').pop();
   const key = `problem_${slug}`;
   return slug && t(key) !== key ? key : null;
