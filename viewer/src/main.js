@@ -235,7 +235,7 @@ async function downloadReport() {
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
   } catch (error) {
-    message(t('complianceReportFailed', { reason: error.message }));
+    message(t('complianceReportFailed', { reason: problemText(error) }));
   }
 }
 

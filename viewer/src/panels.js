@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { historyChart } from './chart.js';
 import { STATUS_COLOURS, escapeHtml as h } from './colours.js';
-import { alarmReason, pointName, problemHtml, problemText, unitSymbol } from './messages.js';
+import { alarmReason, pointName, problemHtml, problemText } from './messages.js';
 import { fmtArea, fmtDateTime, fmtNumber, t } from './strings.js';
 
 /** Minutes of history drawn in the equipment panel. */
@@ -149,7 +149,7 @@ export class Panel {
     if (device.reason) html += `<p class="muted" data-field="device-reason">${h(alarmReason(device))}</p>`;
     const points = Object.entries(device.points);
     html += `<table class="points"><tr><th>${h(t('point'))}</th><th>${h(t('value'))}</th><th>${h(t('status'))}</th><th>${h(t('time'))}</th></tr>${points
-      .map(([name, p]) => `<tr class="level-${h(p.level)}" data-point="${h(name)}"><td>${h(pointName(name))}</td><td data-field="value">${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : unitSymbol(p.unit))}</td><td>${h(levelText(p.level))}</td><td class="muted">${h(fmtDateTime(p.ts))}</td></tr>`)
+      .map(([name, p]) => `<tr class="level-${h(p.level)}" data-point="${h(name)}"><td>${h(pointName(name))}</td><td data-field="value">${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : p.unit)}</td><td>${h(levelText(p.level))}</td><td class="muted">${h(fmtDateTime(p.ts))}</td></tr>`)
       .join('')}</table>`;
     html += `<h3>${h(t('history'))}</h3><div class="charts" data-device="${h(deviceId)}" data-units='${h(JSON.stringify(Object.fromEntries(points.map(([n, p]) => [n, p.unit]))))}'></div></section>`;
     return html;
