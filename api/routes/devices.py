@@ -30,6 +30,8 @@ def _device_out(state: DeviceState) -> DeviceOut:
         global_id=state.global_id,
         status=state.status,
         reason=state.reason,
+        reason_code=state.reason_code,
+        reason_params=dict(state.reason_params),
         points={
             name: PointOut(value=p.value, unit=p.unit, ts=p.ts, level=p.level)
             for name, p in state.points.items()

@@ -52,13 +52,16 @@ class AlarmOut(Out):
     reason: str = Field(description="the reason in English (see reason_code)")
     reason_code: str | None = Field(
         default=None,
-        description="the reason's stable code (above, below, state, offline, patrol), "
-        "null for a free text; a client writes the reason in its language from it",
+        description="the reason's stable code (above, below, state, offline, patrol; "
+        "energy anomalies: night, jump, submeters), null for a free text; a client writes "
+        "the reason in its language from it",
     )
     reason_params: dict[str, Any] = Field(
         default_factory=dict,
         description="the code's parameters: point, value, unit, limit (above, below); "
-        "point, state (state); seconds (offline); rule, conditions (patrol)",
+        "point, state (state); seconds (offline); rule, conditions (patrol); medium, day, "
+        "value, unit, baseline, rooms, more_rooms (night, jump); meters, value, unit, day, "
+        "parent, baseline (submeters)",
     )
     active: bool = Field(description="the condition still holds")
     raised_at: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,7 +32,14 @@ class DeviceOut(Out):
                     "building_id": "demo",
                     "global_id": "1kTvXnbbzCWw8lcMd1dR4o",
                     "status": "warning",
-                    "reason": "temp 27.5 °C above 26",
+                    "reason": "temp 27.5 degC above 26",
+                    "reason_code": "above",
+                    "reason_params": {
+                        "point": "temp",
+                        "value": 27.5,
+                        "unit": "degC",
+                        "limit": 26.0,
+                    },
                     "points": {
                         "temp": {
                             "value": 27.5,
@@ -49,7 +57,15 @@ class DeviceOut(Out):
     building_id: str
     global_id: str | None
     status: str = Field(description="normal, warning, alarm or offline")
-    reason: str
+    reason: str = Field(description="why, in English (see reason_code); empty when normal")
+    reason_code: str | None = Field(
+        default=None,
+        description="the reason's stable code, as an alarm's (above, below, state, offline, "
+        "patrol); null for a free text or no reason",
+    )
+    reason_params: dict[str, Any] = Field(
+        default_factory=dict, description="the code's parameters, as an alarm's"
+    )
     points: dict[str, PointOut]
 
 

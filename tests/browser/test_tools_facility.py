@@ -7,7 +7,7 @@ Every journey fails on a console error or a 4xx/5xx answer (the ``journey`` fixt
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -277,3 +277,108 @@ def test_an_alarm_raised_by_a_reading_gives_its_reason_in_chinese(journey, twin_
     assert shown["zh-CN"].startswith(f"温度 {value:g} °C，高于上限 {limit:g}")
     assert shown["en-US"].startswith(f"temperature {value:g} °C above {limit:g}")
     assert titles["zh-CN"] == f"{sensor}: 温度 {value:g} °C，高于上限 {limit:g}"
+
+
+#: The demo building's time zone (its working calendar's): anomalies are of local days.
+LOCAL = timezone(timedelta(hours=8))
+
+
+def test_an_energy_anomaly_alarm_gives_its_reason_in_chinese_and_english(journey, twin_server, api):
+    meters = sorted(
+        d["device_id"]
+        for d in api.get("/devices", params={"building": "demo"}).json()
+        if d["device_id"].startswith("EM-")
+    )
+    meter = meters[-1]  # not one the energy heat map journey posts to
+    day = (datetime.now(LOCAL) - timedelta(days=20)).date()
+    start = datetime.combine(day - timedelta(days=8), datetime.min.time(), LOCAL)
+    # A week of 1 kWh an hour, then a night of 5 kWh an hour: lights left on.
+    readings, total = [], 1000.0
+    for hour in range(9 * 24 + 1):
+        at = start + timedelta(hours=hour)
+        night = at.date() == day and not 7 <= at.hour < 19
+        total += 5.0 if night else 1.0
+        readings.append({"device_id": meter, "ts": _iso(at), "values": {"energy": total}})
+    answer = api.post("/readings", json={"readings": readings})
+    assert answer.json()["accepted"] == len(readings), answer.text
+    raised = api.post(
+        "/buildings/demo/energy/anomalies/raise", params={"day": day.isoformat()}
+    ).json()
+    assert [(a["kind"], a["device_id"]) for a in raised] == [("night", meter)]
+    alarm = next(
+        a
+        for a in api.get("/alarms", params={"building": "demo", "state": "open"}).json()
+        if a["device_id"] == meter and a["point"] == "energy:night"
+    )
+    # The service codes the reason: the client writes it in its user's language.
+    assert alarm["reason_code"] == "night"
+    params = alarm["reason_params"]
+    assert params["day"] == day.isoformat() and params["medium"] == "electricity"
+    assert params["value"] > 2 * params["baseline"] and params["rooms"]
+    shown = {}
+    for locale in ("zh-CN", "en-US"):
+        page = journey(locale=locale)
+        open_viewer(page, twin_server, "demo")
+        selector = f'#alarms li[data-alarm="{alarm["id"]}"] [data-field="reason"]'
+        page.wait_for_selector(selector)
+        shown[locale] = page.text_content(selector)
+        condition = page.text_content(f'#alarms li[data-alarm="{alarm["id"]}"] .alarm-select')
+        assert ("非工作时间用能" if locale == "zh-CN" else "use outside working hours") in condition
+    zh, en = shown["zh-CN"], shown["en-US"]
+    assert "非工作时间用电" in zh and "倍；房间：" in zh and params["rooms"][0] in zh
+    assert f"{params['value']:.2f} kWh/小时" in zh
+    assert "outside" not in zh and "rooms" not in zh
+    assert en.startswith("electricity outside working hours on ")
+    assert f"{params['value']:.2f} kWh/h" in en and "× the usual" in en
+    assert params["rooms"][0] in en
+    if params["more_rooms"]:
+        assert f"另有 {params['more_rooms']} 个" in zh and f"and {params['more_rooms']} more" in en
+
+
+def test_the_device_panel_gives_the_status_reason_in_the_users_language(journey, twin_server, api):
+    sensor = [
+        d
+        for d in api.get("/devices", params={"building": "demo"}).json()
+        if d["device_id"].startswith("TS") and d["global_id"]
+    ][-1]
+    reading = {
+        "device_id": sensor["device_id"],
+        "ts": _iso(datetime.now(UTC)),
+        "values": {"temp": 34.5},
+    }
+    assert api.post("/readings", json={"readings": [reading]}).json()["accepted"] == 1
+    device = api.get(f"/devices/{sensor['device_id']}").json()
+    assert device["reason_code"] == "above" and device["reason_params"]["value"] == 34.5
+    limit = device["reason_params"]["limit"]
+    shown = {}
+    for locale in ("zh-CN", "en-US"):
+        page = journey(locale=locale)
+        open_viewer(page, twin_server, "demo")
+        page.click(f'#alarms li[data-device="{sensor["device_id"]}"] .alarm-select')
+        page.wait_for_selector('#panel [data-field="device-reason"]')
+        shown[locale] = page.text_content('#panel [data-field="device-reason"]')
+    assert shown["zh-CN"] == f"温度 34.5 °C，高于上限 {limit:g}"
+    assert shown["en-US"] == f"temperature 34.5 °C above {limit:g}"
+
+
+def test_a_problem_is_titled_in_chinese_with_the_english_detail_only_below(
+    journey, twin_server, api
+):
+    shown = {}
+    for locale in ("zh-CN", "en-US"):
+        page = journey(locale=locale, expected=[(404, "/route")])
+        open_viewer(page, twin_server, "demo")
+        page.fill("#route-from", "no-such-room-anywhere")
+        page.fill("#route-to", "outside")
+        page.click("#route-go")
+        page.wait_for_selector('#route-result [data-field="problem"]')
+        shown[locale] = page.evaluate(
+            """() => { const p = document.querySelector('#route-result [data-field="problem"]');
+                 const detail = p.querySelector('.problem-detail');
+                 return {main: p.firstChild.textContent, detail: detail && detail.textContent}; }"""
+        )
+    detail = api.get(
+        "/buildings/demo/route", params={"from": "no-such-room-anywhere", "to": "outside"}
+    ).json()["detail"]
+    assert shown["zh-CN"] == {"main": "无法规划路线：未知地点", "detail": detail}
+    assert shown["en-US"] == {"main": f"No route: Unknown place: {detail}", "detail": None}

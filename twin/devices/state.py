@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
+from twin.devices.reasons import reason_of, reason_text
 from twin.devices.registry import OCCUPANCY_BOOL_CLASSES, OCCUPANCY_COUNT_CLASSES, Device, PointSpec
 from twin.devices.rules import Level
 
@@ -39,7 +40,9 @@ class PointState:
 
 @dataclass(frozen=True, slots=True)
 class DeviceState:
-    """A snapshot of one device."""
+    """A snapshot of one device; ``reason_code``/``reason_params``: the reason's
+    stable code and parameters (:mod:`twin.devices.reasons`), ``None``/empty for free
+    text and for no reason."""
 
     device_id: str
     building_id: str
@@ -48,6 +51,8 @@ class DeviceState:
     reason: str
     points: Mapping[str, PointState]
     last_heard: datetime | None = None
+    reason_code: str | None = None
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 class PointCheck(NamedTuple):
@@ -90,6 +95,8 @@ class DeviceRuntime:
     offline: bool = False
     status: Status = "normal"
     reason: str = ""
+    #: The alarm kind and point ``reason`` came from (what reads its code back).
+    reason_source: tuple[str, str] = ("", "")
     #: Per point, the checks of :func:`point_check` (derived from ``device``).
     checks: dict[str, PointCheck] = field(init=False)
 
@@ -100,23 +107,29 @@ class DeviceRuntime:
         """Update ``status``/``reason`` from the conditions; whether they changed."""
         if self.offline:
             status: Status = "offline"
-            reason = f"no reading for more than {self.device.heartbeat_s:g} s"
+            reason = reason_text("offline", seconds=self.device.heartbeat_s)
+            self.reason_source = ("offline", "offline")
         else:
             worst: Level = "normal"
             reason = ""
             for point, level in self.levels.items():
                 if _RANK[level] > _RANK[worst]:
                     worst, reason = level, self.reasons.get(point, "")
-            for severity, why in self.patrol.values():
+                    check = self.checks.get(point)
+                    kind = "boolean" if check is not None and check.is_boolean else "threshold"
+                    self.reason_source = (kind, point)
+            for rule_id, (severity, why) in self.patrol.items():
                 level = PATROL_LEVEL[severity]
                 if _RANK[level] > _RANK[worst]:
                     worst, reason = level, why
+                    self.reason_source = ("patrol", f"patrol:{rule_id}")
             status = worst
         changed = (status, reason) != (self.status, self.reason)
         self.status, self.reason = status, reason
         return changed
 
     def snapshot(self) -> DeviceState:
+        found = reason_of(*self.reason_source, self.reason) if self.reason else None
         points = {
             name: PointState(
                 value=value,
@@ -135,4 +148,6 @@ class DeviceRuntime:
             reason=self.reason,
             points=points,
             last_heard=datetime.fromtimestamp(self.last_heard_s, UTC) if self.values else None,
+            reason_code=None if found is None else found[0],
+            reason_params={} if found is None else found[1],
         )

@@ -12,7 +12,9 @@
 
 ``night`` and ``jump`` look at meters without sub-meters (the most specific
 rooms); each anomaly names the rooms involved. Small absolute differences
-(below :data:`MIN_EXCESS`, in the medium's unit) are never anomalies.
+(below :data:`MIN_EXCESS`, in the medium's unit) are never anomalies. Reasons
+are coded (:mod:`twin.devices.reasons`) so a client shows them in its user's
+language.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from twin.devices.reasons import energy_rooms, reason_text
 from twin.energy.calendar import WorkingTime
 from twin.energy.meters import Meter, MeterSet
 from twin.energy.rollup import Amount
@@ -100,10 +103,8 @@ def _rooms(meter: Meter) -> tuple[str, ...]:
     return tuple(sorted(meter.shares, key=lambda g: -meter.shares[g]))
 
 
-def _room_text(rooms: Sequence[str], labels: Mapping[str, str]) -> str:
-    names = [labels.get(g, g) for g in rooms[:5]]
-    more = f" and {len(rooms) - 5} more" if len(rooms) > 5 else ""
-    return ", ".join(names) + more if names else "no room"
+def _room_params(rooms: Sequence[str], labels: Mapping[str, str]) -> dict[str, Any]:
+    return energy_rooms([labels.get(g, g) for g in rooms])
 
 
 def _night_rate(amount: Amount, working: WorkingTime, day: date) -> float:
@@ -138,9 +139,10 @@ def _night(
     return [
         Anomaly(
             "night", meter.device_id, meter.point, meter.medium, day, rate, baseline, rooms,
-            f"{meter.medium} outside working hours on {day}: {rate:.2f} {meter.unit}/h, "
-            f"{rate / baseline if baseline else float('inf'):.1f}× the usual {baseline:.2f}; "
-            f"rooms: {_room_text(rooms, labels)}",
+            reason_text(
+                "night", medium=meter.medium, day=day.isoformat(), value=rate, unit=meter.unit,
+                baseline=baseline, **_room_params(rooms, labels),
+            ),
         )
     ]  # fmt: skip
 
@@ -172,8 +174,10 @@ def _jump(
         Anomaly(
             "jump", meter.device_id, meter.point, meter.medium, day, today.total, baseline,
             rooms,
-            f"{meter.medium} on {day}: {today.total:.2f} {meter.unit} against {baseline:.2f} "
-            f"on the same weekday before; rooms: {_room_text(rooms, labels)}",
+            reason_text(
+                "jump", medium=meter.medium, day=day.isoformat(), value=today.total,
+                unit=meter.unit, baseline=baseline, **_room_params(rooms, labels),
+            ),
         )
     ]  # fmt: skip
 
@@ -191,11 +195,12 @@ def _submeters(
     if theirs <= parent * (1 + SUBMETER_TOLERANCE) or theirs - parent < MIN_EXCESS:
         return []
     rooms = tuple(sorted({g for c in children for g in c.shares}))
-    names = ", ".join(c.device_id for c in children)
     return [
         Anomaly(
             "submeters", meter.device_id, meter.point, meter.medium, day, theirs, parent, rooms,
-            f"sub-meters {names} counted {theirs:.2f} {meter.unit} on {day}, more than their "
-            f"parent {meter.device_id} ({parent:.2f})",
+            reason_text(
+                "submeters", meters=[c.device_id for c in children], value=theirs,
+                unit=meter.unit, day=day.isoformat(), parent=meter.device_id, baseline=parent,
+            ),
         )
     ]  # fmt: skip

@@ -2,7 +2,7 @@
 
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
-import { alarmReason } from './messages.js';
+import { alarmReason, pointName, problemText } from './messages.js';
 import { fmtAge, t } from './strings.js';
 
 const SEVERITY_RANK = { critical: 0, alarm: 1, warning: 2 };
@@ -22,7 +22,7 @@ export class AlarmList {
       this.alarms = new Map(alarms.map((a) => [a.id, a]));
       this.error = null;
     } catch (error) {
-      this.error = error.message;
+      this.error = problemText(error);
     }
     this.render();
   }
@@ -53,7 +53,7 @@ export class AlarmList {
     if (!alarms.length) html += `<p class="muted">${h(t('alarmsNone'))}</p>`;
     html += `<ul class="alarm-list">${alarms.map((a) => `
       <li class="alarm sev-${h(a.severity)}" data-alarm="${h(a.id)}" data-device="${h(a.device_id)}" data-gid="${h(a.global_id || '')}">
-        <button type="button" class="alarm-select"><b>${h(a.device_id)}</b> ${h(a.point)} <span class="sev">${h(t(a.severity === 'warning' ? 'severityWarning' : 'severityAlarm'))}</span><br>
+        <button type="button" class="alarm-select"><b>${h(a.device_id)}</b> ${h(pointName(a.point))} <span class="sev">${h(t(a.severity === 'warning' ? 'severityWarning' : 'severityAlarm'))}</span><br>
         <span class="muted" data-field="reason">${h(alarmReason(a))} · ${h(t('ago', { t: age(a.raised_at) }))}</span></button>
         <button type="button" class="alarm-route" title="${h(t('routeHere'))}">➜</button>
       </li>`).join('')}</ul>`;

@@ -25,6 +25,8 @@ export class ApiError extends Error {
     super((!local && problem && (problem.detail || problem.title)) || fallback || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
+    /** the message is the viewer's own, already in the UI language */
+    this.local = local;
   }
 }
 

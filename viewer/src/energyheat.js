@@ -8,6 +8,7 @@
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
 import { fmtNumber, t } from './strings.js';
+import { problemText } from './messages.js';
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -52,7 +53,7 @@ export class EnergyHeat {
     try {
       answer = await api.energyIntensity(this.buildingId, start.toISOString(), end.toISOString());
     } catch (error) {
-      if (token === this.token && this.on) this.render(null, error.message);
+      if (token === this.token && this.on) this.render(null, problemText(error));
       return;
     }
     if (token !== this.token || !this.on) return;

@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { HEAT_SCALES } from './colours.js';
 import { escapeHtml as h } from './colours.js';
 import { fmtDateTime, fmtNumber, t } from './strings.js';
+import { problemHtml } from './messages.js';
 
 /** Slider step, s. */
 const STEP_S = 60;
@@ -40,7 +41,7 @@ export class HeatTimeline {
     try {
       heat = await api.heatMap(this.buildingId, quantity, this.at === null ? undefined : new Date(this.at).toISOString());
     } catch (error) {
-      if (token === this.token) this.element.innerHTML = `<p class="error">${h(error.message)}</p>`;
+      if (token === this.token) this.element.innerHTML = problemHtml(error);
       return;
     }
     if (token !== this.token || quantity !== this.quantity) return;

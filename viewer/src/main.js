@@ -14,6 +14,7 @@ import { Viewer3D, modelToScene, sceneToModel } from './scene.js';
 import { Search } from './search.js';
 import { StoreyList } from './storeys.js';
 import { LOCALES, fmtArea, fmtNumber, preferredLocale, setLocale, t } from './strings.js';
+import { problemText } from './messages.js';
 
 setLocale(preferredLocale());
 
@@ -118,7 +119,7 @@ async function start() {
     buildings = await api.buildings();
   } catch (error) {
     progress(null);
-    message(t('requestFailed', { what: t('building'), reason: error.message }));
+    message(t('requestFailed', { what: t('building'), reason: problemText(error) }));
     hook.error = error.message;
     return;
   }
@@ -202,7 +203,7 @@ async function openBuilding(id) {
     loadTreeNames(id);
   } catch (error) {
     progress(null);
-    message(t('modelFailed', { reason: error.message }));
+    message(t('modelFailed', { reason: problemText(error) }));
     hook.error = error.message;
   }
 }
@@ -220,7 +221,7 @@ async function openPlan(buildingId, storeyGid) {
     else window.location.assign(url);
   } catch (error) {
     if (tab) tab.close();
-    message(t('floorPlanFailed', { reason: error.message }));
+    message(t('floorPlanFailed', { reason: problemText(error) }));
   }
 }
 
@@ -234,7 +235,7 @@ async function downloadReport() {
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
   } catch (error) {
-    message(t('complianceReportFailed', { reason: error.message }));
+    message(t('complianceReportFailed', { reason: problemText(error) }));
   }
 }
 

@@ -9,6 +9,7 @@ import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
 import './meetings.css';
 import { fmtDay, fmtNumber, fmtTime, t } from './strings.js';
+import { problemHtml, problemText } from './messages.js';
 
 export const MEETING_COLOURS = {
   free: '#3aa35a',
@@ -120,7 +121,7 @@ export class MeetingPanel {
       this.error = null;
     } catch (error) {
       if (token !== this.token) return;
-      this.error = error.message;
+      this.error = problemText(error);
     }
     this.shown = asked;
     this.colours.apply();
@@ -236,7 +237,7 @@ export class MeetingPanel {
         from: iso(span.start), to: iso(span.end), attendees, step_free: $('meet-step-free').checked, equipment, near: near || undefined,
       });
     } catch (error) {
-      results.innerHTML = `<p class="error">${h(error.message)}</p>`;
+      results.innerHTML = problemHtml(error);
       return;
     }
     const time = `${fmtTime(span.start)}–${fmtTime(span.end)}`;
@@ -277,7 +278,7 @@ export class MeetingPanel {
     try {
       bookings = (await api.bookings(this.buildingId, { room: gid, from: iso(dayStart), to: iso(dayEnd), state: DAY_STATES })).bookings;
     } catch (error) {
-      problem = error.message;
+      problem = problemText(error);
     }
     if (this.room !== gid) return;
     // Keep what the person typed when the panel is redrawn.
@@ -340,29 +341,30 @@ export class MeetingPanel {
       await this.load();
     } catch (error) {
       button.disabled = false;
-      this.say({ error: await this.bookingError(error, { room, time, seats: listing.capacity, n: attendees }) });
+      this.say(await this.bookingError(error, { room, time, seats: listing.capacity, n: attendees }));
     }
   }
 
-  /** The refusal in the UI's language: the clashing booking named, seats, hours. */
+  /** The refusal in the UI's language (a message for `say`): the clashing booking named, seats, hours. */
   async bookingError(error, { room, time, seats, n }) {
     const type = error.problem?.type || '';
     if (error.status === 409 && error.problem?.clashing_bookings?.length) {
       const id = error.problem.clashing_bookings[0];
       try {
         const other = await api.booking(this.buildingId, id);
-        return t('meetClash', {
+        return { error: t('meetClash', {
           room, id, title: other.title || t('meetUntitled'), organiser: other.organiser || '—',
           time: `${fmtTime(other.start)}–${fmtTime(other.end)}`,
-        });
+        }) };
       } catch {
-        return t('meetClashUnknown', { room, id, time });
+        return { error: t('meetClashUnknown', { room, id, time }) };
       }
     }
-    if (error.status === 422 && type.endsWith('over-capacity')) return t('meetOverCapacity', { room, seats: fmtNumber(seats), n: fmtNumber(n) });
-    if (error.status === 422 && type.endsWith('outside-opening-hours')) return t('meetOutsideHours', { detail: error.message });
-    if (error.status === 422 && type.endsWith('not-bookable')) return t('meetNotARoom', { room });
-    return t('meetFailed', { reason: error.message });
+    if (error.status === 422 && type.endsWith('over-capacity')) return { error: t('meetOverCapacity', { room, seats: fmtNumber(seats), n: fmtNumber(n) }) };
+    // The hours are in the English detail: in Chinese on a second line.
+    if (error.status === 422 && type.endsWith('outside-opening-hours')) return { error: t('meetOutsideHours', { detail: error.message }), problem: error };
+    if (error.status === 422 && type.endsWith('not-bookable')) return { error: t('meetNotARoom', { room }) };
+    return { error: t('meetFailed', { reason: problemText(error) }), problem: error };
   }
 
   async cancel(booking) {
@@ -372,7 +374,7 @@ export class MeetingPanel {
       this.say({ ok: t('meetCancelled', { room: listing ? listing.number : booking.room, time: `${fmtTime(booking.start)}–${fmtTime(booking.end)}` }) });
       await this.load();
     } catch (error) {
-      this.say({ error: t('meetFailed', { reason: error.message }) });
+      this.say({ error: t('meetFailed', { reason: problemText(error) }), problem: error });
     }
   }
 
@@ -380,7 +382,7 @@ export class MeetingPanel {
     try {
       this.onRoute(await api.visitorRoute(this.buildingId, booking.id), booking.room);
     } catch (error) {
-      this.say({ error: t('routeNone', { reason: error.message }) });
+      this.say({ error: t('routeNone', { reason: problemText(error) }), problem: error });
     }
   }
 
@@ -393,7 +395,7 @@ export class MeetingPanel {
       else window.location.assign(url);
     } catch (error) {
       tab?.close();
-      this.say({ error: error.message });
+      this.say({ error: problemText(error) });
     }
   }
 
@@ -405,15 +407,21 @@ export class MeetingPanel {
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 1000);
     } catch (error) {
-      this.say({ error: error.message });
+      this.say({ error: problemText(error) });
     }
   }
 
   /** The message line: `{ok}` or `{error}`; `keep` leaves a standing message alone. */
+  /** Show `{ok, booking}` or `{error}`; `problem`: the failed request, whose English detail a
+   * Chinese UI shows on a second line. */
   say(message, { keep = false } = {}) {
     const box = this.element.querySelector('#meet-message');
     if (!message) {
       if (!keep) box.innerHTML = '';
+      return;
+    }
+    if (message.problem) {
+      box.innerHTML = problemHtml(message.problem, { text: message.error, field: 'meet-error' });
       return;
     }
     box.innerHTML = message.error

@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { historyChart } from './chart.js';
 import { STATUS_COLOURS, escapeHtml as h } from './colours.js';
-import { alarmReason } from './messages.js';
+import { alarmReason, pointName, problemHtml, problemText } from './messages.js';
 import { fmtArea, fmtDateTime, fmtNumber, t } from './strings.js';
 
 /** Minutes of history drawn in the equipment panel. */
@@ -62,7 +62,7 @@ export class Panel {
       this.wire(token);
     } catch (error) {
       if (token !== this.token) return;
-      this.element.innerHTML = `<p class="error">${h(t('requestFailed', { what: t('element'), reason: error.message }))}</p>`;
+      this.element.innerHTML = `<p class="error">${h(t('requestFailed', { what: t('element'), reason: problemText(error) }))}</p>`;
     }
   }
 
@@ -124,7 +124,7 @@ export class Panel {
       [t('tag'), h(element.tag || '—')],
       [t('storey'), h(element.storey || '—')],
       [t('room'), room ? `<a href="#" data-select="${h(element.space_id)}">${h(room)}</a>` : '—'],
-      [t('deviceId'), element.devices.length ? element.devices.map((d) => h(d.device_id)).join(', ') : h(t('noDevice'))],
+      [t('deviceId'), element.devices.length ? element.devices.map((d) => h(d.device_id)).join(h(t('listSeparator'))) : h(t('noDevice'))],
       [t('globalId'), `<code>${h(gid)}</code>`],
     ];
     let html = `<h2>${h(t('equipment'))} <span class="big">${h(element.tag || element.name || '')}</span></h2>${table(rows)}`;
@@ -143,13 +143,13 @@ export class Panel {
     try {
       device = await api.device(deviceId);
     } catch (error) {
-      return `<p class="error">${h(error.message)}</p>`;
+      return problemHtml(error);
     }
     let html = `<section class="device" data-device="${h(deviceId)}"><h3>${h(t('liveState'))} <code>${h(deviceId)}</code> ${statusBadge(device.status)}</h3>`;
-    if (device.reason) html += `<p class="muted">${h(device.reason)}</p>`;
+    if (device.reason) html += `<p class="muted" data-field="device-reason">${h(alarmReason(device))}</p>`;
     const points = Object.entries(device.points);
     html += `<table class="points"><tr><th>${h(t('point'))}</th><th>${h(t('value'))}</th><th>${h(t('status'))}</th><th>${h(t('time'))}</th></tr>${points
-      .map(([name, p]) => `<tr class="level-${h(p.level)}" data-point="${h(name)}"><td>${h(name)}</td><td data-field="value">${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : p.unit)}</td><td>${h(levelText(p.level))}</td><td class="muted">${h(fmtDateTime(p.ts))}</td></tr>`)
+      .map(([name, p]) => `<tr class="level-${h(p.level)}" data-point="${h(name)}"><td>${h(pointName(name))}</td><td data-field="value">${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : p.unit)}</td><td>${h(levelText(p.level))}</td><td class="muted">${h(fmtDateTime(p.ts))}</td></tr>`)
       .join('')}</table>`;
     html += `<h3>${h(t('history'))}</h3><div class="charts" data-device="${h(deviceId)}" data-units='${h(JSON.stringify(Object.fromEntries(points.map(([n, p]) => [n, p.unit]))))}'></div></section>`;
     return html;
@@ -159,7 +159,7 @@ export class Panel {
     const alarms = this.alarmsFor(gid);
     if (!alarms.length) return `<h3>${h(t('openAlarms'))}</h3><p class="muted">${h(t('noOpenAlarms'))}</p>`;
     return `<h3>${h(t('openAlarms'))}</h3><ul class="plain">${alarms
-      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(a.point)}</b> ${h(alarmReason(a))} <span class="muted">${h(t(a.state === 'raised' ? 'alarmRaised' : 'acknowledged'))}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
+      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(pointName(a.point))}</b> ${h(alarmReason(a))} <span class="muted">${h(t(a.state === 'raised' ? 'alarmRaised' : 'acknowledged'))}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
       .join('')}</ul>`;
   }
 
@@ -179,8 +179,8 @@ export class Panel {
         this.onAcknowledged?.();
       } catch (error) {
         b.disabled = false;
-        b.title = error.message;
-        b.insertAdjacentHTML('afterend', ` <span class="error">${h(error.message)}</span>`);
+        b.title = problemText(error);
+        b.insertAdjacentHTML('afterend', ` ${problemHtml(error, { tag: 'span' })}`);
       }
     }));
     el.querySelectorAll('.charts').forEach((charts) => this.drawHistory(/** @type {HTMLElement} */ (charts), token));
@@ -193,7 +193,7 @@ export class Panel {
         const p = await api.properties(this.buildingId, this.current.global_id);
         if (token === this.token) target.innerHTML = propertiesHtml(p);
       } catch (error) {
-        target.innerHTML = `<p class="error">${h(error.message)}</p>`;
+        target.innerHTML = problemHtml(error);
       }
     });
   }
@@ -206,7 +206,7 @@ export class Panel {
     try {
       rows = await api.history(deviceId, undefined, start);
     } catch (error) {
-      container.innerHTML = `<p class="error">${h(error.message)}</p>`;
+      container.innerHTML = problemHtml(error);
       return;
     }
     if (token !== this.token) return;

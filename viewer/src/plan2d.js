@@ -8,6 +8,7 @@
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
 import { t } from './strings.js';
+import { problemText } from './messages.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Margin around the plan when cropping the sheet, mm of paper. */
@@ -59,7 +60,7 @@ export class PlanView {
       text = await (await api.plan(this.buildingId, storey.global_id, 'svg', colour)).text();
     } catch (error) {
       if (token !== this.token) return;
-      this.element.innerHTML = `${this.header()}<p class="error">${h(t('floorPlanFailed', { reason: error.message }))}</p>`;
+      this.element.innerHTML = `${this.header()}<p class="error">${h(t('floorPlanFailed', { reason: problemText(error) }))}</p>`;
       this.wireHeader();
       return;
     }

@@ -7,7 +7,7 @@ import { LineGeometry } from 'three/addons/lines/LineGeometry.js';
 import { LineMaterial } from 'three/addons/lines/LineMaterial.js';
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
-import { problemText } from './messages.js';
+import { problemHtml, problemText } from './messages.js';
 import { modelToScene } from './scene.js';
 import { fmtNumber, t } from './strings.js';
 
@@ -97,7 +97,7 @@ export class RoutePanel {
       this.show(await api.route(this.buildingId, { from, to, no_stairs, avoid }));
     } catch (error) {
       this.clearLines();
-      this.say(t('routeNone', { reason: problemText(error) }), true);
+      this.say(problemHtml(error, { text: t('routeNone', { reason: problemText(error) }) }));
     }
   }
 
@@ -133,7 +133,7 @@ export class RoutePanel {
       this.onRoute(answer);
     } catch (error) {
       this.clearLines();
-      this.say(t('routeNone', { reason: problemText(error) }), true);
+      this.say(problemHtml(error, { text: t('routeNone', { reason: problemText(error) }) }));
     }
   }
 

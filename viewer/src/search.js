@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
 import { t } from './strings.js';
+import { problemHtml } from './messages.js';
 
 const DEBOUNCE_MS = 200;
 
@@ -40,7 +41,7 @@ export class Search {
       this.results = await api.search(this.buildingId, q);
     } catch (error) {
       this.results = [];
-      this.dropdown.innerHTML = `<div class="error">${h(error.message)}</div>`;
+      this.dropdown.innerHTML = problemHtml(error, { tag: 'div' });
       this.dropdown.hidden = false;
       return;
     }

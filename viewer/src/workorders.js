@@ -4,7 +4,7 @@
 
 import { api } from './api.js';
 import { escapeHtml as h } from './colours.js';
-import { alarmReason } from './messages.js';
+import { alarmReason, problemText } from './messages.js';
 import { fmtDateTime, t } from './strings.js';
 
 const STATUS_KEYS = { open: 'statusOpen', in_progress: 'statusInProgress', done: 'statusDone' };
@@ -29,7 +29,7 @@ export class WorkOrderList {
       this.views = new Map(this.orders.map((o, i) => [o.id, lists[i]]));
       this.error = null;
     } catch (error) {
-      this.error = error.message;
+      this.error = problemText(error);
     }
     this.render();
   }
@@ -63,7 +63,7 @@ export class WorkOrderList {
       this.views.set(orderId, [...(this.views.get(orderId) || []), saved]);
       this.error = null;
     } catch (error) {
-      this.error = error.message;
+      this.error = problemText(error);
     }
     this.render();
   }

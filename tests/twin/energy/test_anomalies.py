@@ -8,6 +8,7 @@ import pytest
 
 from tests.twin.devices.conftest import FakeClock, make_service
 from tests.twin.energy.helpers import CST, building, energy_service, us
+from twin.devices.reasons import reason_of
 from twin.devices.registry import parse_rows
 from twin.devices.store import BatchWriter
 
@@ -87,6 +88,11 @@ def test_lights_left_on_at_night_are_raised_with_the_room(setup):
     assert alarm.kind == "energy" and alarm.point == "energy:night"
     assert alarm.device_id == "L101" and alarm.global_id == "R101"
     assert "101 办公室" in alarm.reason
+    # The reason carries its code and parameters, so a client shows it in its language.
+    assert alarm.reason_code == "night"
+    assert alarm.reason_params["rooms"] == ["101 办公室"]
+    assert alarm.reason_params["value"] == pytest.approx(night.value, abs=0.005)
+    assert alarm.reason_params["baseline"] == pytest.approx(night.baseline, abs=0.005)
     # The next day is quiet again: the alarm's condition ends.
     service.raise_anomalies(site, DAY + timedelta(days=1))
     (ended,) = devices.alarms(building_id="K")
@@ -101,6 +107,12 @@ def test_a_jump_against_the_same_weekday(setup):
     jump = next(a for a in found if a.kind == "jump")
     assert jump.rooms == ("R201", "R202")
     assert jump.value == pytest.approx(2 * (9 * 2.0 + 15 * 0.5))
+    assert reason_of("energy", jump.condition, jump.reason) == (
+        "jump",
+        {"medium": "electricity", "day": DAY.isoformat(), "value": round(jump.value, 2),
+         "unit": "kWh", "baseline": round(jump.baseline, 2),
+         "rooms": ["201 办公室", "202 办公室"], "more_rooms": 0},
+    )  # fmt: skip
 
 
 def test_sub_meters_above_their_parent(setup):
@@ -109,3 +121,6 @@ def test_sub_meters_above_their_parent(setup):
     found = service.anomalies(service.site("K", known), DAY)
     assert kinds(found) == [("submeters", "MAIN")]
     assert found[0].rooms == ("R101", "R201", "R202")
+    code, params = reason_of("energy", found[0].condition, found[0].reason) or ("", {})
+    assert code == "submeters" and params["meters"] == ["L101", "L201"]
+    assert params["parent"] == "MAIN" and params["value"] > params["baseline"]

@@ -1531,12 +1531,12 @@ export interface components {
             reason: string;
             /**
              * Reason Code
-             * @description the reason's stable code (above, below, state, offline, patrol), null for a free text; a client writes the reason in its language from it
+             * @description the reason's stable code (above, below, state, offline, patrol; energy anomalies: night, jump, submeters), null for a free text; a client writes the reason in its language from it
              */
             reason_code?: string | null;
             /**
              * Reason Params
-             * @description the code's parameters: point, value, unit, limit (above, below); point, state (state); seconds (offline); rule, conditions (patrol)
+             * @description the code's parameters: point, value, unit, limit (above, below); point, state (state); seconds (offline); rule, conditions (patrol); medium, day, value, unit, baseline, rooms, more_rooms (night, jump); meters, value, unit, day, parent, baseline (submeters)
              */
             reason_params?: {
                 [key: string]: unknown;
@@ -2286,7 +2286,14 @@ export interface components {
          *           "value": 27.5
          *         }
          *       },
-         *       "reason": "temp 27.5 °C above 26",
+         *       "reason": "temp 27.5 degC above 26",
+         *       "reason_code": "above",
+         *       "reason_params": {
+         *         "limit": 26,
+         *         "point": "temp",
+         *         "unit": "degC",
+         *         "value": 27.5
+         *       },
          *       "status": "warning"
          *     }
          */
@@ -2301,8 +2308,23 @@ export interface components {
             points: {
                 [key: string]: components["schemas"]["PointOut"];
             };
-            /** Reason */
+            /**
+             * Reason
+             * @description why, in English (see reason_code); empty when normal
+             */
             reason: string;
+            /**
+             * Reason Code
+             * @description the reason's stable code, as an alarm's (above, below, state, offline, patrol); null for a free text or no reason
+             */
+            reason_code?: string | null;
+            /**
+             * Reason Params
+             * @description the code's parameters, as an alarm's
+             */
+            reason_params?: {
+                [key: string]: unknown;
+            };
             /**
              * Status
              * @description normal, warning, alarm or offline
