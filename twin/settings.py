@@ -20,8 +20,6 @@ from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_args, get_type_hints
 
-import platformdirs
-
 from twin.errors import TwinError
 
 APP_NAME = "bim-facility-twin"
@@ -39,10 +37,14 @@ class SettingsError(TwinError, ValueError):
 
 
 def _user_cache_dir() -> Path:
+    import platformdirs  # only when TWIN_CACHE_DIR is unset
+
     return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
 def _user_data_dir() -> Path:
+    import platformdirs  # only when TWIN_DATA_DIR is unset
+
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
