@@ -17,10 +17,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The browser viewer: npm packages from the committed lock file, built into viewer/dist.
+# `npm run check` is the client's drift check: the committed types must be what
+# openapi-typescript makes of api/openapi.json, and tsc must find the viewer using
+# nothing the contract lacks (api/openapi.json against the app: tests/api/test_openapi.py).
 viewer/node_modules/.package-lock.json: viewer/package-lock.json
 	cd viewer && npm ci --no-audit --no-fund
 
 viewer: viewer/node_modules/.package-lock.json
+	cd viewer && npm run check
 	cd viewer && npm run build
 
 lint: install

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -13,6 +14,15 @@ from api.security import ForbiddenError, PrincipalDep
 from twin.devices.ingestion import MAX_BATCH_READINGS
 
 router = APIRouter(tags=["readings"])
+
+
+def _batch_schema() -> dict[str, Any]:
+    """The batch's JSON schema with its item inlined: the body is documented, not
+    parsed by FastAPI, so ``ReadingIn`` is not among the document's components."""
+    schema = ReadingsBatch.model_json_schema()
+    item = schema.pop("$defs")["ReadingIn"]
+    schema["properties"]["readings"]["items"] = item
+    return schema
 
 
 @router.post(
@@ -31,13 +41,7 @@ router = APIRouter(tags=["readings"])
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {
-                "application/json": {
-                    "schema": ReadingsBatch.model_json_schema(
-                        ref_template="#/components/schemas/{model}"
-                    )
-                }
-            },
+            "content": {"application/json": {"schema": _batch_schema()}},
         }
     },
 )

@@ -50,6 +50,43 @@ def test_the_committed_document_is_the_running_apps(document):
     )
 
 
+def _refs(node: Any):  # type: ignore[no-untyped-def]
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def test_every_reference_resolves_in_the_document(document):
+    # A client generator reads the document on its own: a dangling $ref stops it.
+    def resolves(ref: str) -> bool:
+        node: Any = document
+        for part in ref.removeprefix("#/").split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+    refs = set(_refs(document))
+    assert refs and all(r.startswith("#/") for r in refs)
+    assert [r for r in refs if not resolves(r)] == []
+
+
+def test_the_viewer_reaches_the_api_only_through_the_generated_client():
+    # `npm run check` type-checks calls made through `client` (viewer/src/api.js);
+    # a bare fetch elsewhere would call the API unchecked.
+    code = re.compile(r"\bfetch\(|new EventSource\(|XMLHttpRequest")
+    sources = sorted((ROOT / "viewer" / "src").glob("*.js"))
+    assert len(sources) > 5
+    bare = [p.name for p in sources if p.name != "api.js" and code.search(p.read_text("utf-8"))]
+    assert bare == []
+
+
 def test_every_operation_has_a_unique_human_id(document):
     ids = [op["operationId"] for _, _, op in operations(document)]
     assert len(ids) == len(set(ids))

@@ -55,36 +55,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _twin(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
+def twin_cli(env: dict[str, str], *args: str) -> str:
+    """Run ``python -m cli ARGS`` in ``env``; its stdout."""
+    done = subprocess.run(
         [sys.executable, "-m", "cli", *args], env=env, cwd=REPO_ROOT, check=True,
         capture_output=True, text=True,
     )  # fmt: skip
+    return done.stdout
 
 
-@pytest.fixture(scope="session")
-def viewer_dist() -> Path:
-    """The built viewer; built here when missing (``make viewer`` builds it in ``make test``)."""
-    dist = VIEWER_DIR / "dist"
-    if not (dist / "index.html").is_file():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("viewer/dist is missing and npm is not installed to build it")
-        if not (VIEWER_DIR / "node_modules").is_dir():
-            subprocess.run([npm, "ci"], cwd=VIEWER_DIR, check=True)
-        subprocess.run([npm, "run", "build"], cwd=VIEWER_DIR, check=True)
-    return dist
-
-
-@pytest.fixture(scope="session")
-def twin_server(viewer_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a running ``twin serve`` with buildings ``demo`` and ``office-a``."""
-    from ifc_models.demo_building import generate_office_building
-
-    office_a = sample_dir() / OFFICE_A
-    if not office_a.is_file():
-        pytest.fail(f"{office_a} is missing (set TWIN_SAMPLE_DIR)")
-    root = tmp_path_factory.mktemp("browser-twin")
+def twin_env(root: Path) -> dict[str, str]:
+    """The environment of a service whose data and cache live under ``root``."""
     env = {
         **os.environ,
         "TWIN_DATA_DIR": str(root / "data"),
@@ -93,14 +74,12 @@ def twin_server(viewer_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     }
     env.pop("TWIN_DATABASE_URL", None)
     env.pop("TWIN_MQTT_URL", None)
-    demo = root / "demo.ifc"
-    generate_office_building(demo, storeys=3, rooms_per_storey=20)
-    _twin(env, "ingest", str(demo), "--name", "demo")
-    _twin(env, "ingest", str(office_a), "--name", "office-a")
-    _twin(env, "devices", "template", "--building", "demo", "--out", str(root / "devices.csv"))
-    _twin(env, "devices", "load", str(root / "devices.csv"), "--building", "demo")
-    _twin(env, "meetings", "demo-week", "demo")
+    return env
 
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], root: Path) -> Iterator[str]:
+    """``twin serve`` on a free port until the block ends; yields its base URL."""
     port = _free_port()
     log = (root / "serve.log").open("w")
     process = subprocess.Popen(
@@ -127,6 +106,41 @@ def twin_server(viewer_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def viewer_dist() -> Path:
+    """The built viewer; built here when missing (``make viewer`` builds it in ``make test``)."""
+    dist = VIEWER_DIR / "dist"
+    if not (dist / "index.html").is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("viewer/dist is missing and npm is not installed to build it")
+        if not (VIEWER_DIR / "node_modules").is_dir():
+            subprocess.run([npm, "ci"], cwd=VIEWER_DIR, check=True)
+        subprocess.run([npm, "run", "build"], cwd=VIEWER_DIR, check=True)
+    return dist
+
+
+@pytest.fixture(scope="session")
+def twin_server(viewer_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a running ``twin serve`` with buildings ``demo`` and ``office-a``."""
+    from ifc_models.demo_building import generate_office_building
+
+    office_a = sample_dir() / OFFICE_A
+    if not office_a.is_file():
+        pytest.fail(f"{office_a} is missing (set TWIN_SAMPLE_DIR)")
+    root = tmp_path_factory.mktemp("browser-twin")
+    env = twin_env(root)
+    demo = root / "demo.ifc"
+    generate_office_building(demo, storeys=3, rooms_per_storey=20)
+    twin_cli(env, "ingest", str(demo), "--name", "demo")
+    twin_cli(env, "ingest", str(office_a), "--name", "office-a")
+    twin_cli(env, "devices", "template", "--building", "demo", "--out", str(root / "devices.csv"))
+    twin_cli(env, "devices", "load", str(root / "devices.csv"), "--building", "demo")
+    twin_cli(env, "meetings", "demo-week", "demo")
+    with serving(env, root) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -212,8 +226,10 @@ def journey(browser, browser_artifacts: Path, request: pytest.FixtureRequest) ->
     opened: list[tuple[object, object]] = []
     errors: list[str] = []
 
-    def open_page(locale: str = "en-US", expected: Sequence[tuple[int, str]] = ()):
-        context = browser.new_context(viewport=VIEWPORT, locale=locale)
+    def open_page(
+        locale: str = "en-US", expected: Sequence[tuple[int, str]] = (), **options: object
+    ):
+        context = browser.new_context(viewport=VIEWPORT, locale=locale, **options)
         page = context.new_page()
         _watch(page, errors, responses=True, expected=expected)
         opened.append((context, page))

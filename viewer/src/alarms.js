@@ -12,7 +12,8 @@ export class AlarmList {
     this.element = element;
     this.buildingId = buildingId;
     this.onSelect = onSelect;
-    this.alarms = new Map(); // id -> alarm
+    /** @type {Map<string, import('./api.js').Schemas['AlarmOut']>} id -> alarm */
+    this.alarms = new Map();
   }
 
   async load() {

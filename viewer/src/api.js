@@ -1,16 +1,30 @@
-// The HTTP client of the twin's API (/api/v1, same origin). The API key, when
-// the service needs one, is entered once and kept in sessionStorage (this tab).
+// The HTTP client of the twin's API (same origin), generated from the contract:
+// `src/generated/api.d.ts` holds the types openapi-typescript writes from
+// `api/openapi.json` (`npm run generate`), and every call goes through
+// openapi-fetch keyed by those `paths`, so `npm run check` (tsc --checkJs) fails
+// on a path, method or parameter the schema lacks, or on reading a field an
+// answer does not have. The API key, when the service needs one, is entered once
+// and kept in sessionStorage (this tab).
 
+import createClient from 'openapi-fetch';
 import { t } from './strings.js';
 
-const BASE = '/api/v1';
+/** @typedef {import('./generated/api').paths} paths */
+/** @typedef {import('./generated/api').components['schemas']} Schemas */
+
 const KEY_STORAGE = 'twin.apiKey';
 
 export class ApiError extends Error {
-  constructor(status, problem, fallback) {
-    super((problem && (problem.detail || problem.title)) || fallback || `HTTP ${status}`);
+  /**
+   * @param {number} status
+   * @param {Schemas['Problem'] | null} problem the RFC 9457 problem the API answered, if any
+   * @param {string} [fallback] the message when there is no problem text
+   * @param {{ local?: boolean }} [options] `local`: the message is `fallback` even with a problem
+   */
+  constructor(status, problem, fallback, { local = false } = {}) {
+    super((!local && problem && (problem.detail || problem.title)) || fallback || `HTTP ${status}`);
     this.status = status;
-    this.problem = problem || null;
+    this.problem = problem;
   }
 }
 
@@ -18,74 +32,75 @@ export function apiKey() {
   return sessionStorage.getItem(KEY_STORAGE) || '';
 }
 
+/** @param {string} key */
 export function setApiKey(key) {
   if (key) sessionStorage.setItem(KEY_STORAGE, key);
   else sessionStorage.removeItem(KEY_STORAGE);
 }
 
-function headers(extra = {}) {
-  const key = apiKey();
-  return key ? { ...extra, Authorization: `Bearer ${key}` } : extra;
+/** The typed client: `client.GET('/api/v1/…', { params })` with the key on every request. */
+export const client = /** @type {import('openapi-fetch').Client<paths>} */ (createClient({ baseUrl: location.origin }));
+client.use({
+  onRequest({ request }) {
+    const key = apiKey();
+    if (key) request.headers.set('Authorization', `Bearer ${key}`);
+    return request;
+  },
+});
+
+/**
+ * The error of a failed answer: the problem's detail, else a message in the UI's
+ * language for 401/403.
+ * @param {Response} response
+ * @param {unknown} body the parsed error body
+ */
+function failure(response, body) {
+  const problem = body && typeof body === 'object' && 'title' in body ? /** @type {Schemas['Problem']} */ (body) : null;
+  // Who may do what is the UI's message, in its language; the problem stays on the error.
+  if (response.status === 401) return new ApiError(401, problem, t('apiKeyNeeded'), { local: true });
+  if (response.status === 403) return new ApiError(403, problem, t('forbidden'), { local: true });
+  return new ApiError(response.status, problem);
 }
 
-async function failure(response) {
-  let problem = null;
-  try {
-    problem = await response.json();
-  } catch {
-    problem = null;
-  }
-  let fallback;
-  if (response.status === 401) fallback = t('apiKeyNeeded');
-  else if (response.status === 403) fallback = t('forbidden');
-  return new ApiError(response.status, problem, fallback);
+/**
+ * The data of a call, or an ApiError.
+ * @template T
+ * @param {Promise<{ data?: T, error?: unknown, response: Response }>} call
+ * @returns {Promise<T>}
+ */
+export async function ok(call) {
+  const { data, error, response } = await call;
+  if (!response.ok) throw failure(response, error);
+  return /** @type {T} */ (data);
 }
 
-/** Every item of a paginated list: follows X-Next-Cursor until the last page. */
-export async function requestAll(path, { query } = {}) {
+/**
+ * Every item of a paginated list: follows X-Next-Cursor until the last page.
+ * @template T
+ * @param {(cursor: string | undefined) => Promise<{ data?: T[], error?: unknown, response: Response }>} page
+ * @returns {Promise<T[]>}
+ */
+export async function all(page) {
   const items = [];
-  let cursor = null;
+  let cursor;
   do {
-    const url = new URL(BASE + path, location.origin);
-    for (const [name, value] of Object.entries({ ...query, cursor })) {
-      if (value !== undefined && value !== null) url.searchParams.append(name, value);
-    }
-    const response = await fetch(url, { headers: headers() });
-    if (!response.ok) throw await failure(response);
-    items.push(...(await response.json()));
-    cursor = response.headers.get('X-Next-Cursor');
+    const { data, error, response } = await page(cursor);
+    if (!response.ok) throw failure(response, error);
+    items.push(.../** @type {T[]} */ (data));
+    cursor = response.headers.get('X-Next-Cursor') || undefined;
   } while (cursor);
   return items;
 }
 
-/** GET/POST JSON under /api/v1; throws ApiError with the problem's detail. */
-export async function request(path, { method = 'GET', body, query } = {}) {
-  const url = new URL(BASE + path, location.origin);
-  for (const [name, value] of Object.entries(query || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, item);
-  }
-  const init = { method, headers: headers(body ? { 'Content-Type': 'application/json' } : {}) };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await fetch(url, init);
-  if (!response.ok) throw await failure(response);
-  return response.status === 204 ? null : response.json();
-}
-
-/** The service's health (no key needed). */
-export async function health() {
-  const response = await fetch('/health');
-  if (!response.ok) throw await failure(response);
-  return response.json();
-}
-
 /**
- * Bytes from `path` with progress: `onProgress(loaded, total|null)`.
- * Returns an ArrayBuffer.
+ * The bytes of a streamed answer with progress: `onProgress(loaded, total|null)`.
+ * @param {Promise<{ data?: unknown, error?: unknown, response: Response }>} call a GET with `parseAs: 'stream'`
+ * @param {(loaded: number, total: number | null) => void} onProgress
+ * @returns {Promise<ArrayBuffer>}
  */
-export async function download(path, onProgress) {
-  const response = await fetch(BASE + path, { headers: headers() });
-  if (!response.ok) throw await failure(response);
+async function bytes(call, onProgress) {
+  const { error, response } = await call;
+  if (!response.ok) throw failure(response, error);
   // A compressed body's Content-Length counts compressed bytes, not those read here.
   const total = response.headers.get('Content-Encoding')
     ? null
@@ -101,73 +116,157 @@ export async function download(path, onProgress) {
     loaded += value.byteLength;
     onProgress(loaded, total);
   }
-  const bytes = new Uint8Array(loaded);
+  const buffer = new Uint8Array(loaded);
   let offset = 0;
   for (const chunk of chunks) {
-    bytes.set(chunk, offset);
+    buffer.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return bytes.buffer;
+  return buffer.buffer;
 }
 
-/** The URL of the live event stream (EventSource cannot send headers: key in the query). */
-export function eventsUrl(buildingId) {
-  const url = new URL(`${BASE}/events`, location.origin);
-  url.searchParams.set('building', buildingId);
-  const key = apiKey();
-  if (key) url.searchParams.set('api_key', key);
-  return url.toString();
+/** The service's health (no key needed). */
+export function health() {
+  return ok(client.GET('/health'));
 }
+
+const PLAN_TYPES = { svg: 'image/svg+xml', png: 'image/png', pdf: 'application/pdf' };
+
+/** @param {string} building_id */
+const inBuilding = (building_id) => ({ path: { building_id } });
 
 export const api = {
-  buildings: () => request('/buildings'),
-  building: (id) => request(`/buildings/${enc(id)}`),
-  storeys: (id) => request(`/buildings/${enc(id)}/storeys`),
-  spaces: (id) => request(`/buildings/${enc(id)}/spaces`),
-  space: (id, gid) => request(`/buildings/${enc(id)}/spaces/${enc(gid)}`),
-  element: (id, gid) => request(`/buildings/${enc(id)}/elements/${enc(gid)}`),
-  search: (id, q) => request(`/buildings/${enc(id)}/search`, { query: { q } }),
-  route: (id, query) => request(`/buildings/${enc(id)}/route`, { query }),
-  round: (id, body) => request(`/buildings/${enc(id)}/rounds`, { method: 'POST', body }),
-  compliance: (id) => request(`/buildings/${enc(id)}/compliance`),
-  devices: (id) => requestAll('/devices', { query: { building: id } }),
-  device: (deviceId) => request(`/devices/${enc(deviceId)}`),
-  history: (deviceId, point, start) =>
-    requestAll(`/devices/${enc(deviceId)}/history`, { query: { point, start } }),
-  alarms: (id) => requestAll('/alarms', { query: { building: id, state: 'open' } }),
-  acknowledge: (alarmId) => request(`/alarms/${enc(alarmId)}/acknowledge`, { method: 'POST' }),
-  /** A storey's floor plan (svg, png or pdf) coloured like `colour`, as a Blob. */
-  plan: async (id, storey, fmt, colour) =>
-    new Blob(
-      [await download(`/buildings/${enc(id)}/plans/${enc(storey)}.${fmt}?colour=${enc(colour)}`, () => {})],
-      { type: { svg: 'image/svg+xml', png: 'image/png', pdf: 'application/pdf' }[fmt] },
-    ),
-  sceneGlb: (id, onProgress) => download(`/buildings/${enc(id)}/scene.glb`, onProgress),
-  properties: (id, gid) => request(`/buildings/${enc(id)}/elements/${enc(gid)}/properties`),
-  elementNames: (id) => request(`/buildings/${enc(id)}/element-names`),
-  heatMap: (id, quantity, at) => request(`/buildings/${enc(id)}/heatmap`, { query: { quantity, at } }),
-  energyIntensity: (id, from, to, medium = 'electricity') =>
-    request(`/buildings/${enc(id)}/energy/intensity`, { query: { from, to, medium } }),
-  workOrders: (id) => request('/work-orders', { query: { building: id, status: 'active' } }),
-  viewpoints: (orderId) => request(`/work-orders/${enc(orderId)}/viewpoints`),
-  saveViewpoint: (orderId, body) => request(`/work-orders/${enc(orderId)}/viewpoints`, { method: 'POST', body }),
-  meetingRooms: (id) => request(`/buildings/${enc(id)}/meeting-rooms`),
-  /** Free rooms for `query` ({from, to, attendees, step_free, equipment, near}). */
-  freeMeetingRooms: (id, query) => request(`/buildings/${enc(id)}/meeting-rooms/free`, { query }),
-  /** Bookings overlapping `query.from`-`query.to` ({room, from, to, state}). */
-  bookings: (id, query) => request(`/buildings/${enc(id)}/bookings`, { query }),
-  booking: (id, bookingId) => request(`/buildings/${enc(id)}/bookings/${enc(bookingId)}`),
-  book: (id, body) => request(`/buildings/${enc(id)}/bookings`, { method: 'POST', body }),
-  cancelBooking: (id, bookingId) => request(`/buildings/${enc(id)}/bookings/${enc(bookingId)}`, { method: 'DELETE' }),
-  visitorRoute: (id, bookingId) => request(`/buildings/${enc(id)}/bookings/${enc(bookingId)}/visitor-route`),
-  /** The visitor's route on the floor plan, one printable PDF page, as a Blob. */
-  visitorRoutePdf: async (id, bookingId) =>
-    new Blob([await download(`/buildings/${enc(id)}/bookings/${enc(bookingId)}/visitor-route.pdf`, () => {})], { type: 'application/pdf' }),
-  /** The booking as an iCalendar file, as a Blob. */
-  bookingIcs: async (id, bookingId) =>
-    new Blob([await download(`/buildings/${enc(id)}/bookings/${enc(bookingId)}.ics`, () => {})], { type: 'text/calendar' }),
+  buildings: () => ok(client.GET('/api/v1/buildings')),
+  /** @param {string} id */
+  building: (id) => ok(client.GET('/api/v1/buildings/{building_id}', { params: inBuilding(id) })),
+  /** @param {string} id */
+  storeys: (id) => ok(client.GET('/api/v1/buildings/{building_id}/storeys', { params: inBuilding(id) })),
+  /** @param {string} id */
+  spaces: (id) => ok(client.GET('/api/v1/buildings/{building_id}/spaces', { params: inBuilding(id) })),
+  /** @param {string} id @param {string} gid */
+  space: (id, gid) => ok(client.GET('/api/v1/buildings/{building_id}/spaces/{global_id}', {
+    params: { path: { building_id: id, global_id: gid } },
+  })),
+  /** @param {string} id @param {string} gid */
+  element: (id, gid) => ok(client.GET('/api/v1/buildings/{building_id}/elements/{global_id}', {
+    params: { path: { building_id: id, global_id: gid } },
+  })),
+  /** @param {string} id @param {string} q */
+  search: (id, q) => ok(client.GET('/api/v1/buildings/{building_id}/search', {
+    params: { path: { building_id: id }, query: { q } },
+  })),
+  /** @param {string} id @param {paths['/api/v1/buildings/{building_id}/route']['get']['parameters']['query']} query */
+  route: (id, query) => ok(client.GET('/api/v1/buildings/{building_id}/route', {
+    params: { path: { building_id: id }, query },
+  })),
+  /** A maintenance round from `from` over `to` (references; `alarm:<id>` visits an alarm's equipment).
+   * @param {string} id @param {paths['/api/v1/buildings/{building_id}/rounds']['get']['parameters']['query']} query */
+  round: (id, query) => ok(client.GET('/api/v1/buildings/{building_id}/rounds', {
+    params: { path: { building_id: id }, query },
+  })),
+  /** @param {string} id */
+  /** The compliance report as JSON (the operation also answers XLSX with `format=xlsx`). */
+  compliance: (id) => /** @type {Promise<Schemas['ComplianceOut']>} */ (
+    ok(client.GET('/api/v1/buildings/{building_id}/compliance', { params: inBuilding(id) }))),
+  /** The compliance report as an XLSX Blob (personal data: the housing role).
+   * @param {string} id */
+  complianceReport: async (id) => new Blob(
+    [await bytes(client.GET('/api/v1/buildings/{building_id}/compliance', {
+      params: { path: { building_id: id }, query: { format: 'xlsx' } }, parseAs: 'stream',
+    }), () => {})],
+    { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+  ),
+  /** @param {string} id */
+  devices: (id) => all((cursor) => client.GET('/api/v1/devices', { params: { query: { building: id, cursor } } })),
+  /** @param {string} deviceId */
+  device: (deviceId) => ok(client.GET('/api/v1/devices/{device_id}', { params: { path: { device_id: deviceId } } })),
+  /** @param {string} deviceId @param {string | undefined} point @param {string} start ISO time (UTC) */
+  history: (deviceId, point, start) => all((cursor) => client.GET('/api/v1/devices/{device_id}/history', {
+    params: { path: { device_id: deviceId }, query: { point, start, cursor } },
+  })),
+  /** @param {string} id */
+  alarms: (id) => all((cursor) => client.GET('/api/v1/alarms', { params: { query: { building: id, state: 'open', cursor } } })),
+  /** @param {string} alarmId */
+  acknowledge: (alarmId) => ok(client.POST('/api/v1/alarms/{alarm_id}/acknowledge', { params: { path: { alarm_id: alarmId } } })),
+  /** A storey's floor plan coloured like `colour`, as a Blob.
+   * @param {string} id @param {string} storey @param {'svg' | 'png' | 'pdf'} fmt
+   * @param {paths['/api/v1/buildings/{building_id}/plans/{storey}.{fmt}']['get']['parameters']['query']['colour']} colour */
+  plan: async (id, storey, fmt, colour) => new Blob(
+    [await bytes(client.GET('/api/v1/buildings/{building_id}/plans/{storey}.{fmt}', {
+      params: { path: { building_id: id, storey, fmt }, query: { colour } }, parseAs: 'stream',
+    }), () => {})],
+    { type: PLAN_TYPES[fmt] },
+  ),
+  /** @param {string} id @param {(loaded: number, total: number | null) => void} onProgress */
+  sceneGlb: (id, onProgress) => bytes(
+    client.GET('/api/v1/buildings/{building_id}/scene.glb', { params: inBuilding(id), parseAs: 'stream' }),
+    onProgress,
+  ),
+  /** @param {string} id @param {string} gid */
+  properties: (id, gid) => ok(client.GET('/api/v1/buildings/{building_id}/elements/{global_id}/properties', {
+    params: { path: { building_id: id, global_id: gid } },
+  })),
+  /** @param {string} id */
+  elementNames: (id) => ok(client.GET('/api/v1/buildings/{building_id}/element-names', { params: inBuilding(id) })),
+  /** @param {string} id @param {NonNullable<paths['/api/v1/buildings/{building_id}/heatmap']['get']['parameters']['query']>['quantity']} quantity
+   * @param {string | undefined} at */
+  heatMap: (id, quantity, at) => ok(client.GET('/api/v1/buildings/{building_id}/heatmap', {
+    params: { path: { building_id: id }, query: { quantity, at } },
+  })),
+  /** Energy per m² of each room over [from, to) (ISO times, UTC).
+   * @param {string} id @param {string} from @param {string} to
+   * @param {paths['/api/v1/buildings/{building_id}/energy/intensity']['get']['parameters']['query']['medium']} [medium] */
+  energyIntensity: (id, from, to, medium = 'electricity') => ok(client.GET('/api/v1/buildings/{building_id}/energy/intensity', {
+    params: { path: { building_id: id }, query: { from, to, medium } },
+  })),
+  /** @param {string} id */
+  workOrders: (id) => all((cursor) => client.GET('/api/v1/work-orders', { params: { query: { building: id, status: 'active', cursor } } })),
+  /** @param {string} orderId */
+  viewpoints: (orderId) => ok(client.GET('/api/v1/work-orders/{order_id}/viewpoints', { params: { path: { order_id: orderId } } })),
+  /** @param {string} id */
+  meetingRooms: (id) => ok(client.GET('/api/v1/buildings/{building_id}/meeting-rooms', { params: inBuilding(id) })),
+  /** Free rooms for `query` ({from, to, attendees, step_free, equipment, near}).
+   * @param {string} id @param {paths['/api/v1/buildings/{building_id}/meeting-rooms/free']['get']['parameters']['query']} query */
+  freeMeetingRooms: (id, query) => ok(client.GET('/api/v1/buildings/{building_id}/meeting-rooms/free', {
+    params: { path: { building_id: id }, query },
+  })),
+  /** Bookings overlapping `query.from`-`query.to` ({room, from, to, state}).
+   * @param {string} id @param {paths['/api/v1/buildings/{building_id}/bookings']['get']['parameters']['query']} query */
+  bookings: (id, query) => ok(client.GET('/api/v1/buildings/{building_id}/bookings', {
+    params: { path: { building_id: id }, query },
+  })),
+  /** @param {string} id @param {string} bookingId */
+  booking: (id, bookingId) => ok(client.GET('/api/v1/buildings/{building_id}/bookings/{booking_id}', {
+    params: { path: { building_id: id, booking_id: bookingId } },
+  })),
+  /** @param {string} id @param {Schemas['BookingIn']} body */
+  book: (id, body) => ok(client.POST('/api/v1/buildings/{building_id}/bookings', { params: inBuilding(id), body })),
+  /** @param {string} id @param {string} bookingId */
+  cancelBooking: (id, bookingId) => ok(client.DELETE('/api/v1/buildings/{building_id}/bookings/{booking_id}', {
+    params: { path: { building_id: id, booking_id: bookingId } },
+  })),
+  /** @param {string} id @param {string} bookingId */
+  visitorRoute: (id, bookingId) => ok(client.GET('/api/v1/buildings/{building_id}/bookings/{booking_id}/visitor-route', {
+    params: { path: { building_id: id, booking_id: bookingId } },
+  })),
+  /** The visitor's route on the floor plan, one printable PDF page, as a Blob.
+   * @param {string} id @param {string} bookingId */
+  visitorRoutePdf: async (id, bookingId) => new Blob(
+    [await bytes(client.GET('/api/v1/buildings/{building_id}/bookings/{booking_id}/visitor-route.pdf', {
+      params: { path: { building_id: id, booking_id: bookingId } }, parseAs: 'stream',
+    }), () => {})],
+    { type: 'application/pdf' },
+  ),
+  /** The booking as an iCalendar file, as a Blob.
+   * @param {string} id @param {string} bookingId */
+  bookingIcs: async (id, bookingId) => new Blob(
+    [await bytes(client.GET('/api/v1/buildings/{building_id}/bookings/{booking_id}.ics', {
+      params: { path: { building_id: id, booking_id: bookingId } }, parseAs: 'stream',
+    }), () => {})],
+    { type: 'text/calendar' },
+  ),
+  /** @param {string} orderId @param {Schemas['ViewpointIn']} body */
+  saveViewpoint: (orderId, body) => ok(client.POST('/api/v1/work-orders/{order_id}/viewpoints', {
+    params: { path: { order_id: orderId } }, body,
+  })),
 };
-
-function enc(value) {
-  return encodeURIComponent(value);
-}

@@ -39,6 +39,8 @@ export class CutBox {
     viewer.scene.add(this.group);
     this.raycaster = new THREE.Raycaster();
     this.grabbed = false;
+    /** @type {(() => void) | null} called when the box changes (the tool bar redraws) */
+    this.onChange = null;
     const canvas = viewer.renderer.domElement;
     // A click on a face's handle moves the drag arrow there (and selects nothing).
     canvas.addEventListener('pointerdown', (e) => (this.grabbed = this.grabHandle(e)), true);
@@ -73,7 +75,7 @@ export class CutBox {
       <span class="muted">m</span>
       <button type="button" id="cutbox-reset">${h(t('cutBoxReset'))}</button>
       <button type="button" id="cutbox-off">${h(t('sectionOff'))}</button>`;
-    panel.querySelectorAll('input[data-face]').forEach((input) => {
+    /** @type {NodeListOf<HTMLInputElement>} */ (panel.querySelectorAll('input[data-face]')).forEach((input) => {
       const face = FACES.find((f) => f.id === input.dataset.face);
       input.addEventListener('focus', () => this.setActive(face.id));
       input.addEventListener('change', () => {

@@ -1,32 +1,32 @@
-// Live updates over Server-Sent Events. Read with fetch (not EventSource) so
-// the API key travels in the Authorization header; reconnects on loss, sending
+// Live updates over Server-Sent Events. Read with the typed client's fetch (not
+// EventSource) so the API key travels in the Authorization header; reconnects on loss, sending
 // the id of the last event seen (Last-Event-ID) so the server replays what was
 // missed, or sends a `reset` event when it cannot (then the caller refetches).
 
-import { apiKey } from './api.js';
+import { client } from './api.js';
 
 const RECONNECT_MS = 2000;
 
 /**
  * Stream `/api/v1/events?building=ID` and call `onEvent(kind, data)` per event;
  * `onStatus(connected)` when the connection comes or goes. Returns a stop function.
+ * @param {string} buildingId
+ * @param {(kind: string, data: any) => void} onEvent
+ * @param {(connected: boolean) => void} [onStatus]
  */
 export function subscribe(buildingId, onEvent, onStatus = () => {}) {
   let stopped = false;
   let controller = null;
   const last = { id: '' };
-  const url = `/api/v1/events?building=${encodeURIComponent(buildingId)}`;
 
   async function run() {
     while (!stopped) {
       controller = new AbortController();
       try {
-        const key = apiKey();
-        const headers = { Accept: 'text/event-stream' };
-        if (key) headers.Authorization = `Bearer ${key}`;
-        if (last.id) headers['Last-Event-ID'] = last.id;
-        const response = await fetch(url, {
-          headers,
+        const { response } = await client.GET('/api/v1/events', {
+          params: { query: { building: [buildingId] }, header: last.id ? { 'Last-Event-ID': last.id } : {} },
+          headers: { Accept: 'text/event-stream' },
+          parseAs: 'stream',
           signal: controller.signal,
         });
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);

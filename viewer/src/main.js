@@ -13,10 +13,11 @@ import { RoutePanel } from './routes.js';
 import { Viewer3D, modelToScene, sceneToModel } from './scene.js';
 import { Search } from './search.js';
 import { StoreyList } from './storeys.js';
-import { LOCALES, preferredLocale, setLocale, t } from './strings.js';
+import { LOCALES, fmtArea, fmtNumber, preferredLocale, setLocale, t } from './strings.js';
 
 setLocale(preferredLocale());
 
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 /** Minimum size (m) of the box framed around a selection. */
 const MIN_FRAME_M = 12;
@@ -35,7 +36,7 @@ const hook = {
   selected: null,
   live: false,
 };
-window.twinViewer = hook;
+/** @type {any} */ (window).twinViewer = hook;
 
 const stage = $('view3d');
 const viewer = new Viewer3D(stage);
@@ -72,6 +73,9 @@ function setupChrome() {
   $('plan-btn').textContent = t('plan2d');
   $('plan-btn').title = t('plan2dTitle');
   $('plan-btn').addEventListener('click', () => togglePlan());
+  $('report-btn').textContent = t('complianceReport');
+  $('report-btn').title = t('complianceReportTitle');
+  $('report-btn').addEventListener('click', () => downloadReport());
   document.title = t('appTitle');
   $('app-title').textContent = t('appTitle');
   $('fit-btn').textContent = t('fit');
@@ -98,9 +102,10 @@ function setupChrome() {
   modeSelect.addEventListener('change', () => setColourMode(modeSelect.value));
   $('building-picker').addEventListener('change', (e) => {
     const url = new URL(location.href);
-    url.searchParams.set('building', e.target.value);
+    const { value } = /** @type {HTMLSelectElement} */ (e.target);
+    url.searchParams.set('building', value);
     history.replaceState(null, '', url);
-    openBuilding(e.target.value);
+    openBuilding(value);
   });
 }
 
@@ -219,6 +224,20 @@ async function openPlan(buildingId, storeyGid) {
   }
 }
 
+/** Save the building's compliance report (XLSX, fetched with the key). */
+async function downloadReport() {
+  try {
+    const blob = await api.complianceReport(state.id);
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `compliance-${state.id}.xlsx`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  } catch (error) {
+    message(t('complianceReportFailed', { reason: error.message }));
+  }
+}
+
 /** The storey the 2D plan shows: the isolated one, else the selection's, else none. */
 function planStorey() {
   const gid = state.storeyList.current ?? viewer.element(hook.selected)?.storey ?? null;
@@ -325,8 +344,11 @@ function buildParts(id, storeys, spaces) {
       }
     },
   });
+  const spaceNames = new Map(spaces.map((s) => [s.global_id, s.name]));
   const panel = new Panel($('panel'), {
     buildingId: id,
+    complianceFor: (gid) => state.complianceRooms.get(gid),
+    spaceName: (gid) => spaceNames.get(gid),
     onRouteTo: (gid) => {
       state.routes.setTo(gid);
       if (state.routes.fromInput.value) state.routes.find();
@@ -346,6 +368,7 @@ function buildParts(id, storeys, spaces) {
   panel.onSelect = (gid) => select(gid, { frame: true });
   const routes = new RoutePanel($('route'), viewer, {
     buildingId: id,
+    openAlarms: () => alarms.sorted(),
     selection: () => hook.selected,
     onRoute: () => {
       updateHook();
@@ -361,7 +384,7 @@ function buildParts(id, storeys, spaces) {
     buildingId: id,
     onSelect: (gid) => select(gid, { frame: true }),
   });
-  state = { id, storeyList, alarms, panel, routes, search, spaces, storeys, outline: null, highlight: null };
+  state = { id, storeyList, alarms, panel, routes, search, spaces, storeys, outline: null, highlight: null, complianceRooms: new Map() };
   colours.mode = $('colour-mode').value;
   alarms.render();
   updateHook();
@@ -431,14 +454,16 @@ async function loadLiveData(id) {
   }
   if (compliance.status === 'fulfilled') {
     const report = compliance.value;
-    for (const room of report.rooms || []) colours.compliance.set(room.global_id, room.status);
-    for (const person of report.persons || []) {
+    for (const room of report.rooms) colours.compliance.set(room.global_id, room.status);
+    state.complianceRooms = new Map(report.rooms.map((room) => [room.global_id, room]));
+    for (const person of report.persons) {
       if (person.global_id && person.department) colours.department.set(person.global_id, person.department);
     }
     colours.note = '';
   } else {
-    colours.note = t('complianceMissing');
+    colours.note = compliance.reason?.status === 403 ? t('complianceForbidden') : t('complianceMissing');
   }
+  $('report-btn').hidden = compliance.status !== 'fulfilled';
   colours.apply();
   state.stopLive = subscribe(id, onLiveEvent, (connected) => {
     hook.live = connected;
@@ -534,6 +559,10 @@ function updateHook() {
 
 // --- the test hook -----------------------------------------------------------
 Object.assign(hook, {
+  /** The UI's text and formats in its language (tests assert what a person reads). */
+  t,
+  fmtArea,
+  fmtNumber,
   /**
    * Page coordinates (CSS px) of an element's centre; for a room, the centre of
    * its floor (what a user sees of a room in the cut view of its storey).

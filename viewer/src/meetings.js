@@ -40,6 +40,8 @@ export class MeetingPanel {
    * `onRoute(route, gid)` draws a visitors' route; `onChange()` after each load;
    * `roomOf(gid)` the room a piece of equipment is in.
    */
+  /** @param {any} element @param {any} colours
+   * @param {{ buildingId: string, selection: () => any, onSelect: (gid: string) => void, onRoute: (route: any, gid: string) => any, onChange?: () => void, roomOf: (gid: string) => any }} options */
   constructor(element, colours, { buildingId, selection, onSelect, onRoute, onChange, roomOf }) {
     this.element = element;
     this.colours = colours;
@@ -82,7 +84,7 @@ export class MeetingPanel {
     const span = this.shown;
     if (!span) return listing.status === 'booked' && this.holding.get(gid)?.state === 'pending' ? 'pending' : listing.status;
     const now = Date.now();
-    if (listing.occupied && span.start <= now && now < span.end) return 'in_use';
+    if (listing.occupied && +span.start <= now && now < +span.end) return 'in_use';
     const booking = this.holding.get(gid);
     if (!booking) return 'free';
     return booking.state === 'pending' ? 'pending' : 'booked';
@@ -142,7 +144,7 @@ export class MeetingPanel {
   onReading(gid) {
     if (!this.active || !this.rooms.has(this.roomOf(gid))) return;
     const now = Date.now();
-    if (this.shown && (now < this.shown.start || now >= this.shown.end)) return;
+    if (this.shown && (now < +this.shown.start || now >= +this.shown.end)) return;
     clearTimeout(this.settle);
     this.settle = setTimeout(() => this.load(), SETTLE_MS);
   }
@@ -327,7 +329,7 @@ export class MeetingPanel {
     const time = this.whenText(span);
     try {
       const booking = await api.book(this.buildingId, {
-        room: gid, start: iso(span.start), end: iso(span.end), attendees,
+        room: gid, start: iso(span.start), end: iso(span.end), attendees, organisation: '',
         title: box.querySelector('#meet-title').value.trim(), visitors,
         step_free: this.element.querySelector('#meet-step-free').checked,
       });

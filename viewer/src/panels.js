@@ -9,14 +9,32 @@ import { fmtArea, fmtDateTime, fmtNumber, t } from './strings.js';
 /** Minutes of history drawn in the equipment panel. */
 const HISTORY_MINUTES = 60;
 
+/** @typedef {import('./api.js').Schemas} Schemas */
+
 export class Panel {
-  constructor(element, { buildingId, onRouteTo, onRouteFrom, onAcknowledged, alarmsFor }) {
+  /**
+   * @param {HTMLElement} element
+   * @param {{
+   *   buildingId: string,
+   *   onRouteTo: (gid: string) => void,
+   *   onRouteFrom: (gid: string) => void,
+   *   onAcknowledged?: () => void,
+   *   alarmsFor: (gid: string) => Schemas['AlarmOut'][],
+   *   complianceFor?: (gid: string) => Schemas['ComplianceRoom'] | undefined,
+   *   spaceName?: (gid: string) => string | undefined,
+   * }} options
+   */
+  constructor(element, { buildingId, onRouteTo, onRouteFrom, onAcknowledged, alarmsFor, complianceFor, spaceName }) {
     this.element = element;
     this.buildingId = buildingId;
     this.onRouteTo = onRouteTo;
     this.onRouteFrom = onRouteFrom;
     this.onAcknowledged = onAcknowledged;
     this.alarmsFor = alarmsFor; // gid -> open alarms
+    this.complianceFor = complianceFor || (() => undefined); // room gid -> its compliance row
+    this.spaceName = spaceName || (() => undefined); // room gid -> its number
+    /** @type {((gid: string) => void) | null} */
+    this.onSelect = null;
     this.current = null;
     this.token = 0;
     this.empty();
@@ -56,6 +74,7 @@ export class Panel {
     }
   }
 
+  /** @param {string} gid */
   async roomHtml(gid) {
     const room = await api.space(this.buildingId, gid);
     const rows = [
@@ -64,21 +83,26 @@ export class Panel {
       [t('storey'), h(room.storey)],
       [t('usableArea'), `<span data-field="area">${fmtArea(room.area_m2)}</span> <span class="muted">${h(t('areaSource', { src: room.area_source }))}</span>`],
       [t('roomType'), h(room.room_type || t('unknownType'))],
-      [t('department'), h(room.department || '—')],
-      [t('occupants'), occupantsHtml(room)],
+      [t('department'), h(room.occupancy.departments.join(', ') || '—')],
+      [t('occupants'), occupantsHtml(room.occupancy)],
     ];
     let html = `<h2>${h(t('room'))} <span class="big">${h(room.name)}</span></h2>${table(rows)}`;
-    if (room.compliance) html += complianceHtml(room.compliance);
-    if (room.equipment?.length) {
-      html += `<h3>${h(t('equipmentInRoom'))}</h3><ul class="plain">${room.equipment
-        .map((e) => `<li><a href="#" data-select="${h(e.global_id)}">${h(e.name || e.ifc_class)}</a> <span class="muted">${h(e.tag || '')} ${h(e.device_id || '')}</span></li>`)
+    const compliance = this.complianceFor(gid);
+    if (compliance) html += complianceHtml(compliance);
+    if (room.equipment.length) {
+      const devices = new Map();
+      for (const d of room.devices) if (d.global_id) devices.set(d.global_id, [...(devices.get(d.global_id) || []), d]);
+      html += `<h3>${h(t('equipmentInRoom'))}</h3><ul class="plain equipment-links">${room.equipment
+        .map((e) => `<li><a href="#" data-select="${h(e.global_id)}">${h(e.name || e.ifc_class)}</a> <span class="muted">${h(e.tag || '')}</span>${(devices.get(e.global_id) || [])
+          .map((d) => ` ${statusBadge(d.status)}`).join('')}</li>`)
         .join('')}</ul>`;
     }
     html += actions(gid);
     return html;
   }
 
-  /** Any other element (wall, door, window…): what the model says about it. */
+  /** Any other element (wall, door, window…): what the model says about it.
+   * @param {string} gid */
   async elementHtml(gid) {
     const p = await api.properties(this.buildingId, gid);
     return `<h2>${h(t('element'))} <span class="big">${h(p.name || p.ifc_class)}</span></h2>
@@ -90,25 +114,30 @@ export class Panel {
     return `<details id="properties-section"><summary><b>${h(t('properties'))}</b></summary><section id="properties"><p class="hint">${h(t('propertiesLoading'))}</p></section></details>`;
   }
 
+  /** @param {string} gid */
   async equipmentHtml(gid) {
     const element = await api.element(this.buildingId, gid);
+    const room = element.space_id ? this.spaceName(element.space_id) || element.space_id : null;
     const rows = [
-      [t('ifcClass'), h(element.ifc_class)],
+      [t('ifcClass'), h(element.ifc_class || '')],
       [t('name'), h(element.name || '')],
       [t('tag'), h(element.tag || '—')],
       [t('storey'), h(element.storey || '—')],
-      [t('room'), element.space_id ? `<a href="#" data-select="${h(element.space_id)}">${h(element.space_name || element.space_id)}</a>` : '—'],
-      [t('deviceId'), h(element.device_id || t('noDevice'))],
+      [t('room'), room ? `<a href="#" data-select="${h(element.space_id)}">${h(room)}</a>` : '—'],
+      [t('deviceId'), element.devices.length ? element.devices.map((d) => h(d.device_id)).join(', ') : h(t('noDevice'))],
       [t('globalId'), `<code>${h(gid)}</code>`],
     ];
     let html = `<h2>${h(t('equipment'))} <span class="big">${h(element.tag || element.name || '')}</span></h2>${table(rows)}`;
-    if (element.device_id) html += await this.deviceHtml(element.device_id);
+    const devices = await Promise.all(element.devices.map((d) => this.deviceHtml(d.device_id)));
+    html += devices.join('');
     html += this.alarmsHtml(gid);
     html += this.propertiesSection();
     html += actions(gid);
     return html;
   }
 
+  /** A bound device: status, each point's value, unit, level and time, and the last hour's chart.
+   * @param {string} deviceId */
   async deviceHtml(deviceId) {
     let device;
     try {
@@ -116,14 +145,13 @@ export class Panel {
     } catch (error) {
       return `<p class="error">${h(error.message)}</p>`;
     }
-    const status = device.status;
-    let html = `<h3>${h(t('liveState'))} <span class="status" style="background:${STATUS_COLOURS[status] || '#999'}">${h(t(`status${status[0].toUpperCase()}${status.slice(1)}`))}</span></h3>`;
+    let html = `<section class="device" data-device="${h(deviceId)}"><h3>${h(t('liveState'))} <code>${h(deviceId)}</code> ${statusBadge(device.status)}</h3>`;
     if (device.reason) html += `<p class="muted">${h(device.reason)}</p>`;
-    const points = Object.entries(device.points || {});
-    html += `<table class="points"><tr><th>${h(t('point'))}</th><th>${h(t('value'))}</th></tr>${points
-      .map(([name, p]) => `<tr class="level-${h(p.level)}"><td>${h(name)}</td><td>${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : p.unit)}</td><td class="muted">${h(fmtDateTime(p.ts))}</td></tr>`)
+    const points = Object.entries(device.points);
+    html += `<table class="points"><tr><th>${h(t('point'))}</th><th>${h(t('value'))}</th><th>${h(t('status'))}</th><th>${h(t('time'))}</th></tr>${points
+      .map(([name, p]) => `<tr class="level-${h(p.level)}" data-point="${h(name)}"><td>${h(name)}</td><td data-field="value">${h(fmtValue(p.value))} ${h(p.unit === 'bool' ? '' : p.unit)}</td><td>${h(levelText(p.level))}</td><td class="muted">${h(fmtDateTime(p.ts))}</td></tr>`)
       .join('')}</table>`;
-    html += `<h3>${h(t('history'))}</h3><div class="charts" data-device="${h(deviceId)}" data-units='${h(JSON.stringify(Object.fromEntries(points.map(([n, p]) => [n, p.unit]))))}'></div>`;
+    html += `<h3>${h(t('history'))}</h3><div class="charts" data-device="${h(deviceId)}" data-units='${h(JSON.stringify(Object.fromEntries(points.map(([n, p]) => [n, p.unit]))))}'></div></section>`;
     return html;
   }
 
@@ -131,12 +159,12 @@ export class Panel {
     const alarms = this.alarmsFor(gid);
     if (!alarms.length) return `<h3>${h(t('openAlarms'))}</h3><p class="muted">${h(t('noOpenAlarms'))}</p>`;
     return `<h3>${h(t('openAlarms'))}</h3><ul class="plain">${alarms
-      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(a.point)}</b> ${h(alarmReason(a))} <span class="muted">${h(a.state)}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
+      .map((a) => `<li class="sev-${h(a.severity)}"><b>${h(a.point)}</b> ${h(alarmReason(a))} <span class="muted">${h(t(a.state === 'raised' ? 'alarmRaised' : 'acknowledged'))}</span>${a.state === 'raised' ? ` <button type="button" data-ack="${h(a.id)}">${h(t('acknowledge'))}</button>` : ''}</li>`)
       .join('')}</ul>`;
   }
 
   wire(token) {
-    const el = this.element;
+    const el = /** @type {any} */ (this.element);
     el.querySelectorAll('[data-select]').forEach((a) => a.addEventListener('click', (e) => {
       e.preventDefault();
       this.onSelect?.(a.dataset.select);
@@ -155,8 +183,7 @@ export class Panel {
         b.insertAdjacentHTML('afterend', ` <span class="error">${h(error.message)}</span>`);
       }
     }));
-    const charts = el.querySelector('.charts');
-    if (charts) this.drawHistory(charts, token);
+    el.querySelectorAll('.charts').forEach((charts) => this.drawHistory(/** @type {HTMLElement} */ (charts), token));
     const section = el.querySelector('#properties-section');
     section?.addEventListener('toggle', async () => {
       const target = section.querySelector('#properties');
@@ -210,21 +237,33 @@ function actions(gid) {
   return `<div class="actions"><button type="button" data-route-from="${h(gid)}">${h(t('routeFromHere'))}</button> <button type="button" data-route-to="${h(gid)}">${h(t('routeHere'))}</button></div>`;
 }
 
-function occupantsHtml(room) {
-  if (Array.isArray(room.occupants) && room.occupants.length) {
-    return room.occupants.map((o) => `${h(o.name)} <span class="muted">${h(o.rank || '')}</span>`).join('<br>');
+/** @param {Schemas['OccupancyOut']} occupancy */
+function occupantsHtml(occupancy) {
+  if (occupancy.occupants?.length) {
+    return occupancy.occupants.map((o) => `${h(o.name)} <span class="muted">${h(o.rank || '')}</span>`).join('<br>');
   }
-  const n = room.occupant_count;
-  if (n && !room.occupants) return h(t('occupantsHidden', { n }));
+  const n = occupancy.count;
+  if (n && !occupancy.occupants) return h(t('occupantsHidden', { n }));
   return h(n ? t('occupantCount', { n }) : t('noOccupants'));
 }
 
+/** @param {string} status normal, warning, alarm or offline */
+function statusBadge(status) {
+  return `<span class="status" data-status="${h(status)}" style="background:${STATUS_COLOURS[status] || '#999'}">${h(t(`status${status[0].toUpperCase()}${status.slice(1)}`))}</span>`;
+}
+
+/** @param {string} level normal, warning or alarm */
+function levelText(level) {
+  return t(`status${level[0].toUpperCase()}${level.slice(1)}`);
+}
+
+/** @param {Schemas['ComplianceRoom']} c */
 function complianceHtml(c) {
   const key = { within: 'complianceWithin', over: 'complianceOver', vacant: 'complianceVacant', not_office: 'complianceNotOffice' }[c.status] || 'complianceUnknown';
   const rows = [
     [t('compliance'), `<span class="compliance-${h(c.status)}">${h(t(key))}</span>`],
-    [t('limit'), c.limit_m2 == null ? '—' : fmtArea(c.limit_m2)],
-    [t('excess'), c.excess_m2 == null ? '—' : `${fmtArea(c.excess_m2)} (${fmtNumber(Number(c.excess_pct || 0), 1)} %)`],
+    [t('limit'), fmtArea(c.limit_m2)],
+    [t('excess'), `<span data-field="excess">${fmtArea(c.excess_m2)} (${fmtNumber(c.excess_pct, 1)} %)</span>`],
   ];
   return `<h3>${h(t('compliance'))}</h3>${table(rows)}`;
 }

@@ -81,7 +81,7 @@ export class PlanView {
     this.svg.querySelectorAll('[id]').forEach((node) => {
       if (!node.classList.contains('room')) node.id = `plan2d-${node.id}`;
     });
-    const plan = this.svg.querySelector('#plan2d-plan');
+    const plan = /** @type {SVGGraphicsElement} */ (this.svg.querySelector('#plan2d-plan'));
     const box = plan.getBBox();
     this.svg.setAttribute('viewBox', `${box.x - CROP_MARGIN_MM} ${box.y - CROP_MARGIN_MM} ${box.width + 2 * CROP_MARGIN_MM} ${box.height + 2 * CROP_MARGIN_MM}`);
     const [wx, wy] = plan.dataset.worldOrigin.split(' ').map(Number);
@@ -138,8 +138,8 @@ export class PlanView {
     const [x, y] = this.toPaper(p);
     const mark = document.createElementNS(SVG_NS, 'g');
     mark.setAttribute('class', 'plan-here');
-    mark.dataset.x = x;
-    mark.dataset.y = y;
+    mark.dataset.x = String(x);
+    mark.dataset.y = String(y);
     mark.innerHTML = `<circle cx="${x}" cy="${y}" r="2.6"></circle><text x="${x + 3.4}" y="${y - 2.4}">${h(t('youAreHere'))}</text>`;
     this.overlay.append(mark);
   }
@@ -178,9 +178,9 @@ export class PlanView {
       const [x, y] = this.toPaper(alarm.point);
       const dot = document.createElementNS(SVG_NS, 'circle');
       dot.setAttribute('class', `plan-alarm sev-${alarm.severity}`);
-      dot.setAttribute('cx', x);
-      dot.setAttribute('cy', y);
-      dot.setAttribute('r', 2.2);
+      dot.setAttribute('cx', String(x));
+      dot.setAttribute('cy', String(y));
+      dot.setAttribute('r', '2.2');
       dot.dataset.gid = alarm.global_id;
       dot.addEventListener('click', () => this.onSelect(alarm.global_id));
       this.overlay.append(dot);

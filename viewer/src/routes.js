@@ -13,16 +13,22 @@ import { fmtNumber, t } from './strings.js';
 
 /** Lift the line above the floor so it is not hidden in the slab (m). */
 const LINE_LIFT_M = 0.3;
+/** Room types a route keeps out of with *Avoid restricted rooms*: plant and IT rooms
+ * (设备用房, 弱电机房), closed to visitors and routine walks. */
+const RESTRICTED_TYPES = ['plant', 'it'];
+/** The API's limit on the places of one round. */
+const MAX_ROUND_STOPS = 100;
 const LEG_COLOURS = [0xd6336c, 0x7048e8, 0x1098ad, 0xf08c00, 0x37b24d];
 
 export class RoutePanel {
-  constructor(element, viewer, { buildingId, selection, onRoute, onWalk }) {
+  constructor(element, viewer, { buildingId, selection, onRoute, onWalk, openAlarms }) {
     this.element = element;
     this.viewer = viewer;
     this.buildingId = buildingId;
     this.selection = selection; // () => selected gid or null
     this.onRoute = onRoute || (() => {});
     this.onWalk = onWalk || null; // polyline -> void
+    this.openAlarms = openAlarms || (() => []); // () => the open alarms, most urgent first
     this.polylines = [];
     this.lines = new THREE.Group();
     this.lines.name = 'route';
@@ -71,10 +77,12 @@ export class RoutePanel {
     this.toInput.value = ref;
   }
 
+  /** The route's constraints as the API's query parameters. */
   options() {
+    const restricted = /** @type {HTMLInputElement} */ (this.element.querySelector('#route-avoid-restricted')).checked;
     return {
-      no_stairs: this.element.querySelector('#route-no-stairs').checked,
-      avoid_restricted: this.element.querySelector('#route-avoid-restricted').checked,
+      no_stairs: /** @type {HTMLInputElement} */ (this.element.querySelector('#route-no-stairs')).checked,
+      avoid: restricted ? RESTRICTED_TYPES : undefined,
     };
   }
 
@@ -85,7 +93,8 @@ export class RoutePanel {
     if (!from || !to) return this.say(t('routeNeedsEnds'), true);
     this.say('…');
     try {
-      this.show(await api.route(this.buildingId, { from, to, ...this.options() }));
+      const { no_stairs, avoid } = this.options();
+      this.show(await api.route(this.buildingId, { from, to, no_stairs, avoid }));
     } catch (error) {
       this.clearLines();
       this.say(t('routeNone', { reason: problemText(error) }), true);
@@ -94,6 +103,7 @@ export class RoutePanel {
 
   /** Draw a route answer (the API's route shape) with its length, summary and steps;
    * `from`/`to` fill the fields when the route came from elsewhere (a visitor's). */
+  /** @param {any} route @param {{ from?: string, to?: string }} [ends] */
   show(route, { from, to } = {}) {
     if (from !== undefined) this.setFrom(from);
     if (to !== undefined) this.setTo(to);
@@ -106,17 +116,20 @@ export class RoutePanel {
     this.onRoute(route);
   }
 
-  /** A maintenance round from the start field over every open alarm. */
+  /** A maintenance round from the start field over every open alarm's equipment. */
   async round() {
     const from = this.fromInput.value.trim() || 'outside';
+    const to = this.openAlarms().slice(0, MAX_ROUND_STOPS).map((a) => `alarm:${a.id}`);
+    if (!to.length) return this.say(t('roundNoAlarms'), true);
     this.say('…');
     try {
-      const answer = await api.round(this.buildingId, { from, targets: ['open-alarms'], no_stairs: this.options().no_stairs });
+      const { no_stairs, avoid } = this.options();
+      const answer = await api.round(this.buildingId, { from, to, no_stairs, avoid });
       this.draw(answer.legs);
       this.length = answer.length_m;
       this.say(`<span class="route-length" data-field="route-length">${h(t('routeLength', { m: fmtNumber(answer.length_m, 1) }))}</span> · ${h(t('roundSummary', {
         legs: fmtNumber(answer.legs.length), m: fmtNumber(answer.length_m, 1), min: fmtNumber(answer.time_s / 60, 1), naive: fmtNumber(Number(answer.naive_length_m), 1),
-      }))}<ol class="legs">${answer.legs.map((leg, i) => `<li style="color:#${LEG_COLOURS[i % LEG_COLOURS.length].toString(16).padStart(6, '0')}">${h(leg.to)} · ${h(fmtNumber(leg.length_m, 1))} m</li>`).join('')}</ol>`);
+      }))}<ol class="legs">${answer.legs.map((leg, i) => `<li style="color:#${LEG_COLOURS[i % LEG_COLOURS.length].toString(16).padStart(6, '0')}">${h(leg.to.name)} · ${h(fmtNumber(leg.length_m, 1))} m</li>`).join('')}</ol>`);
       this.onRoute(answer);
     } catch (error) {
       this.clearLines();

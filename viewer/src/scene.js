@@ -37,7 +37,8 @@ export function sceneToModel(v) {
   return [v.x, -v.z, v.y];
 }
 
-/** Model coordinates (Z up) to scene coordinates (Y up). */
+/** Model coordinates (Z up) to scene coordinates (Y up).
+ * @param {number[]} point [x, y, z] */
 export function modelToScene([x, y, z]) {
   return new THREE.Vector3(x, z, -y);
 }
@@ -361,7 +362,8 @@ export class Viewer3D {
     this.requestRender();
   }
 
-  /** X-ray: everything but `keep` (GlobalIds) ghosted; picking still reaches everything. */
+  /** X-ray: everything but `keep` (GlobalIds) ghosted; picking still reaches everything.
+   * @param {boolean} on @param {Iterable<string>} [keep] */
   setXray(on, keep = this.xrayKeep) {
     this.xray = on;
     this.xrayKeep = new Set(keep);

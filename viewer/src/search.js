@@ -13,6 +13,7 @@ export class Search {
     this.dropdown = dropdown;
     this.buildingId = buildingId;
     this.onSelect = onSelect;
+    /** @type {import('./api.js').Schemas['SearchHit'][]} */
     this.results = [];
     input.placeholder = t('searchPlaceholder');
     input.addEventListener('input', () => {
@@ -45,7 +46,7 @@ export class Search {
     }
     if (q !== this.input.value.trim()) return;
     this.dropdown.innerHTML = this.results.length
-      ? this.results.map((r, i) => `<button type="button" data-i="${i}"><b>${h(r.label)}</b> <span class="muted">${h(r.kind)} · ${h(r.storey || '')}</span></button>`).join('')
+      ? this.results.map((r, i) => `<button type="button" data-i="${i}"><b>${h(r.name)}</b> <span class="muted">${h(r.kind)} · ${h(r.storey || '')}</span></button>`).join('')
       : `<div class="muted">${h(t('searchNone'))}</div>`;
     this.dropdown.querySelectorAll('[data-i]').forEach((b) => b.addEventListener('click', () => this.choose(this.results[Number(b.dataset.i)])));
     this.dropdown.hidden = false;

@@ -7,6 +7,7 @@ import { fmtNumber, t } from './strings.js';
 const CUT_BELOW_NEXT_FLOOR_M = 0.25;
 
 export class StoreyList {
+  /** @param {HTMLElement} element @param {any} viewer @param {{ onChange?: (gid: string | null) => void, onPlan?: (gid: string) => void }} [options] */
   constructor(element, viewer, { onChange, onPlan } = {}) {
     this.element = element;
     this.viewer = viewer;

@@ -63,8 +63,11 @@ const en = {
   noHistory: 'no history yet',
   openAlarms: 'Open alarms',
   noOpenAlarms: 'No open alarms',
+  time: 'Time',
+  roundNoAlarms: 'There are no open alarms to visit.',
   acknowledge: 'Acknowledge',
   acknowledged: 'acknowledged',
+  alarmRaised: 'not acknowledged',
   routeHere: 'Route here',
   routeFromHere: 'Route from here',
   element: 'Element',
@@ -103,6 +106,10 @@ const en = {
   complianceNotOffice: 'Not an office',
   complianceUnknown: 'No allocation data',
   complianceMissing: 'No allocations are stored for this building: nothing to check.',
+  complianceForbidden: 'Your API key may not see the compliance check (housing role needed).',
+  complianceReport: 'Compliance report (XLSX)',
+  complianceReportTitle: 'Download the office-space compliance report as a spreadsheet',
+  complianceReportFailed: 'The compliance report could not be downloaded: {reason}',
   unknownDepartment: 'no department',
   unknownType: 'unknown type',
   legend: 'Legend',
@@ -382,8 +389,11 @@ const zhCN = {
   noHistory: '暂无历史记录',
   openAlarms: '未关闭告警',
   noOpenAlarms: '没有未关闭的告警',
+  time: '时间',
+  roundNoAlarms: '当前没有需要巡检的未关闭告警。',
   acknowledge: '确认',
   acknowledged: '已确认',
+  alarmRaised: '未确认',
   routeHere: '导航到此',
   routeFromHere: '从此出发',
   element: '构件',
@@ -420,6 +430,10 @@ const zhCN = {
   complianceNotOffice: '非办公用房',
   complianceUnknown: '无配置数据',
   complianceMissing: '本建筑尚无用房配置数据，无法核查。',
+  complianceForbidden: '您的 API 密钥无权查看办公用房核查（需要房产管理角色）。',
+  complianceReport: '核查报告（XLSX）',
+  complianceReportTitle: '下载办公用房面积核查报告（电子表格）',
+  complianceReportFailed: '核查报告下载失败：{reason}',
   unknownDepartment: '无部门',
   unknownType: '用途不详',
   legend: '图例',
@@ -712,7 +726,7 @@ export function fmtDay(value) {
 /** A duration in seconds, short (“5 min”, “3 h”), in the locale. */
 export function fmtAge(seconds) {
   const units = [[90, 1, 'second'], [5400, 60, 'minute'], [172800, 3600, 'hour'], [Infinity, 86400, 'day']];
-  const [, size, unit] = units.find(([limit]) => seconds < limit);
+  const [, size, unit] = /** @type {[number, number, string]} */ (units.find(([limit]) => seconds < limit));
   return new Intl.NumberFormat(active, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 0 })
     .format(Math.round(seconds / size));
 }

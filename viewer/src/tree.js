@@ -106,7 +106,7 @@ export class ModelTree {
     else html += this.nodeHtml(this.root);
     html += '</ul>';
     const focused = document.activeElement?.id === 'tree-search';
-    const caret = focused ? document.activeElement.selectionStart : null;
+    const caret = focused ? /** @type {HTMLInputElement} */ (document.activeElement).selectionStart : null;
     this.element.innerHTML = html;
     const search = this.element.querySelector('#tree-search');
     if (focused) {

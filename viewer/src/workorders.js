@@ -15,8 +15,10 @@ export class WorkOrderList {
     this.buildingId = buildingId;
     this.currentView = currentView; // () => viewpoint body
     this.openView = openView; // viewpoint -> void
+    /** @type {import('./api.js').Schemas['WorkOrderOut'][]} */
     this.orders = [];
-    this.views = new Map(); // order id -> viewpoints
+    /** @type {Map<string, import('./api.js').Schemas['ViewpointOut'][]>} order id -> viewpoints */
+    this.views = new Map();
     this.error = null;
   }
 
