@@ -9,7 +9,7 @@ is printed beside the floor it should approach, measured in the same run:
   its rich help renderer and, for a command's help, pydantic);
 - ``twin ingest MODEL`` from the ingest cache: ``python -c "import numpy,
   shapely, networkx"`` (target ≤ 1.5 ×); the run also checks that a cached
-  ingest does not import ifcopenshell;
+  ingest imports neither ifcopenshell nor pydantic;
 - ``twin ingest MODEL --no-cache``: a bare ``ifcopenshell.geom.iterator`` run
   over the same file with the hybrid kernel (every product, every core, the
   meshes thrown away) in its own process, including the import and the file
@@ -35,7 +35,16 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_IFC = REPO.parent / "shared" / "ifc" / "Office_A_20110811.ifc"
 
 #: Modules no command may import just to show its help.
-HEAVY = ("sqlalchemy", "scipy", "ifcopenshell", "shapely", "numpy", "pandas", "networkx")
+HEAVY = (
+    "sqlalchemy",
+    "scipy",
+    "ifcopenshell",
+    "shapely",
+    "numpy",
+    "pandas",
+    "networkx",
+    "pydantic",
+)
 
 #: A two-command typer app: what typer itself costs to show help (its rich help
 #: renderer; since typer 0.2x, pydantic for a command's parameters).
@@ -132,6 +141,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per timing (median)")
     parser.add_argument("--ifc", type=Path, default=DEFAULT_IFC, help="model to ingest")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         env = {
@@ -185,10 +195,13 @@ def main() -> None:
     for line in rows:
         print(line)
     print(f"\ncached ingest imports ifcopenshell: {'ifcopenshell' in cached_imports}")
+    print(f"cached ingest imports pydantic: {'pydantic' in cached_imports}")
     print(
         "heavy modules imported by a --help: "
         + (", ".join(f"{k}: {sorted(v)}" for k, v in heavy_in_help.items()) or "none")
     )
+    loads = (", ".join(f"{load:.2f}" for load in loads) for loads in (load_before, os.getloadavg()))
+    print("load average (1, 5, 15 min) before the run: {}; after: {}".format(*loads))
 
 
 if __name__ == "__main__":

@@ -4,8 +4,6 @@ from cli.app import app
 
 
 def main() -> None:
-    """Entry point of the ``twin`` console script."""
-    # Importing the command modules registers their commands on ``app``.
-    from cli import commands  # noqa: F401
-
+    """Entry point of the ``twin`` console script: the command that runs
+    imports its module (:class:`cli.app.TwinApp`), no other."""
     app()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import app
+from cli.app import TwinGroup, app
 from cli.common import fail, fail_rows, load, print_json, write_file
 from cli.compliance import Level, StandardFile, read_standard
 
@@ -22,7 +22,9 @@ Database = Annotated[
     typer.Option("--db", help="SQLAlchemy URL (default: TWIN_DATABASE_URL or the SQLite file)."),
 ]
 
-allocations_app = typer.Typer(help="Office allocations: import and export.", no_args_is_help=True)
+allocations_app = typer.Typer(
+    cls=TwinGroup, help="Office allocations: import and export.", no_args_is_help=True
+)
 app.add_typer(allocations_app, name="allocations")
 
 

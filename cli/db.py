@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from cli.app import app
+from cli.app import TwinGroup, app
 from cli.common import EXIT_INTERNAL, fail
 
-db_app = typer.Typer(help="The database: schema migrations.", no_args_is_help=True)
+db_app = typer.Typer(cls=TwinGroup, help="The database: schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import app
+from cli.app import TwinGroup, app
 from cli.common import fail, print_json
 
 if TYPE_CHECKING:
     from twin.buildings.registry import BuildingRegistry
     from twin.devices.hub import DeviceService
 
-devices_app = typer.Typer(help="Device registry: load, list, template, rejections.")
+devices_app = typer.Typer(cls=TwinGroup, help="Device registry: load, list, template, rejections.")
 app.add_typer(devices_app, name="devices")
 
 BuildingOption = Annotated[str, typer.Option("--building", help="Registered building id.")]

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.app import app
+from cli.app import TwinGroup, app
 from cli.common import EXIT_INTERNAL, fail, load, write_file
 
 if TYPE_CHECKING:
     from twin.devices.registry import Device
 
-export_app = typer.Typer(help="Export a building as Brick (Turtle) or COBie (XLSX).")
+export_app = typer.Typer(cls=TwinGroup, help="Export a building as Brick (Turtle) or COBie (XLSX).")
 app.add_typer(export_app, name="export")
 
 Paths = Annotated[list[Path], typer.Argument(help="IFC files of one building (.ifc/.ifczip).")]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import app
+from cli.app import TwinGroup, app
 from cli.common import fail, print_json
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 #: store (``twin keys create --help`` stays quick); a test keeps them in step.
 ROLE_HELP = "One of viewer, staff, housing, operator, admin, system."
 
-keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
+keys_app = typer.Typer(cls=TwinGroup, help="API keys: create, list, revoke.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
 

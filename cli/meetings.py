@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import app
+from cli.app import TwinGroup, app
 from cli.common import fail, print_json
 
 if TYPE_CHECKING:
     from twin.meetings.operations import Meetings
 
-meetings_app = typer.Typer(help="Meeting rooms: bookable rooms, bookings, calendars (.ics).")
+meetings_app = typer.Typer(
+    cls=TwinGroup, help="Meeting rooms: bookable rooms, bookings, calendars (.ics)."
+)
 app.add_typer(meetings_app, name="meetings")
 
 Building = Annotated[str, typer.Argument(help="Registered building id.")]

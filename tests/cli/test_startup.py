@@ -16,7 +16,16 @@ import pytest
 from tests.conftest import REPO_ROOT, sample_dir
 
 #: Libraries too slow to import for a command that does not use them.
-HEAVY = ("sqlalchemy", "scipy", "ifcopenshell", "shapely", "numpy", "pandas", "networkx")
+HEAVY = (
+    "sqlalchemy",
+    "scipy",
+    "ifcopenshell",
+    "shapely",
+    "numpy",
+    "pandas",
+    "networkx",
+    "pydantic",
+)
 #: Our packages under the command line: loaded only by a command that runs.
 INNER = ("twin", "spatial", "ifc_models", "api")
 
@@ -80,7 +89,36 @@ def test_a_cached_ingest_does_not_import_ifcopenshell(tmp_path) -> None:
         "    assert not stop.code, stop.code\n"
     )
     assert "ifcopenshell" in _loaded_after(ingest, env)  # cold: the files are read
-    assert "ifcopenshell" not in _loaded_after(ingest, env)  # from the cache
+    cached = _loaded_after(ingest, env)
+    assert "ifcopenshell" not in cached  # from the cache
+    # Neither the settings nor typer's parameter coercion need pydantic.
+    assert "pydantic" not in cached and {"numpy", "shapely", "networkx"} <= set(cached)
+
+
+@pytest.mark.parametrize(
+    ("argv", "modules"),
+    [
+        ([], {"cli.app"}),
+        (["ingest"], {"cli.app", "cli.common", "cli.ingest"}),
+        (["devices", "list"], {"cli.app", "cli.common", "cli.devices"}),
+    ],
+)
+def test_a_command_imports_only_its_own_module(argv: list[str], modules: set[str]) -> None:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['twin', *{argv!r}, '--help']\n"
+        "from cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "print(sorted(m for m in sys.modules if m.startswith('cli.')))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert "Usage: twin" in run.stdout
+    assert run.stdout.strip().splitlines()[-1] == str(sorted(modules))
 
 
 def test_help_texts_name_the_choices_the_twin_accepts() -> None:

@@ -35,7 +35,6 @@ from spatial.constants import AREA_AGREEMENT
 from spatial.errors import SerializationError
 from spatial.navgraph import build_nav_graph, nav_stats
 from spatial.records import Building
-from spatial.scene import build_glb
 from spatial.serialize import (
     FORMAT_VERSION,
     building_from_dict,
@@ -126,8 +125,9 @@ def ingest(
                 building, graph, glb, True, {"cache_s": time.perf_counter() - start}, compiled
             )
     # ifcopenshell takes more than half a second to import: only a cold
-    # ingest needs it, so a cached load (and the command line) starts fast.
+    # ingest needs it (and the scene writer), so a cached load starts fast.
     from ifc_models.read import BuildingReader
+    from spatial.scene import build_glb
 
     reader = BuildingReader(paths, include_network=include_network, progress=progress)
     building = reader.read_building()
