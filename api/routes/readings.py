@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Future
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DevicesDep
+from api.metrics import audit_ahead
 from api.schemas.devices import IngestAnswer, ReadingsBatch, RejectionsOut
 from api.security import ForbiddenError, PrincipalDep
-from twin.devices.ingestion import MAX_BATCH_READINGS
+from twin.devices.ingestion import MAX_BATCH_READINGS, IngestReport
 
 router = APIRouter(tags=["readings"])
 
@@ -57,9 +59,15 @@ async def post_readings(
         (building,) = principal.buildings
     # Parsing and checking thousands of readings is CPU work: off the event loop.
     body = await request.body()
-    report = await run_in_threadpool(lambda: service.ingest_body(body, building_id=building))
-    if report.durable is not None:
-        await asyncio.wrap_future(report.durable)
+
+    def ingest() -> tuple[IngestReport, Future[None] | None]:
+        report = service.ingest_body(body, building_id=building)
+        return report, audit_ahead(request)  # in the readings' commit, as a rule
+
+    report, audited = await run_in_threadpool(ingest)
+    for durable in (report.durable, audited):
+        if durable is not None:
+            await asyncio.wrap_future(durable)
     return IngestAnswer(**report.as_dict())
 
 
