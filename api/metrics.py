@@ -137,13 +137,15 @@ def audit_ahead(request: Request, status: int = 200) -> Future[None] | None:
     (``POST /readings``: 87 % of the bare ingest path without the second commit
     against 64 % with it, ``python -m bench.api``). Call it from the route once
     the write is accepted; the middleware then leaves the request alone. ``None``
-    when the writer is not running: the middleware audits as usual."""
+    when the writer is not running: the middleware audits as usual. Should the
+    commit fail, the audit row fails with the readings it shares it with."""
     twin = getattr(request.app.state, "twin", None)
     entry = _audit_entry(request.scope, status)
     if twin is None or entry is None or not twin.devices.writer.running:
         return None
+    actor, method, entity, after = entry
     request.scope.setdefault("state", {})[AUDITED] = True
-    return twin.devices.writer.submit_audit([audit_row(*entry[:3], None, entry[3])])
+    return twin.devices.writer.submit_audit([audit_row(actor, method, entity, None, after)])
 
 
 def _audit_entry(scope: Scope, status: int) -> tuple[str, str, str, dict[str, Any]] | None:
