@@ -17,7 +17,7 @@ from ifc_models.constants import STOREY_MATCH_M
 from ifc_models.errors import NoBuildingError
 from ifc_models.properties import PropertyIndex
 from ifc_models.source import OpenedModel, open_model
-from ifc_models.structure import IMPLICIT_LEVEL_CLASS, STOREY_CLASS, StructureLookups
+from ifc_models.structure import IMPLICIT_LEVEL_CLASS, StructureLookups, level_class_of
 from spatial.records import Storey
 
 log = logging.getLogger(__name__)
@@ -62,14 +62,8 @@ def open_files(paths: Sequence[Path], progress: Progress) -> list[FileState]:
         progress("open", number, len(paths))
         opened = open_model(Path(path))
         model = opened.model
-        level = (
-            IMPLICIT_LEVEL_CLASS
-            if not model.by_type(STOREY_CLASS) and model.by_type(IMPLICIT_LEVEL_CLASS)
-            else STOREY_CLASS
-        )
-        files.append(
-            FileState(opened, StructureLookups(opened.length_scale_m, level), PropertyIndex(model))
-        )
+        lookups = StructureLookups(opened.length_scale_m, level_class_of(model))
+        files.append(FileState(opened, lookups, PropertyIndex(model)))
     progress("open", len(paths), len(paths))
     if not any(s.opened.model.by_type(s.lookups.level_class) for s in files):
         raise NoBuildingError(

@@ -27,11 +27,16 @@ log = logging.getLogger(__name__)
 FAST_LIBRARY = "cgal-simple"
 #: The kernel that builds what the fast one dropped.
 ROBUST_LIBRARY = "hybrid-cgal-simple-opencascade"
-#: Iterator threads: every core. Measured with ``bench/ingest.py`` on this
-#: 2-core machine a second thread changes the whole ingest little (Office_A
-#: cold 1.8 s with two, 2.0 s with one), though alone the plain CGAL kernel
-#: meshes Office_A faster on one thread (0.66 s) than on two (1.05 s).
-ITERATOR_THREADS = max(1, min(os.cpu_count() or 1, 8))
+#: Iterator threads per kernel. The plain CGAL kernel is fastest on one
+#: thread: on this 2-core machine (``bench/ingest.py`` times the bare
+#: iteration both ways) every product of the 2,000-room demo building took
+#: 4.3 s on one thread and 8.0 s on two, Office_A 0.89 s and 1.16 s. The
+#: hybrid kernel, which meshes the few shapes CGAL drops, gains from every
+#: core (b03: 2.3 s on one thread, 1.3 s on two).
+ITERATOR_THREADS = {
+    FAST_LIBRARY: 1,
+    ROBUST_LIBRARY: max(1, min(os.cpu_count() or 1, 8)),
+}
 
 
 def _settings() -> ifcopenshell.geom.settings:
@@ -59,7 +64,14 @@ def iter_meshes(
     dropped = [e for e in elements if e.GlobalId not in done and _has_body(e)]
     if dropped:
         log.debug("meshing %d element(s) again with %s", len(dropped), ROBUST_LIBRARY)
-        yield from _run(model, dropped, ROBUST_LIBRARY, on_progress, len(done))
+        # Its threads finish in any order: yielded in the order asked (a
+        # GlobalId some exporters repeat keeps all its meshes), so that the
+        # same file always gives the same scene.
+        robust: dict[str, list[ElementMesh]] = {}
+        for mesh in _run(model, dropped, ROBUST_LIBRARY, on_progress, len(done)):
+            robust.setdefault(mesh.global_id, []).append(mesh)
+        for element in dropped:
+            yield from robust.pop(element.GlobalId, ())
     if on_progress is not None:
         on_progress(len(elements))
 
@@ -78,7 +90,11 @@ def _run(
     if not elements:
         return
     iterator = ifcopenshell.geom.iterator(
-        _settings(), model, ITERATOR_THREADS, include=list(elements), geometry_library=library
+        _settings(),
+        model,
+        ITERATOR_THREADS[library],
+        include=list(elements),
+        geometry_library=library,
     )
     if not iterator.initialize():
         return

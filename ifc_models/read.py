@@ -6,7 +6,9 @@ Two passes over the geometry, so that navigation never waits for the viewer:
    spaces, the openings doors fill, stairs, ramps, lifts, and equipment that
    no room contains — and returns the :class:`~spatial.records.Building`.
 2. :meth:`BuildingReader.scene_meshes` meshes every other product for the
-   3D scene (walls, slabs, door leaves, furniture, equipment bodies).
+   3D scene (walls, slabs, door leaves, furniture, equipment bodies); for a
+   large building :meth:`BuildingReader.begin_scene` has a second process
+   mesh them while pass 1 runs (:mod:`~ifc_models.scene_pass`).
 
 Each element kind has its own module (:mod:`~ifc_models.storeys`,
 :mod:`~ifc_models.spaces`, :mod:`~ifc_models.doors`,
@@ -34,6 +36,12 @@ from ifc_models.federation import FileState, Progress, federate_storeys, host_fi
 from ifc_models.geometry import iter_meshes
 from ifc_models.links import link_elements, read_links
 from ifc_models.openings import read_openings
+from ifc_models.scene_pass import (
+    SCENE_PROCESS_MIN_PRODUCTS,
+    SceneProcess,
+    scene_meshes,
+    wants_process,
+)
 from ifc_models.source import open_model
 from ifc_models.spaces import read_spaces, read_zones
 from ifc_models.storeys import storey_levels
@@ -91,6 +99,7 @@ class BuildingReader:
         self._space_meshes: list[ElementMesh] = []
         self._space_storeys: dict[str, str] = {}
         self._warnings: list[str] = []
+        self._scene: SceneProcess | None = None
 
     @property
     def sources(self) -> tuple[SourceFile, ...]:
@@ -178,38 +187,50 @@ class BuildingReader:
         return meshes
 
     # ------------------------------------------------------------------ pass 2
+    def begin_scene(self, *, min_products: int = SCENE_PROCESS_MIN_PRODUCTS) -> None:
+        """Start the scene pass in a second process if the files have at least
+        ``min_products`` products (see :mod:`ifc_models.scene_pass`); call
+        before :meth:`read_building`, and :meth:`close` when done."""
+        models = [state.opened.model for state in self._files]
+        if self._scene is None and wants_process(models, min_products):
+            self._scene = SceneProcess([state.opened.path for state in self._files])
+
+    def close(self) -> None:
+        """Stop a scene process that is still running."""
+        if self._scene is not None:
+            self._scene.close()
+            self._scene = None
+
+    def __enter__(self) -> BuildingReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def scene_meshes(self) -> Iterator[tuple[str | None, ElementMesh]]:
         """Meshes for the 3D scene, each with its (host) storey GlobalId.
 
         Spaces come from pass 1 (call :meth:`read_building` first); every
-        other product with a body is meshed now, except the openings doors
-        fill, which are voids, not things.
+        other product with a body is meshed now, or was by the process
+        :meth:`begin_scene` started, except the openings doors fill, which
+        are voids, not things.
         """
-        for number, state in enumerate(self._files):
-            model = state.opened.model
-            by_id = {element.GlobalId: element for element in scene_elements(model)}
-            total = len(by_id)
-            for mesh in iter_meshes(
-                model,
-                list(by_id.values()),
-                on_progress=lambda done, n=number, t=total: self._progress(
-                    f"scene {n + 1}", done, t
-                ),
-            ):
-                storey = state.lookups.storey_of(by_id[mesh.global_id])
-                yield (state.storey_map.get(storey.GlobalId) if storey is not None else None), mesh
+        done = None
+        if self._scene is not None:
+            done = self._scene.meshes(
+                lambda number, count, total: self._progress(f"scene {number + 1}", count, total)
+            )
+            self.close()
+        if done is not None:
+            for number, storey, mesh in done:
+                yield self._files[number].storey_map.get(storey) if storey else None, mesh
+        else:
+            for number, state in enumerate(self._files):
+                for storey, mesh in scene_meshes(
+                    state.opened.model,
+                    state.lookups,
+                    lambda count, total, n=number: self._progress(f"scene {n + 1}", count, total),
+                ):
+                    yield state.storey_map.get(storey) if storey else None, mesh
         for mesh in self._space_meshes:
             yield self._space_storeys.get(mesh.global_id), mesh
-
-
-def scene_elements(model: ifcopenshell.file) -> list[ifcopenshell.entity_instance]:
-    """Products the viewer draws in pass 2: everything with a body but spatial
-    elements (spaces come from pass 1), openings and virtual elements."""
-    return [
-        element
-        for element in model.by_type("IfcProduct")
-        if not element.is_a("IfcSpatialStructureElement")
-        and not element.is_a("IfcOpeningElement")
-        and not element.is_a("IfcVirtualElement")
-        and getattr(element, "Representation", None) is not None
-    ]

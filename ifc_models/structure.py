@@ -24,6 +24,14 @@ IMPLICIT_LEVEL_CLASS = "IfcBuilding"
 Point3 = tuple[float, float, float]
 
 
+def level_class_of(model: ifcopenshell.file) -> str:
+    """:data:`STOREY_CLASS`, or :data:`IMPLICIT_LEVEL_CLASS` for a file that has
+    no storey but a building."""
+    if not model.by_type(STOREY_CLASS) and model.by_type(IMPLICIT_LEVEL_CLASS):
+        return IMPLICIT_LEVEL_CLASS
+    return STOREY_CLASS
+
+
 def spatial_parent(element: ifcopenshell.entity_instance) -> ifcopenshell.entity_instance | None:
     """The spatial element ``element`` is contained in, or else aggregated under."""
     contained = getattr(element, "ContainedInStructure", None)

@@ -129,12 +129,13 @@ def ingest(
     from ifc_models.read import BuildingReader
     from spatial.scene import build_glb
 
-    reader = BuildingReader(paths, include_network=include_network, progress=progress)
-    building = reader.read_building()
-    graph = build_nav_graph(building)
-    compiled = compile_graph(graph)
-    navigation_ready = time.perf_counter() - start
-    scene_meshes = list(reader.scene_meshes())
+    with BuildingReader(paths, include_network=include_network, progress=progress) as reader:
+        reader.begin_scene()  # a large building's scene is meshed meanwhile, elsewhere
+        building = reader.read_building()
+        graph = build_nav_graph(building)
+        compiled = compile_graph(graph)
+        navigation_ready = time.perf_counter() - start
+        scene_meshes = list(reader.scene_meshes())
     building = _with_equipment_boxes(building, scene_meshes)
     graph.graph["building"] = building  # the same records a cached load returns
     glb = build_glb(scene_meshes, {s.global_id: s.name for s in building.storeys})
