@@ -16,7 +16,7 @@ import ifcopenshell
 import numpy as np
 
 from ifc_models.federation import FileState
-from ifc_models.structure import spatial_parent
+from ifc_models.structure import StructureLookups
 from spatial.locate import SpaceIndex, storey_for_height
 from spatial.mesh import ElementMesh
 from spatial.records import Equipment, Storey
@@ -42,9 +42,9 @@ def equipment_elements(
     return [e for e in model.by_type("IfcDistributionElement") if e.id() not in skip]
 
 
-def contained_in_space(element: ifcopenshell.entity_instance) -> bool:
+def contained_in_space(element: ifcopenshell.entity_instance, lookups: StructureLookups) -> bool:
     """Whether the element's spatial container is a room."""
-    container = spatial_parent(element)
+    container = lookups.spatial_parent(element)
     return container is not None and container.is_a("IfcSpace")
 
 
@@ -70,7 +70,7 @@ def read_equipment(
             else:
                 centre = lookups.placement_origin_m(element)
                 bbox_min = bbox_max = None
-            container = spatial_parent(element)
+            container = lookups.spatial_parent(element)
             space_id = None
             if container is not None and container.is_a("IfcSpace"):
                 space_id = state.space_map.get(container.GlobalId)

@@ -17,7 +17,7 @@ from ifc_models.constants import STOREY_MATCH_M
 from ifc_models.errors import NoBuildingError
 from ifc_models.properties import PropertyIndex
 from ifc_models.source import OpenedModel, open_model
-from ifc_models.structure import IMPLICIT_LEVEL_CLASS, StructureLookups, level_class_of
+from ifc_models.structure import IMPLICIT_LEVEL_CLASS, StructureLookups
 from spatial.records import Storey
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,9 @@ def open_files(paths: Sequence[Path], progress: Progress) -> list[FileState]:
         progress("open", number, len(paths))
         opened = open_model(Path(path))
         model = opened.model
-        lookups = StructureLookups(opened.length_scale_m, level_class_of(model))
-        files.append(FileState(opened, lookups, PropertyIndex(model)))
+        files.append(
+            FileState(opened, StructureLookups(model, opened.length_scale_m), PropertyIndex(model))
+        )
     progress("open", len(paths), len(paths))
     if not any(s.opened.model.by_type(s.lookups.level_class) for s in files):
         raise NoBuildingError(

@@ -32,7 +32,7 @@ import ifcopenshell.util.element
 import ifcopenshell.util.unit
 
 from ifc_models.source import OpenedModel, open_model
-from ifc_models.structure import IMPLICIT_LEVEL_CLASS, STOREY_CLASS, storey_of
+from ifc_models.structure import StructureLookups
 
 #: Property and quantity names that carry a room's floor area in the tools we
 #: meet: IFC's own quantity sets, Revit's dimensions and the GSA area set.
@@ -206,11 +206,7 @@ def read_element_properties(paths: Sequence[Path]) -> dict[str, dict[str, Any]]:
 def _file_properties(opened: OpenedModel) -> Iterator[tuple[str, dict[str, Any]]]:
     model = opened.model
     index = PropertyIndex(model)
-    level_class = (
-        IMPLICIT_LEVEL_CLASS
-        if not model.by_type(STOREY_CLASS) and model.by_type(IMPLICIT_LEVEL_CLASS)
-        else STOREY_CLASS
-    )
+    lookups = StructureLookups(model, opened.length_scale_m)
     scales = {
         unit: _unit_scale(model, unit) for unit, _ in QUANTITY_UNITS.values() if unit is not None
     }
@@ -237,7 +233,7 @@ def _file_properties(opened: OpenedModel) -> Iterator[tuple[str, dict[str, Any]]
             kind, values = found
             target = property_sets if kind == "pset" else quantities
             target.setdefault(item.Name or "", {}).update(values)
-        storey = storey_of(product, level_class)
+        storey = lookups.storey_of(product)
         yield (
             product.GlobalId,
             {

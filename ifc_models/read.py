@@ -167,7 +167,7 @@ class BuildingReader:
             elements.extend(
                 element
                 for element in equipment_elements(model, self._include_network)
-                if not contained_in_space(element)
+                if not contained_in_space(element, state.lookups)
             )
             wanted.append((state, elements))
         total = sum(len(elements) for _, elements in wanted)

@@ -34,7 +34,7 @@ import numpy as np
 from ifc_models.errors import IfcModelError
 from ifc_models.geometry import iter_meshes
 from ifc_models.source import open_model
-from ifc_models.structure import StructureLookups, level_class_of
+from ifc_models.structure import StructureLookups
 from spatial.mesh import ElementMesh
 
 log = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except IfcModelError as exc:
             print(exc, file=sys.stderr)
             return 2
-        lookups = StructureLookups(opened.length_scale_m, level_class_of(opened.model))
+        lookups = StructureLookups(opened.model, opened.length_scale_m)
         report = _progress_printer(number, len(opened.model.by_type("IfcProduct")))
         for storey, mesh in scene_meshes(opened.model, lookups, report):
             meshes.append((number, storey, mesh))

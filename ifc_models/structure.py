@@ -9,6 +9,7 @@ hand (meshes from :mod:`ifc_models.geometry` already come in metres).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import ifcopenshell
 import ifcopenshell.util.element
@@ -41,22 +42,25 @@ def spatial_parent(element: ifcopenshell.entity_instance) -> ifcopenshell.entity
 
 
 def storey_of(
-    element: ifcopenshell.entity_instance, level_class: str = STOREY_CLASS
+    element: ifcopenshell.entity_instance,
+    level_class: str = STOREY_CLASS,
+    parent_of: Callable[[ifcopenshell.entity_instance], ifcopenshell.entity_instance | None] = (
+        spatial_parent
+    ),
 ) -> ifcopenshell.entity_instance | None:
     """The building storey (or other ``level_class``) above ``element`` in the spatial tree.
 
     Climbs containment and aggregation (a flight in a stair, a space in a
-    space, a storey in a storey) until it meets a ``level_class`` element.
+    space, a storey in a storey) with ``parent_of`` until it meets a
+    ``level_class`` element.
     """
-    if element.is_a(level_class):
-        return element
     seen: set[int] = set()
     current: ifcopenshell.entity_instance | None = element
     while current is not None and current.id() not in seen:
-        seen.add(current.id())
-        current = spatial_parent(current)
-        if current is not None and current.is_a(level_class):
+        if current.is_a(level_class):
             return current
+        seen.add(current.id())
+        current = parent_of(current)
     return None
 
 
@@ -79,22 +83,45 @@ class StructureLookups:
     Thousands of elements share a handful of containers and parent placements
     (a storey's, a room's): climbing each chain once instead of once per
     element takes the equipment pass of the 2,000-room demo building from
-    about ten seconds to well under one.
+    about ten seconds to well under one. Spatial parents come from one walk
+    of the file's containment and aggregation relations, not from an inverse
+    lookup per element (0.06 s instead of 0.36 s for that building's 21,000
+    products).
 
     Parameters
     ----------
+    model
+        The file.
     length_scale_m
         Metres per length unit of the file (0.001 for a millimetre model).
-    level_class
-        :data:`STOREY_CLASS`, or :data:`IMPLICIT_LEVEL_CLASS` for a file
-        without storeys.
     """
 
-    def __init__(self, length_scale_m: float, level_class: str = STOREY_CLASS) -> None:
+    def __init__(self, model: ifcopenshell.file, length_scale_m: float) -> None:
         self.length_scale_m = length_scale_m
-        self.level_class = level_class
+        #: :data:`STOREY_CLASS`, or :data:`IMPLICIT_LEVEL_CLASS` for a file without storeys.
+        self.level_class = level_class_of(model)
+        self._model = model
+        self._parents: dict[int, ifcopenshell.entity_instance] | None = None
         self._storeys: dict[int, ifcopenshell.entity_instance | None] = {}
         self._matrices: dict[int, npt.NDArray[np.float64]] = {}
+
+    def spatial_parent(
+        self, element: ifcopenshell.entity_instance
+    ) -> ifcopenshell.entity_instance | None:
+        """:func:`spatial_parent`: the element's spatial container, else its aggregate."""
+        if self._parents is None:
+            aggregates: dict[int, ifcopenshell.entity_instance] = {}
+            for rel in self._model.by_type("IfcRelAggregates"):
+                whole = rel.RelatingObject
+                for part in rel.RelatedObjects or ():
+                    aggregates.setdefault(part.id(), whole)
+            containers: dict[int, ifcopenshell.entity_instance] = {}
+            for rel in self._model.by_type("IfcRelContainedInSpatialStructure"):
+                structure = rel.RelatingStructure
+                for item in rel.RelatedElements or ():
+                    containers.setdefault(item.id(), structure)
+            self._parents = {**aggregates, **containers}
+        return self._parents.get(element.id())
 
     def storey_of(
         self,
@@ -105,12 +132,12 @@ class StructureLookups:
         ``parent`` when the caller has looked it up already)."""
         if element.is_a(self.level_class):
             return element
-        parent = parent or spatial_parent(element)
+        parent = parent or self.spatial_parent(element)
         if parent is None:
             return None
         key = parent.id()
         if key not in self._storeys:
-            self._storeys[key] = storey_of(parent, self.level_class)
+            self._storeys[key] = storey_of(parent, self.level_class, self.spatial_parent)
         return self._storeys[key]
 
     def referenced_storeys(
